@@ -15,15 +15,19 @@
 //! * [`message`]: the CBOR messages sent once the channel is up.
 //! * `channel`: Noise transport messages over a [`transport::Link`].
 //! * [`transport`]: LAN (TCP) framing and listening.
+//! * [`session`]: the desktop's and the scanner's session state machines,
+//!   and the driver that runs them over a channel.
 //!
 //! The wire format is specified in `docs/PROTOCOL.md`.
 
 #![forbid(unsafe_code)]
 
+mod channel;
 pub mod handshake;
 pub mod invite;
 pub mod kdf;
 pub mod message;
+pub mod session;
 pub mod transport;
 pub mod verification;
 
@@ -31,5 +35,9 @@ pub use handshake::{Hello, HandshakeError};
 pub use invite::{HostInvite, Invite, InviteError, InviteParams, InviteQr, InviteSecret, Mode};
 pub use kdf::RendezvousId;
 pub use message::{BundleItem, FileBytes, ItemStatus, Message, ReceiptItem};
+pub use session::{
+    CertificateStore, Event, Events, GuestConfig, HostConfig, ItemReport, OutgoingItem, Outcome, Progress, Saved,
+    SessionError, SessionHandle, StoreError, start_guest, start_host,
+};
 pub use transport::{Link, LinkError, Path};
 pub use verification::VerificationCode;

@@ -281,3 +281,16 @@ fn the_terminal_rendering_has_the_right_shape() {
     assert!(rows[1].chars().skip(2).take(7).all(|c| c == '█' || c == '▀' || c == '▄'));
     assert!(qr.to_terminal(true).contains("\x1b[30;47m"));
 }
+
+#[test]
+fn text_of_other_cbor_is_refused_with_its_reason() {
+    // A CBOR integer, not a map.
+    assert!(matches!(Invite::parse_ignoring_expiry(&text_of(&[0x18, 0x2a])), Err(InviteError::BadCbor(_))));
+    // A well-formed invite of a future protocol version.
+    let mut future = base_map();
+    future[0] = (0.into(), 2.into());
+    assert_eq!(
+        Invite::parse_ignoring_expiry(&text_of(&cbor(future))).unwrap_err(),
+        InviteError::UnknownVersion(2)
+    );
+}

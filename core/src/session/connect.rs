@@ -1,0 +1,203 @@
+//! Finding the other device and running the handshake on the first path
+//! that works (`docs/PROTOCOL.md` §6).
+//!
+//! The desktop accepts connections and reads each one's first message; the
+//! first that proves knowledge of the invite wins, and every later one is
+//! closed unanswered (one handshake per invite). Connections that send
+//! garbage, nothing, or too much are dropped without disturbing anything.
+//!
+//! The scanner tries every path at once and keeps the first on which the
+//! handshake completes.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinSet;
+
+use super::SessionError;
+use crate::handshake::{Established, HandshakeError, Hello, Initiator, MAX_HANDSHAKE_MESSAGE, PendingReply, Responder};
+use crate::invite::{HostInvite, Invite};
+use crate::transport::lan::{self, LanListener};
+use crate::transport::{Link, LinkError};
+
+/// Time a connection gets to send its first handshake message.
+const FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections whose first message is being read at once; more wait.
+const MAX_PENDING_PROBES: usize = 32;
+
+/// A connection whose first message proved it holds the invite.
+pub(crate) struct Claimed {
+    pub(crate) link: Box<dyn Link>,
+    pub(crate) pending: PendingReply,
+}
+
+/// Accepts connections for an invite until dropped. The first valid
+/// handshake is passed on through the returned channel; every later one is
+/// refused by closing it.
+pub(crate) struct Acceptor {
+    tasks: JoinSet<()>,
+}
+
+impl Acceptor {
+    /// Starts accepting on `listener` (if any).
+    pub(crate) fn start(host: Arc<HostInvite>, listener: Option<LanListener>) -> (Self, mpsc::Receiver<Claimed>) {
+        let (tx, rx) = mpsc::channel(1);
+        let claimed = Arc::new(AtomicBool::new(false));
+        let mut tasks = JoinSet::new();
+        if let Some(listener) = listener {
+            tasks.spawn(accept_lan(listener, host, claimed, tx));
+        }
+        (Self { tasks }, rx)
+    }
+
+    /// Adds a path that produces candidate links (the relay).
+    #[allow(dead_code)]
+    pub(crate) fn spawn(&mut self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        self.tasks.spawn(task);
+    }
+}
+
+async fn accept_lan(listener: LanListener, host: Arc<HostInvite>, claimed: Arc<AtomicBool>, tx: mpsc::Sender<Claimed>) {
+    let probes = Arc::new(Semaphore::new(MAX_PENDING_PROBES));
+    let mut running = JoinSet::new();
+    loop {
+        let link = match listener.accept().await {
+            Ok(link) => link,
+            Err(e) => {
+                tracing::debug!("accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = probes.clone().acquire_owned().await else {
+            return;
+        };
+        let (host, claimed, tx) = (host.clone(), claimed.clone(), tx.clone());
+        running.spawn(async move {
+            let _permit = permit;
+            probe(Box::new(link), &host, &claimed, &tx).await;
+        });
+        while running.try_join_next().is_some() {}
+    }
+}
+
+/// Reads a connection's first message and claims the invite if it is a
+/// valid handshake and nobody claimed it before.
+pub(crate) async fn probe(mut link: Box<dyn Link>, host: &HostInvite, claimed: &AtomicBool, tx: &mpsc::Sender<Claimed>) {
+    let first = match tokio::time::timeout(FIRST_MESSAGE_TIMEOUT, link.recv(MAX_HANDSHAKE_MESSAGE)).await {
+        Ok(Ok(first)) => first,
+        Ok(Err(e)) => {
+            tracing::debug!(path = %link.path(), "dropped a connection: {e}");
+            return;
+        }
+        Err(_) => {
+            tracing::debug!(path = %link.path(), "dropped a silent connection");
+            return;
+        }
+    };
+    let pending = match Responder::read_first(host, &first) {
+        Ok(pending) => pending,
+        Err(e) => {
+            tracing::debug!(path = %link.path(), "dropped a connection: {e}");
+            return;
+        }
+    };
+    if claimed.swap(true, Ordering::SeqCst) {
+        tracing::info!(path = %link.path(), "refused a second device on a used invite");
+        link.close().await;
+        return;
+    }
+    let _ = tx.send(Claimed { link, pending }).await;
+}
+
+/// One finished attempt of the scanner.
+type Attempt = Result<(Box<dyn Link>, Established), SessionError>;
+
+/// The scanner's dialer: runs attempts over every path and keeps the first
+/// handshake that completes.
+pub(crate) struct Dialer {
+    attempts: JoinSet<Attempt>,
+    invite: Arc<Invite>,
+    hello: Arc<Hello>,
+    handshake_timeout: Duration,
+}
+
+impl Dialer {
+    pub(crate) fn new(invite: Arc<Invite>, hello: Hello, handshake_timeout: Duration) -> Self {
+        Self {
+            attempts: JoinSet::new(),
+            invite,
+            hello: Arc::new(hello),
+            handshake_timeout,
+        }
+    }
+
+    /// Tries every LAN endpoint of the invite.
+    pub(crate) fn dial_lan(&mut self, connect_timeout: Duration) {
+        let invite = self.invite.clone();
+        for &addr in invite.lan_endpoints() {
+            let connect = async move {
+                lan::connect(addr, connect_timeout)
+                    .await
+                    .map(|link| Box::new(link) as Box<dyn Link>)
+                    .map_err(|e| SessionError::Unreachable(format!("{addr}: {e}")))
+            };
+            self.dial(connect);
+        }
+    }
+
+    /// Runs the handshake over a link that `connect` makes.
+    pub(crate) fn dial(
+        &mut self,
+        connect: impl std::future::Future<Output = Result<Box<dyn Link>, SessionError>> + Send + 'static,
+    ) {
+        let (invite, hello, timeout) = (self.invite.clone(), self.hello.clone(), self.handshake_timeout);
+        self.attempts.spawn(async move {
+            let mut link = connect.await?;
+            handshake(&mut *link, &invite, &hello, timeout).await.map(|est| (link, est))
+        });
+    }
+
+    /// Waits for the first attempt that succeeds. When all fail, the most
+    /// telling failure is returned: a failed handshake, then a refusal, then
+    /// unreachable.
+    pub(crate) async fn first(mut self) -> Attempt {
+        let mut best: Option<SessionError> = None;
+        while let Some(joined) = self.attempts.join_next().await {
+            match joined {
+                Ok(Ok(won)) => return Ok(won),
+                Ok(Err(e)) => {
+                    if best.as_ref().is_none_or(|b| rank(&e) > rank(b)) {
+                        best = Some(e);
+                    }
+                }
+                Err(e) => tracing::debug!("an attempt task ended: {e}"),
+            }
+        }
+        Err(best.unwrap_or_else(|| SessionError::Unreachable("the code names no address to try".into())))
+    }
+}
+
+fn rank(e: &SessionError) -> u8 {
+    match e {
+        SessionError::Handshake(_) => 3,
+        SessionError::Refused => 2,
+        SessionError::Unreachable(_) => 0,
+        _ => 1,
+    }
+}
+
+async fn handshake(link: &mut dyn Link, invite: &Invite, hello: &Hello, timeout: Duration) -> Result<Established, SessionError> {
+    let (initiator, msg1) = Initiator::start(invite, hello)?;
+    link.send(&msg1).await.map_err(|_| SessionError::Refused)?;
+    let msg2 = match tokio::time::timeout(timeout, link.recv(MAX_HANDSHAKE_MESSAGE)).await {
+        Ok(Ok(msg2)) => msg2,
+        Ok(Err(LinkError::TooLarge { .. })) => return Err(HandshakeError::TooLarge.into()),
+        Ok(Err(LinkError::Relay(reason))) => return Err(SessionError::Unreachable(format!("relay: {reason}"))),
+        Ok(Err(_)) => return Err(SessionError::Refused),
+        Err(_) => return Err(SessionError::Unreachable("the desktop did not answer".into())),
+    };
+    Ok(initiator.finish(&msg2)?)
+}

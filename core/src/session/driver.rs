@@ -1,0 +1,326 @@
+//! Runs a session: sets up the connection, then feeds a state machine from
+//! the channel, the user's inputs, the store and the clock, and carries out
+//! the steps it returns. All I/O of a session happens here.
+
+use std::collections::VecDeque;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::connect::{Acceptor, Claimed, Dialer};
+use super::machine::{GuestMachine, HostMachine, SaveResult, Step};
+use super::store::{CertificateStore, OutgoingItem};
+use super::{Event, GuestConfig, HostConfig, Input, ItemReport, Outcome, SessionError};
+use crate::channel::{Channel, ChannelError};
+use crate::invite::{HostInvite, Invite, InviteParams, unix_seconds};
+use crate::message::{BundleItem, Message};
+use crate::transport::LinkError;
+use crate::transport::lan::{self, LanListener, ListenError};
+
+type EventSink = mpsc::UnboundedSender<Event>;
+
+fn emit(events: &EventSink, event: Event) {
+    // A UI that stopped listening does not stop the session.
+    let _ = events.send(event);
+}
+
+fn finish(events: &EventSink, result: Result<Outcome, SessionError>) {
+    match result {
+        Ok(outcome) => emit(events, Event::Done(outcome)),
+        Err(e) => emit(events, Event::Failed(e)),
+    }
+}
+
+/// The desktop's whole session.
+pub(super) async fn run_host(
+    config: HostConfig,
+    store: Arc<dyn CertificateStore>,
+    mut inputs: mpsc::UnboundedReceiver<Input>,
+    events: EventSink,
+) {
+    let result = host(config, store, &mut inputs, &events).await;
+    finish(&events, result);
+}
+
+async fn host(
+    config: HostConfig,
+    store: Arc<dyn CertificateStore>,
+    inputs: &mut mpsc::UnboundedReceiver<Input>,
+    events: &EventSink,
+) -> Result<Outcome, SessionError> {
+    let outgoing = if config.mode.scanner_sends() {
+        Vec::new()
+    } else {
+        load_outgoing(&store).await?
+    };
+    let listener = if config.use_lan { Some(bind(&config.listen).await?) } else { None };
+    let params = InviteParams {
+        mode: config.mode,
+        lifetime: config.invite_lifetime,
+        relay_url: config.relay_url.clone(),
+        lan: listener.as_ref().map(|l| l.endpoints().to_vec()).unwrap_or_default(),
+        name: Some(config.hello.name.clone()),
+    };
+    let host = Arc::new(HostInvite::generate(params, SystemTime::now())?);
+    let invite = host.invite().clone();
+    // Keeps refusing later devices until the session ends.
+    let (_acceptor, mut claims) = Acceptor::start(host.clone(), listener);
+    emit(events, Event::InviteReady { invite: invite.clone() });
+
+    let until_expiry = Duration::from_secs(invite.expires_at().saturating_sub(unix_seconds(SystemTime::now())));
+    let Claimed { mut link, pending } = tokio::select! {
+        claimed = claims.recv() => claimed.ok_or(SessionError::InviteExpired)?,
+        () = tokio::time::sleep(until_expiry) => return Err(SessionError::InviteExpired),
+        () = wait_for_cancel(inputs) => return Err(SessionError::Cancelled),
+    };
+    let peer = pending.peer().clone();
+    let (established, msg2) = pending.reply(&config.hello)?;
+    link.send(&msg2).await.map_err(SessionError::Disconnected)?;
+    let code = established.verification_code();
+    let path = link.path().clone();
+    emit(events, Event::PeerConnected { peer: peer.clone(), path: path.clone() });
+    let channel = Channel::new(link, established);
+
+    let (machine, steps) = HostMachine::new(config.mode, outgoing, code);
+    let items = drive(machine, steps, channel, inputs, events, store, config.idle_timeout).await?;
+    Ok(Outcome {
+        peer,
+        path,
+        sent: !config.mode.scanner_sends(),
+        items,
+    })
+}
+
+/// The scanner's whole session.
+pub(super) async fn run_guest(
+    invite: Invite,
+    config: GuestConfig,
+    store: Arc<dyn CertificateStore>,
+    mut inputs: mpsc::UnboundedReceiver<Input>,
+    events: EventSink,
+) {
+    let result = guest(invite, config, store, &mut inputs, &events).await;
+    finish(&events, result);
+}
+
+async fn guest(
+    invite: Invite,
+    config: GuestConfig,
+    store: Arc<dyn CertificateStore>,
+    inputs: &mut mpsc::UnboundedReceiver<Input>,
+    events: &EventSink,
+) -> Result<Outcome, SessionError> {
+    invite.check_fresh(SystemTime::now())?;
+    let mode = invite.mode();
+    let outgoing = if mode.scanner_sends() {
+        load_outgoing(&store).await?
+    } else {
+        Vec::new()
+    };
+    emit(events, Event::Connecting);
+    let invite = Arc::new(invite);
+    let mut dialer = Dialer::new(invite.clone(), config.hello.clone(), config.handshake_timeout);
+    if config.use_lan {
+        dialer.dial_lan(config.connect_timeout);
+    }
+    let (link, established) = tokio::select! {
+        won = dialer.first() => won?,
+        () = wait_for_cancel(inputs) => return Err(SessionError::Cancelled),
+    };
+    let peer = established.peer().clone();
+    let path = link.path().clone();
+    let code = established.verification_code();
+    emit(events, Event::PeerConnected { peer: peer.clone(), path: path.clone() });
+    let channel = Channel::new(link, established);
+
+    let (machine, steps) = GuestMachine::new(mode, outgoing, code, config.consent);
+    let items = drive(machine, steps, channel, inputs, events, store, config.idle_timeout).await?;
+    Ok(Outcome {
+        peer,
+        path,
+        sent: mode.scanner_sends(),
+        items,
+    })
+}
+
+/// Resolves once the user cancels. Other inputs before a connection are
+/// ignored; if the handle is gone, it never resolves.
+async fn wait_for_cancel(inputs: &mut mpsc::UnboundedReceiver<Input>) {
+    loop {
+        match inputs.recv().await {
+            Some(Input::Cancel) => return,
+            Some(_) => continue,
+            None => std::future::pending::<()>().await,
+        }
+    }
+}
+
+async fn load_outgoing(store: &Arc<dyn CertificateStore>) -> Result<Vec<OutgoingItem>, SessionError> {
+    let store = store.clone();
+    let items = tokio::task::spawn_blocking(move || store.load_outgoing())
+        .await
+        .map_err(|e| SessionError::Store(super::StoreError::new(format!("reading certificates failed: {e}"))))??;
+    if items.is_empty() {
+        return Err(SessionError::NothingToSend);
+    }
+    for outgoing in &items {
+        outgoing.item.validate().map_err(|e| {
+            SessionError::Store(super::StoreError::new(format!("{} cannot be sent: {e}", outgoing.label)))
+        })?;
+    }
+    Ok(items)
+}
+
+/// Binds the listener on the chosen addresses, or on this machine's
+/// private LAN addresses.
+async fn bind(listen: &[SocketAddr]) -> Result<LanListener, ListenError> {
+    let addrs: Vec<SocketAddr> = if listen.is_empty() {
+        lan::private_addresses().into_iter().map(|ip: IpAddr| SocketAddr::new(ip, 0)).collect()
+    } else {
+        listen.to_vec()
+    };
+    LanListener::bind(&addrs).await
+}
+
+/// The two machines, seen the same way by [`drive`].
+trait Machine {
+    fn on_code(&mut self, _typed: &str) -> Vec<Step> {
+        Vec::new()
+    }
+    fn on_consent(&mut self, _yes: bool) -> Vec<Step> {
+        Vec::new()
+    }
+    fn on_message(&mut self, message: Message) -> Vec<Step>;
+    fn on_saved(&mut self, results: Result<Vec<SaveResult>, SessionError>) -> Vec<Step>;
+}
+
+impl Machine for HostMachine {
+    fn on_code(&mut self, typed: &str) -> Vec<Step> {
+        HostMachine::on_code(self, typed)
+    }
+    fn on_message(&mut self, message: Message) -> Vec<Step> {
+        HostMachine::on_message(self, message)
+    }
+    fn on_saved(&mut self, results: Result<Vec<SaveResult>, SessionError>) -> Vec<Step> {
+        HostMachine::on_saved(self, results)
+    }
+}
+
+impl Machine for GuestMachine {
+    fn on_consent(&mut self, yes: bool) -> Vec<Step> {
+        GuestMachine::on_consent(self, yes)
+    }
+    fn on_message(&mut self, message: Message) -> Vec<Step> {
+        GuestMachine::on_message(self, message)
+    }
+    fn on_saved(&mut self, results: Result<Vec<SaveResult>, SessionError>) -> Vec<Step> {
+        GuestMachine::on_saved(self, results)
+    }
+}
+
+/// Runs `machine` over `channel` until it finishes.
+async fn drive(
+    mut machine: impl Machine,
+    initial: Vec<Step>,
+    mut channel: Channel,
+    inputs: &mut mpsc::UnboundedReceiver<Input>,
+    events: &EventSink,
+    store: Arc<dyn CertificateStore>,
+    idle: Duration,
+) -> Result<Vec<ItemReport>, SessionError> {
+    let mut queue: VecDeque<Step> = initial.into();
+    let mut saving: Option<JoinHandle<Result<Vec<SaveResult>, SessionError>>> = None;
+    let mut inputs_open = true;
+    loop {
+        while let Some(step) = queue.pop_front() {
+            match step {
+                Step::Send(message) => {
+                    let is_abort = matches!(message, Message::Abort { .. });
+                    if let Err(e) = channel.send(&message).await {
+                        if !is_abort {
+                            return Err(channel_error(e));
+                        }
+                    }
+                }
+                Step::Emit(event) => emit(events, event),
+                Step::Save(items) => {
+                    let store = store.clone();
+                    saving = Some(tokio::task::spawn_blocking(move || save_all(&*store, items)));
+                }
+                Step::Finish(result) => {
+                    channel.close().await;
+                    return result;
+                }
+            }
+        }
+        let stopped = tokio::select! {
+            received = channel.recv() => match received {
+                Ok(message) => { queue.extend(machine.on_message(message)); None }
+                Err(e) => Some(channel_error(e)),
+            },
+            input = inputs.recv(), if inputs_open => match input {
+                Some(Input::Code(typed)) => { queue.extend(machine.on_code(&typed)); None }
+                Some(Input::Consent(yes)) => { queue.extend(machine.on_consent(yes)); None }
+                Some(Input::Cancel) => Some(SessionError::Cancelled),
+                None => { inputs_open = false; None }
+            },
+            saved = join(&mut saving), if saving.is_some() => {
+                saving = None;
+                queue.extend(machine.on_saved(saved));
+                None
+            }
+            () = tokio::time::sleep(idle) => Some(SessionError::Timeout(idle.as_secs())),
+        };
+        if let Some(error) = stopped {
+            if !matches!(error, SessionError::Disconnected(_) | SessionError::Tampered) {
+                let _ = channel.send(&Message::abort(&error.abort_reason())).await;
+            }
+            // A save in progress completes on its own (each item is atomic);
+            // the user is told the session failed.
+            channel.close().await;
+            return Err(error);
+        }
+    }
+}
+
+async fn join(
+    saving: &mut Option<JoinHandle<Result<Vec<SaveResult>, SessionError>>>,
+) -> Result<Vec<SaveResult>, SessionError> {
+    match saving {
+        Some(handle) => handle
+            .await
+            .unwrap_or_else(|e| Err(SessionError::Store(super::StoreError::new(format!("saving failed: {e}"))))),
+        None => std::future::pending().await,
+    }
+}
+
+fn channel_error(e: ChannelError) -> SessionError {
+    match e {
+        ChannelError::Link(LinkError::TooLarge { len, max }) => {
+            SessionError::Protocol(format!("a message of {len} bytes exceeds the {max} allowed"))
+        }
+        ChannelError::Link(e) => SessionError::Disconnected(e),
+        ChannelError::Decrypt => SessionError::Tampered,
+        ChannelError::Message(e) => SessionError::Protocol(e.to_string()),
+        ChannelError::TooLarge(n) => SessionError::Protocol(format!("a message of {n} bytes is too large to send")),
+    }
+}
+
+/// Validates and saves each received item; a refused item is reported in
+/// the receipt, a store failure ends the session.
+fn save_all(store: &dyn CertificateStore, items: Vec<BundleItem>) -> Result<Vec<SaveResult>, SessionError> {
+    items
+        .iter()
+        .map(|item| {
+            let digests = item.digests().into_iter().map(|(n, d)| (n, d.0)).collect();
+            let saved = match item.validate() {
+                Err(e) => super::Saved::rejected(e.to_string()),
+                Ok(()) => store.save_incoming(item)?,
+            };
+            Ok((digests, saved))
+        })
+        .collect()
+}

@@ -1,0 +1,362 @@
+//! Sessions: one transfer, from the invite to the receipt, for the desktop
+//! (host) and for the scanner (guest), in both modes.
+//!
+//! A session is started with [`start_host`] or [`start_guest`] on a tokio
+//! runtime. It reports what happens as [`Event`]s on a channel and takes the
+//! user's answers (the typed number, consent, cancel) through a
+//! [`SessionHandle`]. The phone apps (through the bindings), the desktop CLI
+//! and GUI, and `certbridge scan` all run these same sessions; only the
+//! [`CertificateStore`] and the way events are shown differ.
+//!
+//! Inside, `machine` holds the protocol's state machines without I/O,
+//! `connect` finds the other device and runs the handshake, and `driver`
+//! runs a machine over the encrypted channel.
+
+mod connect;
+mod driver;
+mod machine;
+pub mod store;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::handshake::{HandshakeError, Hello};
+use crate::invite::{Invite, InviteError, Mode};
+use crate::message::ItemStatus;
+use crate::transport::lan::ListenError;
+use crate::transport::{LinkError, Path};
+use crate::verification::VerificationCode;
+pub use store::{CertificateStore, OutgoingItem, Saved, StoreError};
+
+/// How long an invite stays valid by default.
+pub const DEFAULT_INVITE_LIFETIME: Duration = Duration::from_secs(300);
+/// How long a session may sit without any activity by default.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// What a session reports to its user interface, in order.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event {
+    /// Desktop: the invite is ready to be shown as a QR code.
+    InviteReady {
+        /// The invite to show.
+        invite: Invite,
+    },
+    /// Scanner: trying to reach the desktop.
+    Connecting,
+    /// Both: the handshake completed with this peer, by this path.
+    PeerConnected {
+        /// Who the other device says it is.
+        peer: Hello,
+        /// LAN or relay.
+        path: Path,
+    },
+    /// Scanner: show this number; the user types it on the desktop.
+    VerificationCode {
+        /// The number.
+        code: VerificationCode,
+    },
+    /// Desktop: ask the user for the number shown on the other device.
+    EnterCode {
+        /// Tries left, this one included.
+        attempts_left: u8,
+    },
+    /// Desktop: the number typed was wrong.
+    CodeRejected {
+        /// Tries left.
+        attempts_left: u8,
+    },
+    /// Desktop: what was typed is not six digits; it did not count as a try.
+    CodeMalformed,
+    /// Scanner in import mode: ask whether to send these certificates to
+    /// the peer named in [`Event::PeerConnected`].
+    ConsentRequired {
+        /// Labels of the certificates to send.
+        items: Vec<String>,
+    },
+    /// Waiting for the other device (to confirm, to answer, to save).
+    WaitingForPeer,
+    /// Certificates are moving.
+    Progress(Progress),
+    /// The session ended well.
+    Done(Outcome),
+    /// The session failed; nothing was installed by this side.
+    Failed(SessionError),
+}
+
+/// How far a transfer got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Progress {
+    /// This side is sending certificates.
+    Sending {
+        /// Certificates.
+        items: usize,
+        /// Total file bytes.
+        bytes: usize,
+    },
+    /// This side received certificates and is saving them.
+    Received {
+        /// Certificates.
+        items: usize,
+        /// Total file bytes.
+        bytes: usize,
+    },
+}
+
+/// What became of one certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemReport {
+    /// The sender's label for it (on the sending side).
+    pub label: Option<String>,
+    /// Where it was saved (on the receiving side).
+    pub location: Option<String>,
+    /// Installed, duplicate or rejected.
+    pub status: ItemStatus,
+    /// Why it was rejected.
+    pub reason: Option<String>,
+    /// SHA-256 of each file, by file name.
+    pub sha256: BTreeMap<String, [u8; 32]>,
+}
+
+/// A finished transfer.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The other device.
+    pub peer: Hello,
+    /// The path the transfer took.
+    pub path: Path,
+    /// True when this side sent the certificates.
+    pub sent: bool,
+    /// One report per certificate, in the order sent.
+    pub items: Vec<ItemReport>,
+}
+
+/// Why a session failed. [`SessionError::kind`] names each case with a
+/// stable string for scripts and apps.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// The invite is damaged or expired.
+    #[error(transparent)]
+    Invite(#[from] InviteError),
+    /// The certificates could not be read or saved.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    /// Sending was asked for, with nothing to send.
+    #[error("there is no certificate to send")]
+    NothingToSend,
+    /// The desktop could not listen.
+    #[error(transparent)]
+    Listen(#[from] ListenError),
+    /// No address of the desktop answered.
+    #[error("could not reach the desktop ({0}); check that both devices are on the same network")]
+    Unreachable(String),
+    /// The desktop closed the connection during the handshake.
+    #[error("the desktop refused the connection: its code was already used by another device or does not match; scan a new code")]
+    Refused,
+    /// The handshake failed.
+    #[error(transparent)]
+    Handshake(#[from] HandshakeError),
+    /// The desktop's user typed a wrong number too often.
+    #[error("the verification number was typed wrong 3 times; the transfer was stopped and nothing was sent")]
+    CodeMismatch,
+    /// The other device stopped the session, with its reason.
+    #[error("the other device stopped the transfer: {0}")]
+    PeerAborted(String),
+    /// The user declined to send.
+    #[error("sending was declined; nothing was sent")]
+    Declined,
+    /// The user cancelled.
+    #[error("the transfer was cancelled")]
+    Cancelled,
+    /// The connection broke.
+    #[error("the connection to the other device was lost ({0}); nothing was installed from this transfer")]
+    Disconnected(LinkError),
+    /// A message did not decrypt.
+    #[error("a message from the other device did not decrypt; the connection was tampered with")]
+    Tampered,
+    /// The other device sent something out of order or malformed.
+    #[error("the other device broke the protocol: {0}")]
+    Protocol(String),
+    /// Nothing happened for too long.
+    #[error("nothing happened for {0} seconds, so the transfer was stopped")]
+    Timeout(u64),
+    /// The invite expired before any device connected.
+    #[error("the code expired before a device connected; start again for a new code")]
+    InviteExpired,
+    /// The receiver's digests differ from what was sent.
+    #[error("the other device's receipt does not match what was sent; check the certificate there")]
+    ReceiptMismatch,
+}
+
+impl SessionError {
+    /// A stable name for the error's kind, as used in `--json` output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SessionError::Invite(InviteError::Expired(_)) | SessionError::InviteExpired => "expired",
+            SessionError::Invite(_) => "invalid_invite",
+            SessionError::Store(_) => "store",
+            SessionError::NothingToSend => "nothing_to_send",
+            SessionError::Listen(_) => "listen",
+            SessionError::Unreachable(_) => "unreachable",
+            SessionError::Refused => "refused",
+            SessionError::Handshake(_) => "handshake",
+            SessionError::CodeMismatch => "code_mismatch",
+            SessionError::PeerAborted(_) => "peer_aborted",
+            SessionError::Declined => "declined",
+            SessionError::Cancelled => "cancelled",
+            SessionError::Disconnected(_) => "disconnected",
+            SessionError::Tampered => "tampered",
+            SessionError::Protocol(_) => "protocol",
+            SessionError::Timeout(_) => "timeout",
+            SessionError::ReceiptMismatch => "receipt_mismatch",
+        }
+    }
+
+    /// What to tell the other device when this error ends the session.
+    fn abort_reason(&self) -> String {
+        match self {
+            SessionError::CodeMismatch => "the verification number was typed wrong 3 times".into(),
+            SessionError::Declined => "the user declined to send".into(),
+            SessionError::Cancelled => "cancelled by the user".into(),
+            SessionError::Timeout(_) => "timed out".into(),
+            SessionError::Store(_) => "the certificates could not be saved".into(),
+            SessionError::Protocol(_) | SessionError::Tampered => "protocol error".into(),
+            other => other.kind().into(),
+        }
+    }
+}
+
+/// What the user says to a running session.
+#[derive(Debug)]
+enum Input {
+    Code(String),
+    Consent(bool),
+    Cancel,
+}
+
+/// Controls a running session. Cheap to clone; calls after the session
+/// ended do nothing.
+#[derive(Debug, Clone)]
+pub struct SessionHandle {
+    inputs: mpsc::UnboundedSender<Input>,
+}
+
+impl SessionHandle {
+    /// Desktop: the number the user typed.
+    pub fn submit_code(&self, typed: &str) {
+        let _ = self.inputs.send(Input::Code(typed.to_owned()));
+    }
+
+    /// Scanner in import mode: the user's answer to [`Event::ConsentRequired`].
+    pub fn set_consent(&self, yes: bool) {
+        let _ = self.inputs.send(Input::Consent(yes));
+    }
+
+    /// Stops the session; the other device is told.
+    pub fn cancel(&self) {
+        let _ = self.inputs.send(Input::Cancel);
+    }
+}
+
+/// The stream of a session's events; it ends after `Done` or `Failed`.
+pub type Events = mpsc::UnboundedReceiver<Event>;
+
+/// How the desktop runs a session.
+#[derive(Debug, Clone)]
+pub struct HostConfig {
+    /// Which way certificates move.
+    pub mode: Mode,
+    /// Who this desktop is.
+    pub hello: Hello,
+    /// Addresses to listen on (port 0 for an ephemeral port). Empty means
+    /// this machine's private LAN addresses.
+    pub listen: Vec<SocketAddr>,
+    /// Whether to listen on the LAN at all.
+    pub use_lan: bool,
+    /// The relay to offer, if any.
+    pub relay_url: Option<String>,
+    /// How long the invite is valid.
+    pub invite_lifetime: Duration,
+    /// How long the session may sit idle once connected.
+    pub idle_timeout: Duration,
+}
+
+impl HostConfig {
+    /// The defaults: LAN only, 5-minute invite.
+    pub fn new(mode: Mode, hello: Hello) -> Self {
+        Self {
+            mode,
+            hello,
+            listen: Vec::new(),
+            use_lan: true,
+            relay_url: None,
+            invite_lifetime: DEFAULT_INVITE_LIFETIME,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+        }
+    }
+}
+
+/// How the scanner runs a session.
+#[derive(Debug, Clone)]
+pub struct GuestConfig {
+    /// Who this device is.
+    pub hello: Hello,
+    /// Consent given in advance (`--yes`); otherwise asked in import mode.
+    pub consent: Option<bool>,
+    /// Whether to try the desktop's LAN addresses.
+    pub use_lan: bool,
+    /// Whether to try the relay.
+    pub use_relay: bool,
+    /// Time allowed for one TCP connection.
+    pub connect_timeout: Duration,
+    /// Time allowed for the desktop to answer the handshake.
+    pub handshake_timeout: Duration,
+    /// How long the LAN gets before the relay is tried too.
+    pub relay_delay: Duration,
+    /// How long the session may sit idle once connected.
+    pub idle_timeout: Duration,
+}
+
+impl GuestConfig {
+    /// The defaults: both paths, 2 s connect timeout, relay after 300 ms.
+    pub fn new(hello: Hello) -> Self {
+        Self {
+            hello,
+            consent: None,
+            use_lan: true,
+            use_relay: true,
+            connect_timeout: Duration::from_secs(2),
+            handshake_timeout: Duration::from_secs(10),
+            relay_delay: Duration::from_millis(300),
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+        }
+    }
+}
+
+/// Starts the desktop's side of a session on the current tokio runtime.
+/// The first event is [`Event::InviteReady`], or [`Event::Failed`] when the
+/// certificates to send cannot be read or no address can be listened on.
+pub fn start_host(config: HostConfig, store: Arc<dyn CertificateStore>) -> (SessionHandle, Events) {
+    let (inputs_tx, inputs) = mpsc::unbounded_channel();
+    let (events_tx, events) = mpsc::unbounded_channel();
+    tokio::spawn(driver::run_host(config, store, inputs, events_tx));
+    (SessionHandle { inputs: inputs_tx }, events)
+}
+
+/// Starts the scanner's side of a session with a scanned invite on the
+/// current tokio runtime.
+pub fn start_guest(invite: Invite, config: GuestConfig, store: Arc<dyn CertificateStore>) -> (SessionHandle, Events) {
+    let (inputs_tx, inputs) = mpsc::unbounded_channel();
+    let (events_tx, events) = mpsc::unbounded_channel();
+    tokio::spawn(driver::run_guest(invite, config, store, inputs, events_tx));
+    (SessionHandle { inputs: inputs_tx }, events)
+}
+
+#[cfg(test)]
+mod tests;
