@@ -15,6 +15,7 @@
 //! * [`message`]: the CBOR messages sent once the channel is up.
 //! * `channel`: Noise transport messages over a [`transport::Link`].
 //! * [`transport`]: LAN (TCP) framing and listening.
+//! * [`npki`]: certificate folders: reading, describing, installing.
 //! * [`session`]: the desktop's and the scanner's session state machines,
 //!   and the driver that runs them over a channel.
 //!
@@ -27,6 +28,7 @@ pub mod handshake;
 pub mod invite;
 pub mod kdf;
 pub mod message;
+pub mod npki;
 pub mod session;
 pub mod transport;
 pub mod verification;

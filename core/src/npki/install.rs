@@ -1,0 +1,190 @@
+//! Installing a received certificate folder: atomically, never silently
+//! over another certificate.
+//!
+//! Files are written into a temporary folder next to the target and renamed
+//! into place in one step, so a crash or a full disk leaves either the old
+//! state or the new folder, never half of one. Folders are 0700 and files
+//! 0600 on Unix.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::NpkiError;
+use super::cert::{ca_folder_name, parse, subject_folder_name};
+use crate::message::{BundleItem, FILE_NAMES, SIGN_CERT};
+
+/// Prefix of temporary folders; left-overs from a crash are recognisable.
+pub(crate) const TEMP_PREFIX: &str = ".certbridge-tmp-";
+
+/// What an install did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstallStatus {
+    /// A new folder was created.
+    Installed,
+    /// The same files were already there; nothing changed.
+    Duplicate,
+    /// A different certificate was moved to a backup and replaced.
+    Replaced,
+}
+
+/// Where a certificate was installed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Installed {
+    /// What happened.
+    pub status: InstallStatus,
+    /// The certificate folder.
+    pub folder: PathBuf,
+    /// Where the replaced certificate was kept.
+    pub backup: Option<PathBuf>,
+}
+
+/// Installs `item` under `root` as `<root>/<CA>/USER/<subject folder>/`.
+/// The same certificate already there is a duplicate; a different one is a
+/// conflict unless `replace`, in which case it is kept as a backup.
+pub fn install(root: &Path, item: &BundleItem, replace: bool) -> Result<Installed, NpkiError> {
+    item.validate().map_err(|e| NpkiError::BadCertificate(e.to_string()))?;
+    let cert = item.files.get(SIGN_CERT).map(|f| f.as_slice()).unwrap_or_default();
+    parse(cert)?;
+    let user_dir = root.join(ca_folder_name(cert)?).join("USER");
+    let target = user_dir.join(subject_folder_name(cert)?);
+    create_private_dirs(&user_dir)?;
+
+    let mut backup = None;
+    if target.exists() {
+        match compare(&target, item)? {
+            Existing::Same => {
+                return Ok(Installed {
+                    status: InstallStatus::Duplicate,
+                    folder: target,
+                    backup: None,
+                });
+            }
+            Existing::Empty => fs::remove_dir(&target).map_err(NpkiError::io(&target))?,
+            Existing::Different if !replace => return Err(NpkiError::Conflict { folder: target }),
+            Existing::Different => backup = Some(backup_name(&target)),
+        }
+    }
+
+    let tmp = write_temp(&user_dir, item)?;
+    if let Some(backup) = &backup {
+        if let Err(e) = fs::rename(&target, backup) {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(NpkiError::io(&target)(e));
+        }
+    }
+    if let Err(e) = fs::rename(&tmp, &target) {
+        let _ = fs::remove_dir_all(&tmp);
+        if let Some(backup) = &backup {
+            let _ = fs::rename(backup, &target);
+        }
+        return Err(NpkiError::io(&target)(e));
+    }
+    sync_dir(&user_dir);
+    Ok(Installed {
+        status: if backup.is_some() { InstallStatus::Replaced } else { InstallStatus::Installed },
+        folder: target,
+        backup,
+    })
+}
+
+enum Existing {
+    Same,
+    Empty,
+    Different,
+}
+
+/// Compares the certificate files in `folder` with `item`'s.
+fn compare(folder: &Path, item: &BundleItem) -> Result<Existing, NpkiError> {
+    let mut any = false;
+    let mut same = true;
+    for name in FILE_NAMES {
+        let path = folder.join(name);
+        match fs::read(&path) {
+            Ok(bytes) => {
+                any = true;
+                same &= item.files.get(name).is_some_and(|f| f.as_slice() == bytes.as_slice());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => same &= !item.files.contains_key(name),
+            Err(e) => return Err(NpkiError::io(path)(e)),
+        }
+    }
+    let empty = !any && fs::read_dir(folder).map_err(NpkiError::io(folder))?.next().is_none();
+    Ok(match (same, empty) {
+        (_, true) => Existing::Empty,
+        (true, false) => Existing::Same,
+        (false, false) => Existing::Different,
+    })
+}
+
+fn backup_name(target: &Path) -> PathBuf {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let base = target.as_os_str().to_string_lossy().into_owned();
+    let mut candidate = PathBuf::from(format!("{base}.bak-{secs}"));
+    let mut n = 1;
+    while candidate.exists() {
+        candidate = PathBuf::from(format!("{base}.bak-{secs}-{n}"));
+        n += 1;
+    }
+    candidate
+}
+
+/// Writes every file into a fresh temporary folder in `parent`; on any
+/// error the folder is removed.
+fn write_temp(parent: &Path, item: &BundleItem) -> Result<PathBuf, NpkiError> {
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random).map_err(|e| NpkiError::io(parent)(std::io::Error::other(e.to_string())))?;
+    let tmp = parent.join(format!("{TEMP_PREFIX}{}", hex::encode(random)));
+    let result = (|| {
+        create_private_dir(&tmp)?;
+        for (name, bytes) in &item.files {
+            let path = tmp.join(name);
+            let mut file = private_file(&path).map_err(NpkiError::io(&path))?;
+            file.write_all(bytes.as_slice()).map_err(NpkiError::io(&path))?;
+            file.sync_all().map_err(NpkiError::io(&path))?;
+        }
+        sync_dir(&tmp);
+        Ok(())
+    })();
+    match result {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn create_private_dirs(dir: &Path) -> Result<(), NpkiError> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(NpkiError::io(dir))
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), NpkiError> {
+    let mut builder = fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(NpkiError::io(dir))
+}
+
+fn private_file(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Makes a rename durable (Unix); best effort elsewhere.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}

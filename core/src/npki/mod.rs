@@ -1,0 +1,74 @@
+//! NPKI certificates (공동인증서) on disk: reading a certificate folder,
+//! describing the certificate, and installing received folders safely.
+//!
+//! A certificate folder is `<root>/<CA>/USER/<subject folder>/` holding
+//! `signCert.der` and `signPri.key`, and sometimes the key-management pair
+//! `kmCert.der`/`kmPri.key` (see `docs/NPKI.md`). Files are moved byte for
+//! byte; nothing here decrypts a key.
+
+mod cert;
+mod folder;
+mod install;
+mod roots;
+mod store;
+mod usage;
+
+use std::io;
+use std::path::PathBuf;
+
+pub use cert::{CertSummary, EXPIRING_DAYS, Status, ca_folder_name, inspect, subject_folder_name};
+pub use folder::read_folder;
+pub use install::{InstallStatus, Installed, install};
+pub use roots::{Env, ListFailure, Listing, Os, candidate_roots, default_root, install_root, list};
+pub use store::NpkiStore;
+pub use usage::{Usage, UsageKind};
+
+/// What can go wrong with certificate folders.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum NpkiError {
+    /// The path is not a folder.
+    #[error("{0} is not a certificate folder (it does not exist or is not a directory)")]
+    NotAFolder(PathBuf),
+    /// A required file is absent.
+    #[error("no {file} in {folder}: a certificate folder needs signCert.der and signPri.key")]
+    MissingFile {
+        /// The missing file's name.
+        file: &'static str,
+        /// The folder.
+        folder: PathBuf,
+    },
+    /// Only one of kmCert.der and kmPri.key is present.
+    #[error("{0} has only one of kmCert.der and kmPri.key; both or neither are needed")]
+    HalfKmPair(PathBuf),
+    /// A file is empty or far larger than any certificate file.
+    #[error("{0} is empty or too large to be a certificate file")]
+    BadSize(PathBuf),
+    /// `signCert.der` is not an X.509 certificate.
+    #[error("the certificate is damaged or not an X.509 certificate ({0})")]
+    BadCertificate(String),
+    /// A different certificate is already installed under the same name.
+    #[error("{} already holds a different certificate; use --replace to replace it (the old one is kept as a backup)", folder.display())]
+    Conflict {
+        /// The occupied folder.
+        folder: PathBuf,
+    },
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The error.
+        source: io::Error,
+    },
+}
+
+impl NpkiError {
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> Self {
+        let path = path.into();
+        move |source| NpkiError::Io { path, source }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,266 @@
+//! NPKI folder tests, with the shared yessign test vector where present.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::*;
+use crate::message::{BundleItem, FileBytes};
+
+fn vector() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testvectors/npki-yessign-test");
+    if dir.join("signCert.der").is_file() {
+        Some(dir)
+    } else {
+        eprintln!("skipping: test vector not found at {}", dir.display());
+        None
+    }
+}
+
+fn expected(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap()
+}
+
+fn at(unix: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(unix)
+}
+
+/// 2020-03-01T00:00:00Z, inside the vector's validity.
+const MARCH_2020: u64 = 1_583_020_800;
+
+#[test]
+fn the_summary_matches_the_vectors_expected_values() {
+    let Some(dir) = vector() else { return };
+    let want = expected(&dir);
+    let s = inspect(&dir, at(MARCH_2020)).unwrap();
+    assert_eq!(s.subject_cn, want["subject_cn"].as_str().unwrap());
+    assert_eq!(s.subject_dn, want["subject_dn"].as_str().unwrap());
+    assert_eq!(s.issuer_dn, want["issuer_dn"].as_str().unwrap());
+    assert_eq!(s.issuer_cn, want["issuer_cn"].as_str().unwrap());
+    assert_eq!(s.ca, want["issuer_o"].as_str().unwrap());
+    assert_eq!(s.serial_hex, want["serial_hex"].as_str().unwrap());
+    assert_eq!(u64::from_str_radix(&s.serial_hex, 16).unwrap(), want["serial"].as_u64().unwrap());
+    assert_eq!(s.not_before, want["not_before_utc"].as_str().unwrap());
+    assert_eq!(s.not_after, want["not_after_utc"].as_str().unwrap());
+    assert_eq!(s.policy_oid.as_deref(), want["policy_oid"].as_str());
+    assert_eq!(s.usage.label_ko, want["usage_ko"].as_str().unwrap());
+    assert_eq!(s.usage.kind, UsageKind::Restricted);
+    assert_eq!((s.key_algorithm.as_str(), s.key_bits), ("RSA", 2048));
+    assert!(!s.has_km);
+    assert_eq!(s.status, Status::Expiring, "24 days left on 2020-03-01");
+    assert_eq!(s.days_left, 24);
+}
+
+#[test]
+fn status_follows_the_clock() {
+    let Some(dir) = vector() else { return };
+    assert_eq!(inspect(&dir, at(1_582_000_000)).unwrap().status, Status::Valid);
+    let later = inspect(&dir, at(1_700_000_000)).unwrap();
+    assert_eq!(later.status, Status::Expired);
+    assert!(later.days_left < 0);
+}
+
+#[test]
+fn folder_names_reverse_the_subject_like_korean_software() {
+    let Some(dir) = vector() else { return };
+    let cert = std::fs::read(dir.join("signCert.der")).unwrap();
+    assert_eq!(
+        subject_folder_name(&cert).unwrap(),
+        "cn=HKD(KILDONG.HONG)009104120200225191000030,ou=INITECH,ou=personal4IB,o=yessign,c=kr"
+    );
+    assert_eq!(ca_folder_name(&cert).unwrap(), "yessign");
+}
+
+#[test]
+fn reading_a_folder_names_what_is_missing() {
+    let Some(dir) = vector() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let err = read_folder(&tmp.path().join("nope")).unwrap_err();
+    assert!(matches!(err, NpkiError::NotAFolder(_)));
+
+    std::fs::copy(dir.join("signCert.der"), tmp.path().join("signCert.der")).unwrap();
+    let err = read_folder(tmp.path()).unwrap_err();
+    assert!(matches!(err, NpkiError::MissingFile { file: "signPri.key", .. }));
+    assert!(err.to_string().contains("signPri.key"));
+
+    std::fs::copy(dir.join("signPri.key"), tmp.path().join("signPri.key")).unwrap();
+    let item = read_folder(tmp.path()).unwrap();
+    assert_eq!(item.files["signPri.key"].as_slice(), std::fs::read(dir.join("signPri.key")).unwrap());
+
+    std::fs::write(tmp.path().join("kmCert.der"), b"x").unwrap();
+    assert!(matches!(read_folder(tmp.path()), Err(NpkiError::HalfKmPair(_))));
+    std::fs::remove_file(tmp.path().join("kmCert.der")).unwrap();
+
+    std::fs::write(tmp.path().join("signCert.der"), b"not a certificate").unwrap();
+    assert!(matches!(read_folder(tmp.path()), Err(NpkiError::BadCertificate(_))));
+    std::fs::write(tmp.path().join("signCert.der"), b"").unwrap();
+    assert!(matches!(read_folder(tmp.path()), Err(NpkiError::BadSize(_))));
+}
+
+fn vector_item(dir: &Path) -> BundleItem {
+    read_folder(dir).unwrap()
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn install_writes_a_private_folder_then_reports_duplicates() {
+    let Some(dir) = vector() else { return };
+    let root = tempfile::tempdir().unwrap();
+    let item = vector_item(&dir);
+    let first = install(root.path(), &item, false).unwrap();
+    assert_eq!(first.status, InstallStatus::Installed);
+    assert!(first.folder.starts_with(root.path().join("yessign").join("USER")));
+    for name in ["signCert.der", "signPri.key"] {
+        assert_eq!(std::fs::read(first.folder.join(name)).unwrap(), std::fs::read(dir.join(name)).unwrap());
+        #[cfg(unix)]
+        assert_eq!(mode(&first.folder.join(name)), 0o600);
+    }
+    #[cfg(unix)]
+    assert_eq!(mode(&first.folder), 0o700);
+
+    let again = install(root.path(), &item, false).unwrap();
+    assert_eq!(again.status, InstallStatus::Duplicate);
+    assert_eq!(again.folder, first.folder);
+    let user = root.path().join("yessign/USER");
+    assert_eq!(std::fs::read_dir(&user).unwrap().count(), 1, "no temporary folder is left");
+}
+
+#[test]
+fn a_different_certificate_is_refused_unless_replacing_and_then_kept() {
+    let Some(dir) = vector() else { return };
+    let root = tempfile::tempdir().unwrap();
+    let item = vector_item(&dir);
+    let installed = install(root.path(), &item, false).unwrap();
+
+    // Same certificate, another key file: a different certificate folder.
+    let mut other = item.clone();
+    other.files.insert("signPri.key".into(), FileBytes::new(vec![0x30, 0x03, 0x02, 0x01, 0x00]));
+    let err = install(root.path(), &other, false).unwrap_err();
+    assert!(matches!(err, NpkiError::Conflict { .. }));
+    assert!(err.to_string().contains("--replace"));
+    assert_eq!(
+        std::fs::read(installed.folder.join("signPri.key")).unwrap(),
+        std::fs::read(dir.join("signPri.key")).unwrap(),
+        "a refused install changes nothing"
+    );
+
+    let replaced = install(root.path(), &other, true).unwrap();
+    assert_eq!(replaced.status, InstallStatus::Replaced);
+    let backup = replaced.backup.unwrap();
+    assert_eq!(std::fs::read(backup.join("signPri.key")).unwrap(), std::fs::read(dir.join("signPri.key")).unwrap());
+    assert_eq!(std::fs::read(replaced.folder.join("signPri.key")).unwrap(), vec![0x30, 0x03, 0x02, 0x01, 0x00]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_failed_install_leaves_nothing_behind() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(dir) = vector() else { return };
+    if nix_is_root() {
+        eprintln!("skipping: permissions do not stop root");
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let user = root.path().join("yessign/USER");
+    std::fs::create_dir_all(&user).unwrap();
+    std::fs::set_permissions(&user, std::fs::Permissions::from_mode(0o500)).unwrap();
+    let err = install(root.path(), &vector_item(&dir), false).unwrap_err();
+    std::fs::set_permissions(&user, std::fs::Permissions::from_mode(0o700)).unwrap();
+    assert!(matches!(err, NpkiError::Io { .. }));
+    assert_eq!(std::fs::read_dir(&user).unwrap().count(), 0);
+}
+
+#[cfg(unix)]
+fn nix_is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .map(|s| s.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0")))
+        .unwrap_or(false)
+}
+
+#[test]
+fn a_temp_folder_that_cannot_be_renamed_is_removed() {
+    let Some(dir) = vector() else { return };
+    let root = tempfile::tempdir().unwrap();
+    let item = vector_item(&dir);
+    // A file where the certificate folder should go: the rename fails.
+    let user = root.path().join("yessign/USER");
+    std::fs::create_dir_all(&user).unwrap();
+    let blocker = user.join(subject_folder_name(item.files["signCert.der"].as_slice()).unwrap());
+    std::fs::write(&blocker, b"in the way").unwrap();
+    assert!(install(root.path(), &item, false).is_err());
+    let left: Vec<_> = std::fs::read_dir(&user).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 1, "only the blocking file remains: {left:?}");
+}
+
+#[test]
+fn roots_for_every_os() {
+    let linux = Env {
+        os: Some(Os::Linux),
+        home: Some("/home/kim".into()),
+        ..Env::default()
+    };
+    assert_eq!(install_root(&linux), Some(PathBuf::from("/home/kim/NPKI")));
+    assert!(candidate_roots(&linux).contains(&PathBuf::from("/home/kim/GPKI")));
+
+    let mac = Env {
+        os: Some(Os::MacOs),
+        home: Some("/Users/kim".into()),
+        ..Env::default()
+    };
+    assert_eq!(install_root(&mac), Some(PathBuf::from("/Users/kim/Library/Preferences/NPKI")));
+    let roots = candidate_roots(&mac);
+    assert!(roots.contains(&PathBuf::from("/Users/kim/Documents/NPKI")));
+    assert!(roots.contains(&PathBuf::from("/Users/kim/NPKI")));
+    assert_eq!(roots.iter().filter(|r| r.ends_with("Preferences/NPKI")).count(), 1, "no duplicates");
+
+    let windows = Env {
+        os: Some(Os::Windows),
+        user_profile: Some(PathBuf::from(r"C:\Users\kim")),
+        drives: vec!['C', 'E'],
+        ..Env::default()
+    };
+    let root = install_root(&windows).unwrap();
+    assert!(root.to_string_lossy().ends_with("NPKI") && root.to_string_lossy().contains("LocalLow"));
+    let roots = candidate_roots(&windows);
+    assert!(roots.contains(&PathBuf::from(r"C:\Program Files\NPKI")));
+    assert!(roots.contains(&PathBuf::from(r"E:\NPKI")));
+    assert!(!roots.contains(&PathBuf::from(r"D:\NPKI")), "absent drives are not listed");
+
+    let overridden = Env {
+        override_root: Some("/tmp/npki".into()),
+        ..linux
+    };
+    assert_eq!(install_root(&overridden), Some(PathBuf::from("/tmp/npki")));
+    assert_eq!(candidate_roots(&overridden)[0], PathBuf::from("/tmp/npki"));
+}
+
+#[test]
+fn list_reports_broken_folders_and_goes_on() {
+    let Some(dir) = vector() else { return };
+    let root = tempfile::tempdir().unwrap();
+    install(root.path(), &vector_item(&dir), false).unwrap();
+    let broken = root.path().join("KICA/USER/cn=broken");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::write(broken.join("signCert.der"), b"junk").unwrap();
+    let listing = list(&[root.path().to_path_buf(), root.path().join("missing")], at(MARCH_2020));
+    assert_eq!(listing.certificates.len(), 1);
+    assert_eq!(listing.failures.len(), 1);
+    assert!(listing.failures[0].folder.ends_with("cn=broken"));
+    assert!(listing.failures[0].error.contains("signPri.key"));
+}
+
+#[test]
+fn usage_is_known_or_said_to_be_unknown() {
+    let general = usage::of(Some("1.2.410.200004.5.2.1.2"));
+    assert_eq!(general.kind, UsageKind::GeneralPersonal);
+    assert_eq!(general.label_ko, "범용 (KICA 개인)");
+    assert_eq!(usage::of(Some("1.2.410.200005.1.1.5")).kind, UsageKind::GeneralCorporate);
+    assert_eq!(usage::of(Some("1.2.410.200005.1.1.6.8")).kind, UsageKind::Restricted);
+    let unknown = usage::of(Some("1.2.3.4"));
+    assert_eq!(unknown.kind, UsageKind::Unknown);
+    assert!(unknown.label_en.contains("1.2.3.4"));
+}
