@@ -1,0 +1,73 @@
+//! `inspect` and `list`: what certificates are here, without passwords.
+
+use std::time::SystemTime;
+
+use certbridge_core::npki::{self, CertSummary, Env};
+use serde_json::json;
+
+use crate::Failure;
+use crate::cli::{InspectArgs, ListArgs};
+
+/// `certbridge inspect`.
+pub(crate) fn inspect(args: InspectArgs) -> Result<(), Failure> {
+    let summary = npki::inspect(&args.cert_dir, SystemTime::now()).map_err(|e| Failure::new("store", e.to_string()))?;
+    if args.json {
+        println!("{}", json!(summary));
+    } else {
+        print!("{}", describe(&summary));
+    }
+    Ok(())
+}
+
+/// `certbridge list`.
+pub(crate) fn list(args: ListArgs) -> Result<(), Failure> {
+    let roots = if args.npki_root.is_empty() {
+        npki::candidate_roots(&Env::current())
+    } else {
+        args.npki_root.clone()
+    };
+    let listing = npki::list(&roots, SystemTime::now());
+    if args.json {
+        println!(
+            "{}",
+            json!({"roots": roots, "certificates": listing.certificates, "failures": listing.failures})
+        );
+        return Ok(());
+    }
+    if listing.certificates.is_empty() {
+        println!("No certificates found in:");
+        for root in &roots {
+            println!("  {}", root.display());
+        }
+    }
+    for summary in &listing.certificates {
+        print!("{}", describe(summary));
+        println!();
+    }
+    for failure in &listing.failures {
+        eprintln!("warning: {}: {}", failure.folder, failure.error);
+    }
+    Ok(())
+}
+
+/// A readable summary, in Korean and English.
+fn describe(s: &CertSummary) -> String {
+    let status = match s.status.as_str() {
+        "expired" => format!("만료됨 expired ({} days ago)", -s.days_left),
+        "expiring" => format!("곧 만료 expiring: {} days left — renew soon", s.days_left),
+        _ => format!("유효 valid: {} days left", s.days_left),
+    };
+    let mut out = String::new();
+    out.push_str(&format!("{}\n", s.subject_cn));
+    out.push_str(&format!("  발급자 Issuer     {} ({})\n", s.issuer_cn, s.ca));
+    out.push_str(&format!("  용도 Usage        {} / {}\n", s.usage.label_ko, s.usage.label_en));
+    out.push_str(&format!("  유효기간 Valid    {} → {}\n", s.not_before, s.not_after));
+    out.push_str(&format!("  상태 Status       {status}\n"));
+    out.push_str(&format!("  일련번호 Serial   {}\n", s.serial_hex));
+    out.push_str(&format!("  키 Key            {} {} bits{}\n", s.key_algorithm, s.key_bits, if s.has_km { ", with km pair" } else { "" }));
+    out.push_str(&format!("  주체 Subject      {}\n", s.subject_dn));
+    if let Some(folder) = &s.folder {
+        out.push_str(&format!("  폴더 Folder       {folder}\n"));
+    }
+    out
+}

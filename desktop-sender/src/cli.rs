@@ -1,0 +1,168 @@
+//! The command line, as a contract: scripts and tests rely on these names.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Move Korean NPKI certificates (공동인증서) between a PC and a phone, or
+/// between two PCs, end-to-end encrypted.
+#[derive(Debug, Parser)]
+#[command(name = "certbridge", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Export: show a code and send certificates to the device that scans it.
+    Send(SendArgs),
+    /// Import: show a code and install certificates the scanning device sends.
+    Receive(ReceiveArgs),
+    /// Play the phone's part: scan a desktop's code, then receive or send.
+    Scan(ScanArgs),
+    /// Show what a certificate folder holds.
+    Inspect(InspectArgs),
+    /// List the certificates installed on this computer.
+    List(ListArgs),
+}
+
+/// Options shared by the commands that show a code.
+#[derive(Debug, Args)]
+pub(crate) struct HostArgs {
+    /// Print one JSON object per line instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Also write the QR code to this PNG file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) qr_png: Option<PathBuf>,
+    /// The name the other device shows for this computer [default: host name].
+    #[arg(long)]
+    pub(crate) name: Option<String>,
+    /// An address to listen on and advertise (repeatable; IP or IP:PORT)
+    /// [default: this machine's private LAN addresses].
+    #[arg(long, value_name = "ADDR", value_parser = parse_listen)]
+    pub(crate) listen: Vec<SocketAddr>,
+    /// Do not offer the relay path.
+    #[arg(long)]
+    pub(crate) no_relay: bool,
+    /// How long the code stays valid, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(10..=3600))]
+    pub(crate) timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SendArgs {
+    /// Certificate folders to send (each with signCert.der and signPri.key).
+    #[arg(value_name = "CERT_DIR", required = true)]
+    pub(crate) cert_dirs: Vec<PathBuf>,
+    /// Send even if a certificate has expired.
+    #[arg(long)]
+    pub(crate) allow_expired: bool,
+    #[command(flatten)]
+    pub(crate) host: HostArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReceiveArgs {
+    /// The NPKI folder to install into [default: $CERTBRIDGE_NPKI_ROOT or the OS's NPKI folder].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) install_root: Option<PathBuf>,
+    /// Replace a different certificate already installed in the same
+    /// folder (the old one is kept as a backup).
+    #[arg(long)]
+    pub(crate) replace: bool,
+    #[command(flatten)]
+    pub(crate) host: HostArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// The code's text (CERTBRIDGE:/…).
+    #[arg(value_name = "INVITE_TEXT", required_unless_present = "qr_image", conflicts_with = "qr_image")]
+    pub(crate) invite: Option<String>,
+    /// Read the code from a picture of the QR code (PNG or JPEG).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) qr_image: Option<PathBuf>,
+    /// Certificate folders to send, when the desktop receives.
+    #[arg(long = "cert", value_name = "CERT_DIR")]
+    pub(crate) certs: Vec<PathBuf>,
+    /// Send even if a certificate has expired.
+    #[arg(long)]
+    pub(crate) allow_expired: bool,
+    /// The NPKI folder to install into, when the desktop sends.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) install_root: Option<PathBuf>,
+    /// Replace a different certificate already installed in the same folder.
+    #[arg(long)]
+    pub(crate) replace: bool,
+    /// Print one JSON object per line instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Agree to send without being asked.
+    #[arg(long)]
+    pub(crate) yes: bool,
+    /// The name the desktop shows for this device [default: host name].
+    #[arg(long)]
+    pub(crate) name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InspectArgs {
+    /// The certificate folder.
+    #[arg(value_name = "CERT_DIR")]
+    pub(crate) cert_dir: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// NPKI folders to search (repeatable) [default: every known location].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) npki_root: Vec<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// Reads `IP` (any free port) or `IP:PORT`.
+fn parse_listen(s: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = s.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    s.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .map(|ip| SocketAddr::new(ip, 0))
+        .map_err(|_| format!("{s:?} is not an IP address or IP:PORT"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listen_takes_an_ip_or_an_ip_and_port() {
+        assert_eq!(parse_listen("127.0.0.1").unwrap(), "127.0.0.1:0".parse().unwrap());
+        assert_eq!(parse_listen("127.0.0.1:5000").unwrap(), "127.0.0.1:5000".parse().unwrap());
+        assert_eq!(parse_listen("::1").unwrap(), "[::1]:0".parse().unwrap());
+        assert_eq!(parse_listen("[::1]").unwrap(), "[::1]:0".parse().unwrap());
+        assert!(parse_listen("localhost").is_err());
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn scan_needs_a_code_from_text_or_image() {
+        assert!(Cli::try_parse_from(["certbridge", "scan"]).is_err());
+        assert!(Cli::try_parse_from(["certbridge", "scan", "CERTBRIDGE:/1", "--qr-image", "x.png"]).is_err());
+        assert!(Cli::try_parse_from(["certbridge", "scan", "--qr-image", "x.png"]).is_ok());
+    }
+}
