@@ -1,1 +1,270 @@
-//! End-to-end test helpers.
+//! Helpers for the end-to-end tests: find and run the real `certbridge`
+//! binary, read its `--json` events, find the shared test vectors.
+//!
+//! The tests themselves live in `tests/tests/`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::sync::{Mutex, Once};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// How long any one expected event may take.
+pub const EVENT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The workspace's root folder.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// The `certbridge` binary: `$CERTBRIDGE_BIN`, or the one cargo built next
+/// to this test (built now if missing).
+pub fn certbridge() -> PathBuf {
+    if let Some(bin) = std::env::var_os("CERTBRIDGE_BIN") {
+        return bin.into();
+    }
+    static BUILD: Once = Once::new();
+    let exe = std::env::current_exe().unwrap();
+    // target/<profile>/deps/<test> → target/<profile>/certbridge
+    let bin = exe.parent().unwrap().parent().unwrap().join(format!("certbridge{}", std::env::consts::EXE_SUFFIX));
+    BUILD.call_once(|| {
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["build", "-p", "certbridge-desktop", "--bin", "certbridge"])
+            .current_dir(workspace_root())
+            .status()
+            .unwrap();
+        assert!(status.success(), "building certbridge failed");
+    });
+    assert!(bin.exists(), "no certbridge binary at {}", bin.display());
+    bin
+}
+
+/// The shared test vector folder, or `None` (with a message) when absent.
+pub fn test_vector(name: &str) -> Option<PathBuf> {
+    let base = std::env::var_os("CERTBRIDGE_TESTVECTORS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("../shared/testvectors"));
+    let dir = base.join(name);
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipping: test vector not found at {}", dir.display());
+        None
+    }
+}
+
+/// A running `certbridge` with `--json` output read line by line.
+pub struct Proc {
+    pub name: &'static str,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    events: mpsc::Receiver<Value>,
+    stderr: std::sync::Arc<Mutex<String>>,
+    pub seen: Vec<Value>,
+}
+
+impl Proc {
+    /// Starts `certbridge ARGS` (the caller includes `--json`).
+    pub fn start(name: &'static str, args: &[&str], env: &[(&str, &Path)]) -> Self {
+        let mut cmd = Command::new(certbridge());
+        cmd.args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env_remove("CERTBRIDGE_NPKI_ROOT");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let stderr_pipe = child.stderr.take().unwrap();
+        let (tx, events) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                match serde_json::from_str::<Value>(&line) {
+                    Ok(v) => {
+                        if tx.send(v).is_err() {
+                            return;
+                        }
+                    }
+                    Err(_) => panic!("{name}: stdout line is not JSON: {line:?}"),
+                }
+            }
+        });
+        let stderr = std::sync::Arc::new(Mutex::new(String::new()));
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr_pipe).lines() {
+                let Ok(line) = line else { return };
+                let mut s = sink.lock().unwrap();
+                s.push_str(&line);
+                s.push('\n');
+            }
+        });
+        let stdin = child.stdin.take();
+        Self {
+            name,
+            child,
+            stdin,
+            events,
+            stderr,
+            seen: Vec::new(),
+        }
+    }
+
+    /// The next event named `event`, skipping others; panics on `error`
+    /// unless that is what is awaited.
+    pub fn expect(&mut self, event: &str) -> Value {
+        let deadline = Instant::now() + EVENT_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let v = match self.events.recv_timeout(left) {
+                Ok(v) => v,
+                Err(_) => panic!(
+                    "{}: no {event:?} event; saw {:?}; stderr: {}",
+                    self.name,
+                    self.seen,
+                    self.stderr()
+                ),
+            };
+            self.seen.push(v.clone());
+            let name = v["event"].as_str().unwrap_or_default();
+            if name == event {
+                return v;
+            }
+            if name == "error" {
+                panic!("{}: error while waiting for {event:?}: {v}", self.name);
+            }
+        }
+    }
+
+    /// Types a line on the program's standard input.
+    pub fn type_line(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().unwrap();
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Waits for the program to exit; returns its status.
+    pub fn wait(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + EVENT_TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Collect what is left on stdout.
+                while let Ok(v) = self.events.recv_timeout(Duration::from_millis(200)) {
+                    self.seen.push(v);
+                }
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("{} did not exit; saw {:?}; stderr: {}", self.name, self.seen, self.stderr());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits for the exit and returns the final `error` event's kind.
+    pub fn fails_with(&mut self) -> String {
+        let status = self.wait();
+        assert_eq!(status.code(), Some(1), "{}: expected exit 1; saw {:?}", self.name, self.seen);
+        let error = self
+            .seen
+            .iter()
+            .rev()
+            .find(|v| v["event"] == "error")
+            .unwrap_or_else(|| panic!("{}: no error event in {:?}", self.name, self.seen));
+        error["kind"].as_str().unwrap().to_owned()
+    }
+
+    /// Kills the program at once (a crash, a pulled cable).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Everything written to stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `certbridge ARGS` to completion: (exit code, stdout, stderr).
+pub fn run(args: &[&str], env: &[(&str, &Path)]) -> (Option<i32>, String, String) {
+    let mut cmd = Command::new(certbridge());
+    cmd.args(args).stdin(Stdio::null()).env_remove("CERTBRIDGE_NPKI_ROOT");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every file under `dir`, relative path → bytes, sorted.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+                out.push((rel, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Every folder under `dir` (relative paths), to prove nothing was left.
+pub fn folders(dir: &Path) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                out.push(path.strip_prefix(base).unwrap().to_string_lossy().into_owned());
+                walk(base, &path, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Finds a program on `PATH`.
+pub fn which(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| Path::new(d).join(program))
+        .find(|p| p.is_file())
+}
+
+/// True in CI, where skipping for a missing tool is a failure.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some()
+}
