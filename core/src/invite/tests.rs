@@ -294,3 +294,16 @@ fn text_of_other_cbor_is_refused_with_its_reason() {
         InviteError::UnknownVersion(2)
     );
 }
+
+#[test]
+fn golden_text_of_the_test_vector() {
+    // Computed independently from the golden CBOR bytes (docs/PROTOCOL.md).
+    assert_eq!(
+        vector_invite().invite().to_text(),
+        concat!(
+            "CERTBRIDGE:/",
+            "24771996990636198104543074533458241243235905438698214410410655428141163884622564693002252156829887596",
+            "30169436464873497603672416249776135417170822070310540018554377004800004234250"
+        )
+    );
+}
