@@ -2,6 +2,8 @@
 //! junk on the desktop's port. Each one gets a clear error and changes
 //! nothing; the desktop's session survives what is not its scanner.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
 use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -1,6 +1,8 @@
 //! Two real `certbridge` processes on 127.0.0.1: a desktop (`send` or
 //! `receive`) and a scanner (`scan`), moving the shared test vector.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
 use std::path::Path;
 
 use certbridge_e2e::{Proc, folders, in_ci, run, test_vector, tree, which};
@@ -245,4 +247,37 @@ fn usage_errors_exit_with_2() {
     assert_eq!(code, Some(2));
     let (code, _, _) = run(&["frobnicate"], &[]);
     assert_eq!(code, Some(2));
+}
+
+/// Makes OpenSSL fixtures (a valid certificate with a Hangul name) in `dir`.
+fn openssl_fixtures(dir: &Path) -> Option<std::path::PathBuf> {
+    if which("openssl").is_none() {
+        assert!(!in_ci(), "openssl is missing in CI");
+        eprintln!("skipping: openssl not found");
+        return None;
+    }
+    let script = certbridge_e2e::workspace_root().join("scripts/make-npki-fixtures.sh");
+    let status = std::process::Command::new("bash").arg(script).arg(dir).stdout(std::process::Stdio::null()).status().unwrap();
+    assert!(status.success(), "make-npki-fixtures.sh failed");
+    Some(dir.join("demo"))
+}
+
+#[test]
+fn a_valid_hangul_certificate_moves_pc_to_pc_without_extra_flags() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(cert) = openssl_fixtures(&tmp.path().join("fixtures")) else { return };
+    let root = tmp.path().join("second-pc");
+    let mut desktop = Proc::start("desktop", &["send", cert.to_str().unwrap(), "--json", "--listen", "127.0.0.1"], &[]);
+    let text = desktop.expect("invite")["text"].as_str().unwrap().to_owned();
+    // The install root comes from the environment here.
+    let mut scanner = Proc::start("scanner", &["scan", &text, "--json"], &[("CERTBRIDGE_NPKI_ROOT", &root)]);
+    pass_the_number(&mut desktop, &mut scanner);
+    let done = scanner.expect("done");
+    assert_eq!(scanner.wait().code(), Some(0));
+    assert_eq!(desktop.wait().code(), Some(0));
+    let folder = done["items"][0]["folder"].as_str().unwrap();
+    assert!(folder.contains("cn=홍길동()0001041820250101000001,ou=CertBridge test,ou=personal4IB,o=yessign,c=kr"), "{folder}");
+    for file in FILES {
+        assert_eq!(std::fs::read(Path::new(folder).join(file)).unwrap(), std::fs::read(cert.join(file)).unwrap());
+    }
 }

@@ -81,7 +81,7 @@ pub struct CertSummary {
 
 pub(crate) fn parse(der: &[u8]) -> Result<X509Certificate<'_>, NpkiError> {
     match X509Certificate::from_der(der) {
-        Ok((rest, cert)) if rest.is_empty() => Ok(cert),
+        Ok(([], cert)) => Ok(cert),
         Ok(_) => Err(NpkiError::BadCertificate("trailing bytes after the certificate".into())),
         Err(e) => Err(NpkiError::BadCertificate(e.to_string())),
     }
@@ -111,7 +111,7 @@ fn attributes(name: &X509Name<'_>) -> Vec<(String, String)> {
             let value = attr
                 .as_str()
                 .map(str::to_owned)
-                .unwrap_or_else(|_| hex::encode(attr.attr_value().data.as_ref()));
+                .unwrap_or_else(|_| hex::encode(attr.attr_value().data));
             (key, value)
         })
         .collect()
