@@ -6,13 +6,61 @@ use certbridge_core::npki::{self, CertSummary, Env};
 use serde_json::json;
 
 use crate::Failure;
-use crate::cli::{InspectArgs, ListArgs};
+use crate::cli::{CheckPasswordArgs, InspectArgs, ListArgs};
+
+/// Exit status of `check-password` for a wrong password.
+const EXIT_WRONG_PASSWORD: u8 = 3;
+
+/// Reads a password: a line from stdin, or a prompt without echo.
+pub(crate) fn read_password(from_stdin: bool, prompt: &str) -> Result<zeroize::Zeroizing<String>, Failure> {
+    let password = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| Failure::new("io", format!("could not read the password: {e}")))?;
+        line.truncate(line.trim_end_matches(['\r', '\n']).len());
+        line
+    } else {
+        rpassword::prompt_password(prompt).map_err(|e| Failure::new("io", format!("could not read the password: {e}")))?
+    };
+    Ok(zeroize::Zeroizing::new(password))
+}
+
+/// Checks a folder's password; `Ok` when right.
+pub(crate) fn verify_password(dir: &std::path::Path, password: &str) -> Result<(), Failure> {
+    let item = npki::read_folder(dir).map_err(|e| Failure::new("store", e.to_string()))?;
+    match npki::check_password(&item, password.as_bytes()) {
+        Ok(_) => Ok(()),
+        Err(npki::KeyError::WrongPassword) => Err(Failure::new(
+            "wrong_password",
+            format!("the password does not open the certificate in {}", dir.display()),
+        )
+        .with_exit(EXIT_WRONG_PASSWORD)),
+        Err(e) => Err(Failure::new("key", format!("{}: {e}", dir.display()))),
+    }
+}
+
+/// `certbridge check-password`.
+pub(crate) fn check_password(args: CheckPasswordArgs) -> Result<(), Failure> {
+    // Fail on a bad folder before asking for anything.
+    npki::read_folder(&args.cert_dir).map_err(|e| Failure::new("store", e.to_string()))?;
+    let password = read_password(args.password_stdin, "Certificate password (인증서 암호): ")?;
+    verify_password(&args.cert_dir, &password)?;
+    println!("The password is right (암호가 맞습니다).");
+    Ok(())
+}
 
 /// `certbridge inspect`.
 pub(crate) fn inspect(args: InspectArgs) -> Result<(), Failure> {
     let summary = npki::inspect(&args.cert_dir, SystemTime::now()).map_err(|e| Failure::new("store", e.to_string()))?;
     if args.json {
-        println!("{}", json!(summary));
+        let mut value = json!(summary);
+        let key = std::fs::read(args.cert_dir.join("signPri.key")).ok();
+        value["key_encryption"] = match key.as_deref().map(npki::key_encryption) {
+            Some(Ok(enc)) => json!(enc),
+            _ => serde_json::Value::Null,
+        };
+        println!("{value}");
     } else {
         print!("{}", describe(&summary));
     }

@@ -26,6 +26,8 @@ pub(crate) enum Command {
     Inspect(InspectArgs),
     /// List the certificates installed on this computer.
     List(ListArgs),
+    /// Check a certificate's password (exit 0 right, 3 wrong, 1 other error).
+    CheckPassword(CheckPasswordArgs),
 }
 
 /// Options shared by the commands that show a code.
@@ -60,6 +62,10 @@ pub(crate) struct SendArgs {
     /// Send even if a certificate has expired.
     #[arg(long)]
     pub(crate) allow_expired: bool,
+    /// Ask for each certificate's password first, so a certificate that
+    /// cannot be used is not moved.
+    #[arg(long)]
+    pub(crate) check_password: bool,
     #[command(flatten)]
     pub(crate) host: HostArgs,
 }
@@ -126,6 +132,17 @@ pub(crate) struct ListArgs {
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckPasswordArgs {
+    /// The certificate folder.
+    #[arg(value_name = "CERT_DIR")]
+    pub(crate) cert_dir: PathBuf,
+    /// Read the password from the first line of standard input instead of
+    /// prompting.
+    #[arg(long)]
+    pub(crate) password_stdin: bool,
 }
 
 /// Reads `IP` (any free port) or `IP:PORT`.

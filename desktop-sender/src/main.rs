@@ -35,6 +35,11 @@ impl Failure {
         }
     }
 
+    pub(crate) fn with_exit(mut self, exit: u8) -> Self {
+        self.exit = exit;
+        self
+    }
+
     pub(crate) fn usage(message: impl Into<String>) -> Self {
         Self {
             kind: "usage".to_owned(),
@@ -54,6 +59,7 @@ fn main() -> ExitCode {
         Command::Scan(a) => a.json,
         Command::Inspect(a) => a.json,
         Command::List(a) => a.json,
+        Command::CheckPassword(_) => false,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
@@ -69,6 +75,7 @@ fn main() -> ExitCode {
             Command::Scan(args) => transfer::scan(args).await,
             Command::Inspect(args) => certs::inspect(args),
             Command::List(args) => certs::list(args),
+            Command::CheckPassword(args) => certs::check_password(args),
         }
     });
     // Standard input may still be read by a thread; don't wait for it.

@@ -79,6 +79,12 @@ fn host_config(mode: Mode, args: &HostArgs) -> HostConfig {
 pub(crate) async fn send(args: SendArgs) -> Result<(), Failure> {
     let out = Output::new(args.host.json);
     check_validity(&args.cert_dirs, args.allow_expired, out)?;
+    if args.check_password {
+        for dir in &args.cert_dirs {
+            let password = crate::certs::read_password(false, &format!("Password for {} (인증서 암호): ", dir.display()))?;
+            crate::certs::verify_password(dir, &password)?;
+        }
+    }
     let store = NpkiStore::sender(args.cert_dirs.clone());
     let config = host_config(Mode::DesktopSends, &args.host);
     let (handle, events) = start_host(config, Arc::new(store));

@@ -247,3 +247,12 @@ pub fn inspect(dir: &Path, now: SystemTime) -> Result<CertSummary, NpkiError> {
     summary.folder = Some(dir.display().to_string());
     Ok(summary)
 }
+
+/// The RSA modulus of a certificate, to match its private key.
+pub(crate) fn rsa_modulus(cert_der: &[u8]) -> Result<Vec<u8>, NpkiError> {
+    let cert = parse(cert_der)?;
+    match cert.public_key().parsed() {
+        Ok(PublicKey::RSA(rsa)) => Ok(rsa.modulus.to_vec()),
+        _ => Err(NpkiError::BadCertificate("the certificate's key is not RSA".into())),
+    }
+}

@@ -9,6 +9,7 @@
 mod cert;
 mod folder;
 mod install;
+mod key;
 mod roots;
 mod store;
 mod usage;
@@ -19,6 +20,7 @@ use std::path::PathBuf;
 pub use cert::{CertSummary, EXPIRING_DAYS, Status, ca_folder_name, inspect, subject_folder_name};
 pub use folder::read_folder;
 pub use install::{InstallStatus, Installed, install};
+pub use key::{DecryptedKey, KeyEncryption, KeyError, OID_RANDOM_NUM, decrypt_private_key, key_encryption};
 pub use roots::{Env, ListFailure, Listing, Os, candidate_roots, default_root, install_root, list};
 pub use store::NpkiStore;
 pub use usage::{Usage, UsageKind};
@@ -61,6 +63,25 @@ pub enum NpkiError {
         /// The error.
         source: io::Error,
     },
+}
+
+/// Checks `password` against a certificate folder's keys: `signPri.key`
+/// (and `kmPri.key` when present) must decrypt and belong to their
+/// certificates. Returns the decrypted signing key.
+pub fn check_password(item: &crate::message::BundleItem, password: &[u8]) -> Result<DecryptedKey, KeyError> {
+    use crate::message::{KM_CERT, KM_KEY, SIGN_CERT, SIGN_KEY};
+    let file = |name: &str| item.files.get(name).map(|f| f.as_slice());
+    let pairs = [(SIGN_CERT, SIGN_KEY), (KM_CERT, KM_KEY)];
+    let mut sign = None;
+    for (cert, key) in pairs {
+        let (Some(cert), Some(key)) = (file(cert), file(key)) else {
+            continue;
+        };
+        let modulus = cert::rsa_modulus(cert).map_err(|_| KeyError::Malformed("certificate"))?;
+        let decrypted = key::check_against(key, password, &modulus)?;
+        sign.get_or_insert(decrypted);
+    }
+    sign.ok_or(KeyError::Malformed("no signPri.key"))
 }
 
 impl NpkiError {

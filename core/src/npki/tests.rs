@@ -264,3 +264,96 @@ fn usage_is_known_or_said_to_be_unknown() {
     assert_eq!(unknown.kind, UsageKind::Unknown);
     assert!(unknown.label_en.contains("1.2.3.4"));
 }
+
+fn password(dir: &Path) -> Vec<u8> {
+    expected(dir)["password"].as_str().unwrap().as_bytes().to_vec()
+}
+
+#[test]
+fn the_vectors_key_decrypts_to_the_known_plaintext_and_keeps_r() {
+    let Some(dir) = vector() else { return };
+    let item = vector_item(&dir);
+    let key = check_password(&item, &password(&dir)).unwrap();
+    assert_eq!(key.pkcs8_der(), std::fs::read(dir.join("plainSignPri.der")).unwrap().as_slice());
+    assert_eq!(hex::encode(key.random_num().unwrap()), expected(&dir)["random_num_r_hex"].as_str().unwrap());
+    let enc = key_encryption(item.files["signPri.key"].as_slice()).unwrap();
+    assert_eq!((enc.scheme, enc.iterations, enc.prf), ("pbes1-seed", 2048, "sha1"));
+}
+
+#[test]
+fn wrong_passwords_are_a_clean_result() {
+    let Some(dir) = vector() else { return };
+    let item = vector_item(&dir);
+    for wrong in ["", "wtua8ev0lwxvfsii!", "비밀번호123!", "WTuA8Ev0lWXVFSiI"] {
+        assert_eq!(check_password(&item, wrong.as_bytes()).unwrap_err(), KeyError::WrongPassword, "{wrong}");
+    }
+}
+
+#[test]
+fn damaged_keys_give_clear_errors() {
+    let Some(dir) = vector() else { return };
+    let key = std::fs::read(dir.join("signPri.key")).unwrap();
+    let pw = password(&dir);
+    assert!(matches!(decrypt_private_key(&key[..key.len() - 5], &pw), Err(KeyError::Malformed(_))));
+    assert!(matches!(decrypt_private_key(&key[..40], &pw), Err(KeyError::Malformed(_))));
+    assert!(matches!(decrypt_private_key(b"", &pw), Err(KeyError::Malformed(_))));
+    // An unknown algorithm OID (last arc changed from .15 to .16).
+    let mut other = key.clone();
+    let at = other.windows(8).position(|w| w == [0x2a, 0x83, 0x1a, 0x8c, 0x9a, 0x44, 0x01, 0x0f]).unwrap();
+    other[at + 7] = 0x10;
+    assert!(matches!(decrypt_private_key(&other, &pw), Err(KeyError::Unsupported(_))));
+    // A flipped ciphertext byte: the padding or the structure no longer holds.
+    let mut flipped = key.clone();
+    let last = flipped.len() - 20;
+    flipped[last] ^= 0x40;
+    assert_eq!(decrypt_private_key(&flipped, &pw).unwrap_err(), KeyError::WrongPassword);
+}
+
+#[test]
+fn a_key_from_another_certificate_is_reported_as_such() {
+    let Some(dir) = vector() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(fixtures) = openssl_fixtures(tmp.path()) else { return };
+    let mut item = vector_item(&dir);
+    item.files.insert(
+        "signCert.der".into(),
+        FileBytes::new(std::fs::read(fixtures.join("demo/signCert.der")).unwrap()),
+    );
+    assert_eq!(check_password(&item, &password(&dir)).unwrap_err(), KeyError::KeyMismatch);
+}
+
+/// Runs `scripts/make-npki-fixtures.sh` (OpenSSL) into `dir`.
+fn openssl_fixtures(dir: &Path) -> Option<PathBuf> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/make-npki-fixtures.sh");
+    let out = dir.join("fixtures");
+    match std::process::Command::new("bash").arg(script).arg(&out).output() {
+        Ok(o) if o.status.success() => Some(out),
+        Ok(o) => {
+            eprintln!("skipping: OpenSSL fixtures failed: {}", String::from_utf8_lossy(&o.stderr));
+            None
+        }
+        Err(e) => {
+            eprintln!("skipping: cannot run bash: {e}");
+            None
+        }
+    }
+}
+
+#[test]
+fn openssl_pbes2_seed_keys_open_with_sha1_and_sha256_prfs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(fixtures) = openssl_fixtures(tmp.path()) else { return };
+    let pw = std::fs::read(fixtures.join("password")).unwrap();
+    assert!(std::str::from_utf8(&pw).unwrap().contains("테스트"), "a Hangul password");
+    for (folder, prf) in [("demo", "hmac-sha1"), ("demo-sha256", "hmac-sha256")] {
+        let item = read_folder(&fixtures.join(folder)).unwrap();
+        let enc = key_encryption(item.files["signPri.key"].as_slice()).unwrap();
+        if enc.scheme != "pbes2-seed" {
+            eprintln!("skipping {folder}: OpenSSL lacks SEED here");
+            continue;
+        }
+        assert_eq!((enc.iterations, enc.prf), (2048, prf));
+        check_password(&item, &pw).unwrap();
+        assert_eq!(check_password(&item, b"wrong").unwrap_err(), KeyError::WrongPassword);
+    }
+}
