@@ -6,7 +6,7 @@ use certbridge_core::npki::{self, CertSummary, Env};
 use serde_json::json;
 
 use crate::Failure;
-use crate::cli::{CheckPasswordArgs, InspectArgs, ListArgs};
+use crate::cli::{CheckPasswordArgs, InspectArgs, ListArgs, PasswdArgs};
 
 /// Exit status of `check-password` for a wrong password.
 const EXIT_WRONG_PASSWORD: u8 = 3;
@@ -118,4 +118,32 @@ fn describe(s: &CertSummary) -> String {
         out.push_str(&format!("  폴더 Folder       {folder}\n"));
     }
     out
+}
+
+/// `certbridge passwd`.
+pub(crate) fn passwd(args: PasswdArgs) -> Result<(), Failure> {
+    npki::read_folder(&args.cert_dir).map_err(|e| Failure::new("store", e.to_string()))?;
+    let old = read_password(args.password_stdin, "Current password (현재 암호): ")?;
+    let new = read_password(args.password_stdin, "New password (새 암호): ")?;
+    if !args.password_stdin {
+        let again = read_password(false, "New password again (새 암호 확인): ")?;
+        if *again != *new {
+            return Err(Failure::new("usage", "the two new passwords differ; nothing was changed"));
+        }
+    }
+    if new.is_empty() {
+        return Err(Failure::new("usage", "the new password is empty; nothing was changed"));
+    }
+    match npki::change_password(&args.cert_dir, old.as_bytes(), new.as_bytes()) {
+        Ok(()) => {
+            println!("The password was changed (암호가 변경되었습니다).");
+            Ok(())
+        }
+        Err(npki::PasswordChangeError::Key(npki::KeyError::WrongPassword)) => Err(Failure::new(
+            "wrong_password",
+            "the current password is wrong; nothing was changed",
+        )
+        .with_exit(EXIT_WRONG_PASSWORD)),
+        Err(e) => Err(Failure::new("key", format!("{e}; nothing was changed"))),
+    }
 }

@@ -28,6 +28,8 @@ pub(crate) enum Command {
     List(ListArgs),
     /// Check a certificate's password (exit 0 right, 3 wrong, 1 other error).
     CheckPassword(CheckPasswordArgs),
+    /// Change a certificate's password (the key and its R stay the same).
+    Passwd(PasswdArgs),
 }
 
 /// Options shared by the commands that show a code.
@@ -141,6 +143,17 @@ pub(crate) struct CheckPasswordArgs {
     pub(crate) cert_dir: PathBuf,
     /// Read the password from the first line of standard input instead of
     /// prompting.
+    #[arg(long)]
+    pub(crate) password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PasswdArgs {
+    /// The certificate folder.
+    #[arg(value_name = "CERT_DIR")]
+    pub(crate) cert_dir: PathBuf,
+    /// Read the old and the new password from the first two lines of
+    /// standard input instead of prompting.
     #[arg(long)]
     pub(crate) password_stdin: bool,
 }

@@ -59,7 +59,7 @@ fn main() -> ExitCode {
         Command::Scan(a) => a.json,
         Command::Inspect(a) => a.json,
         Command::List(a) => a.json,
-        Command::CheckPassword(_) => false,
+        Command::CheckPassword(_) | Command::Passwd(_) => false,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
@@ -76,6 +76,7 @@ fn main() -> ExitCode {
             Command::Inspect(args) => certs::inspect(args),
             Command::List(args) => certs::list(args),
             Command::CheckPassword(args) => certs::check_password(args),
+            Command::Passwd(args) => certs::passwd(args),
         }
     });
     // Standard input may still be read by a thread; don't wait for it.

@@ -72,3 +72,31 @@ fn list_finds_installed_certificates_and_reports_broken_ones() {
     assert_eq!(v["certificates"][0]["subject_cn"], expected(&dir)["subject_cn"]);
     assert_eq!(v["failures"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn passwd_changes_the_password_and_refuses_a_wrong_one() {
+    let Some(dir) = test_vector(VECTOR) else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("cert");
+    std::fs::create_dir(&copy).unwrap();
+    for f in ["signCert.der", "signPri.key"] {
+        std::fs::write(copy.join(f), std::fs::read(dir.join(f)).unwrap()).unwrap();
+    }
+    let old = expected(&dir)["password"].as_str().unwrap().to_owned();
+    let passwd = |lines: &str| {
+        let mut child = Command::new(certbridge())
+            .args(["passwd", copy.to_str().unwrap(), "--password-stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        write!(child.stdin.take().unwrap(), "{lines}").unwrap();
+        child.wait().unwrap().code()
+    };
+    assert_eq!(passwd("wrong\nnew-one\n"), Some(3));
+    assert_eq!(check_password(&copy, &old), Some(0), "unchanged after a wrong password");
+    assert_eq!(passwd(&format!("{old}\n새암호-1234\n")), Some(0));
+    assert_eq!(check_password(&copy, &old), Some(3));
+    assert_eq!(check_password(&copy, "새암호-1234"), Some(0));
+}

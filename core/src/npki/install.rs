@@ -171,6 +171,14 @@ fn create_private_dir(dir: &Path) -> Result<(), NpkiError> {
     builder.create(dir).map_err(NpkiError::io(dir))
 }
 
+/// Writes a new 0600 file and syncs it.
+pub(crate) fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let _ = fs::remove_file(path);
+    let mut file = private_file(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
 fn private_file(path: &Path) -> std::io::Result<fs::File> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);

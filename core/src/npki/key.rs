@@ -332,3 +332,44 @@ pub(crate) fn check_against(key_file: &[u8], password: &[u8], cert_modulus: &[u8
     let same = subtle::ConstantTimeEq::ct_eq(strip_zeros(info.modulus), strip_zeros(cert_modulus));
     if bool::from(same) { Ok(key) } else { Err(KeyError::KeyMismatch) }
 }
+
+fn offset_of(buf: &[u8], part: &[u8]) -> Result<std::ops::Range<usize>, KeyError> {
+    let start = (part.as_ptr() as usize)
+        .checked_sub(buf.as_ptr() as usize)
+        .filter(|s| s + part.len() <= buf.len())
+        .ok_or(KeyError::Malformed("layout"))?;
+    Ok(start..start + part.len())
+}
+
+/// Re-encrypts `key_file` under `new_password` with the same scheme and
+/// iteration count, a fresh salt and (PBES2) a fresh IV. The plaintext key,
+/// and so R, is unchanged byte for byte; so is the file's layout, because
+/// the same plaintext pads to the same length.
+pub fn reencrypt(key_file: &[u8], old_password: &[u8], new_password: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    let plain = decrypt_private_key(key_file, old_password)?;
+    let p = parse(key_file)?;
+    let mut out = Zeroizing::new(key_file.to_vec());
+    let mut salt = vec![0u8; p.salt.len()];
+    getrandom::fill(&mut salt).map_err(|_| KeyError::Malformed("no randomness"))?;
+    out[offset_of(key_file, p.salt)?].copy_from_slice(&salt);
+    let mut iv = [0u8; 16];
+    if let Some(old_iv) = p.iv {
+        getrandom::fill(&mut iv).map_err(|_| KeyError::Malformed("no randomness"))?;
+        out[offset_of(key_file, old_iv)?].copy_from_slice(&iv);
+    }
+    let fresh = Parsed {
+        salt: &salt,
+        iv: p.iv.map(|_| &iv[..]),
+        ..p
+    };
+    let (key, iv) = derive(&fresh, new_password);
+    let encryptor = cbc::Encryptor::<kisaseed::SEED>::new_from_slices(&*key, &*iv)
+        .map_err(|_| KeyError::Malformed("key or IV length"))?;
+    let sealed = cbc::cipher::BlockEncryptMut::encrypt_padded_vec_mut::<Pkcs7>(encryptor, plain.pkcs8_der());
+    let range = offset_of(key_file, fresh.ciphertext)?;
+    if sealed.len() != range.len() {
+        return Err(KeyError::Malformed("encrypted data length"));
+    }
+    out[range].copy_from_slice(&sealed);
+    Ok(out)
+}

@@ -19,8 +19,9 @@ use std::path::PathBuf;
 
 pub use cert::{CertSummary, EXPIRING_DAYS, Status, ca_folder_name, inspect, subject_folder_name};
 pub use folder::read_folder;
+
 pub use install::{InstallStatus, Installed, install};
-pub use key::{DecryptedKey, KeyEncryption, KeyError, OID_RANDOM_NUM, decrypt_private_key, key_encryption};
+pub use key::{DecryptedKey, KeyEncryption, KeyError, OID_RANDOM_NUM, decrypt_private_key, key_encryption, reencrypt};
 pub use roots::{Env, ListFailure, Listing, Os, candidate_roots, default_root, install_root, list};
 pub use store::NpkiStore;
 pub use usage::{Usage, UsageKind};
@@ -82,6 +83,52 @@ pub fn check_password(item: &crate::message::BundleItem, password: &[u8]) -> Res
         sign.get_or_insert(decrypted);
     }
     sign.ok_or(KeyError::Malformed("no signPri.key"))
+}
+
+/// Why a password change failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PasswordChangeError {
+    /// The folder could not be read or written.
+    #[error(transparent)]
+    Folder(#[from] NpkiError),
+    /// The old password is wrong, or a key is damaged.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+}
+
+/// Changes the password of the certificate folder `dir`: checks the old
+/// one against every key, re-encrypts `signPri.key` (and `kmPri.key`) with
+/// the same scheme, checks the new files open with the new password, then
+/// replaces each file by an atomic rename. R and the key are unchanged.
+pub fn change_password(dir: &std::path::Path, old: &[u8], new: &[u8]) -> Result<(), PasswordChangeError> {
+    use crate::message::{KM_KEY, SIGN_KEY};
+    let mut item = read_folder(dir)?;
+    check_password(&item, old)?;
+    let mut staged = Vec::new();
+    for name in [SIGN_KEY, KM_KEY] {
+        let Some(file) = item.files.get(name) else { continue };
+        let bytes = reencrypt(file.as_slice(), old, new)?;
+        item.files.insert(name.to_owned(), crate::message::FileBytes::new(bytes.to_vec()));
+        staged.push(name);
+    }
+    check_password(&item, new)?;
+    let mut temps = Vec::new();
+    for name in &staged {
+        let tmp = dir.join(format!("{name}.certbridge-new"));
+        let bytes = item.files.get(*name).map(|f| f.as_slice()).unwrap_or_default();
+        if let Err(e) = install::write_private_file(&tmp, bytes) {
+            for t in &temps {
+                let _ = std::fs::remove_file(t);
+            }
+            return Err(NpkiError::io(&tmp)(e).into());
+        }
+        temps.push(tmp);
+    }
+    for (name, tmp) in staged.iter().zip(&temps) {
+        std::fs::rename(tmp, dir.join(name)).map_err(NpkiError::io(dir.join(name)))?;
+    }
+    Ok(())
 }
 
 impl NpkiError {

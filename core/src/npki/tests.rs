@@ -357,3 +357,88 @@ fn openssl_pbes2_seed_keys_open_with_sha1_and_sha256_prfs() {
         assert_eq!(check_password(&item, b"wrong").unwrap_err(), KeyError::WrongPassword);
     }
 }
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for f in ["signCert.der", "signPri.key"] {
+        std::fs::copy(from.join(f), to.join(f)).unwrap();
+        let mut perms = std::fs::metadata(to.join(f)).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        std::fs::set_permissions(to.join(f), perms).unwrap();
+    }
+}
+
+#[test]
+fn changing_the_password_keeps_the_key_and_r() {
+    let Some(dir) = vector() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("cert");
+    copy_folder(&dir, &copy);
+    let old = password(&dir);
+    let new = "새 비밀번호 2026!".as_bytes();
+
+    assert!(matches!(change_password(&copy, b"wrong", new), Err(PasswordChangeError::Key(KeyError::WrongPassword))));
+    assert_eq!(std::fs::read(copy.join("signPri.key")).unwrap(), std::fs::read(dir.join("signPri.key")).unwrap(), "a refused change writes nothing");
+
+    change_password(&copy, &old, new).unwrap();
+    let item = read_folder(&copy).unwrap();
+    assert_eq!(check_password(&item, &old).unwrap_err(), KeyError::WrongPassword);
+    let key = check_password(&item, new).unwrap();
+    assert_eq!(key.pkcs8_der(), std::fs::read(dir.join("plainSignPri.der")).unwrap().as_slice());
+    assert_eq!(hex::encode(key.random_num().unwrap()), expected(&dir)["random_num_r_hex"].as_str().unwrap());
+    let enc = key_encryption(item.files["signPri.key"].as_slice()).unwrap();
+    assert_eq!((enc.scheme, enc.iterations), ("pbes1-seed", 2048));
+    assert_ne!(item.files["signPri.key"].as_slice(), std::fs::read(dir.join("signPri.key")).unwrap(), "fresh salt");
+    let left: Vec<_> = std::fs::read_dir(&copy).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 2, "no temporary file is left: {left:?}");
+}
+
+#[test]
+fn openssl_pbes2_keys_change_password_in_their_own_scheme() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(fixtures) = openssl_fixtures(tmp.path()) else { return };
+    let old = std::fs::read(fixtures.join("password")).unwrap();
+    let dir = fixtures.join("demo-sha256");
+    let before = key_encryption(&std::fs::read(dir.join("signPri.key")).unwrap()).unwrap();
+    if before.scheme != "pbes2-seed" {
+        eprintln!("skipping: OpenSSL lacks SEED here");
+        return;
+    }
+    change_password(&dir, &old, b"another").unwrap();
+    let after = std::fs::read(dir.join("signPri.key")).unwrap();
+    assert_eq!(key_encryption(&after).unwrap(), before);
+    check_password(&read_folder(&dir).unwrap(), b"another").unwrap();
+    // OpenSSL, independently, opens the re-encrypted key.
+    let out = std::process::Command::new("openssl")
+        .args(["pkcs8", "-inform", "DER", "-passin", "pass:another", "-provider", "legacy", "-provider", "default", "-in"])
+        .arg(dir.join("signPri.key"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "openssl: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(8))]
+
+        #[test]
+        fn reencryption_round_trips(new in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let Some(dir) = vector() else { return Ok(()) };
+            let key = std::fs::read(dir.join("signPri.key")).unwrap();
+            let old = password(&dir);
+            let again = reencrypt(&key, &old, &new).unwrap();
+            prop_assert_eq!(again.len(), key.len());
+            let opened = decrypt_private_key(&again, &new).unwrap();
+            let original = decrypt_private_key(&key, &old).unwrap();
+            prop_assert_eq!(opened.pkcs8_der(), original.pkcs8_der());
+            if new != old {
+                prop_assert!(decrypt_private_key(&again, &old).is_err());
+            }
+        }
+    }
+}
