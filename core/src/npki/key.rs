@@ -288,7 +288,7 @@ fn derive(p: &Parsed<'_>, password: &[u8]) -> (Zeroizing<[u8; 16]>, Zeroizing<[u
             // PBKDF1-SHA1: dk = SHA1^iter(password ‖ salt).
             let mut dk = Zeroizing::new(<[u8; 20]>::from(Sha1::new().chain_update(password).chain_update(p.salt).finalize()));
             for _ in 1..p.iterations {
-                *dk = Sha1::digest(&*dk).into();
+                *dk = Sha1::digest(dk.as_slice()).into();
             }
             key.copy_from_slice(&dk[..16]);
             if scheme == "seed-legacy" {
