@@ -20,7 +20,7 @@ if [ -f "$vector/signCert.der" ]; then
 else
     echo "==> making a throwaway test certificate with OpenSSL"
     scripts/make-npki-fixtures.sh "$work/fixtures" >/dev/null
-    cert="$work/fixtures/pbes1"
+    cert="$work/fixtures/demo"
     allow=()
 fi
 phone_root="$work/phone/NPKI"
@@ -51,9 +51,9 @@ echo "==> result on the phone"
 grep '"event":"done"' "$work/phone.jsonl" | python3 -c '
 import json, sys
 for item in json.load(sys.stdin)["items"]:
-    print(f"    {item[\"status\"]}: {item[\"folder\"]}")
+    print("    " + item["status"] + ": " + item["folder"])
     for name, digest in sorted(item["sha256"].items()):
-        print(f"      {name}  sha256 {digest[:16]}…")'
+        print("      " + name + "  sha256 " + digest[:16] + "…")'
 for f in signCert.der signPri.key; do
     cmp -s "$cert/$f" "$(find "$phone_root" -name "$f")" && echo "    $f: identical to the original"
 done
