@@ -6,7 +6,10 @@
 #                               general-purpose policy, valid 365 days) and
 #                               signPri.key (PBES2, PBKDF2-HMAC-SHA1, SEED-CBC)
 #   <out>/demo-sha256/          the same key under PBKDF2-HMAC-SHA256
-#   <out>/password              the keys' password
+#   <out>/demo.pfx              the demo pair as PKCS#12 (OpenSSL's default:
+#                               PBES2, AES-256-CBC, HMAC-SHA256 MAC)
+#   <out>/demo-legacy.pfx       the same with -legacy (RC2-40 / 3DES, SHA1 MAC)
+#   <out>/password              the keys' and the PKCS#12 files' password
 #
 # SEED needs OpenSSL 3's legacy provider; without it the keys use AES-256.
 set -euo pipefail
@@ -48,4 +51,11 @@ openssl pkcs8 -topk8 -in "$work/key.pem" -outform DER -out "$out/demo/signPri.ke
     "${cipher[@]}" -v2prf hmacWithSHA1 -iter 2048 -passout "pass:$password"
 openssl pkcs8 -topk8 -in "$work/key.pem" -outform DER -out "$out/demo-sha256/signPri.key" \
     "${cipher[@]}" -v2prf hmacWithSHA256 -iter 2048 -passout "pass:$password"
+openssl x509 -inform DER -in "$out/demo/signCert.der" -out "$work/cert.pem"
+openssl pkcs12 -export -inkey "$work/key.pem" -in "$work/cert.pem" -name demo \
+    -passout "pass:$password" -out "$out/demo.pfx"
+if openssl pkcs12 -export -legacy -inkey "$work/key.pem" -in "$work/cert.pem" -name demo \
+    -passout "pass:$password" -out "$out/demo-legacy.pfx" 2>/dev/null; then :; else
+    echo "note: OpenSSL cannot write -legacy PKCS#12 here; demo-legacy.pfx not made" >&2
+fi
 echo "$out"

@@ -9,7 +9,7 @@ use crate::Failure;
 use crate::cli::{CheckPasswordArgs, InspectArgs, ListArgs, PasswdArgs};
 
 /// Exit status of `check-password` for a wrong password.
-const EXIT_WRONG_PASSWORD: u8 = 3;
+pub(crate) const EXIT_WRONG_PASSWORD: u8 = 3;
 
 /// Reads a password: a line from stdin, or a prompt without echo.
 pub(crate) fn read_password(from_stdin: bool, prompt: &str) -> Result<zeroize::Zeroizing<String>, Failure> {

@@ -30,6 +30,10 @@ pub(crate) enum Command {
     CheckPassword(CheckPasswordArgs),
     /// Change a certificate's password (the key and its R stay the same).
     Passwd(PasswdArgs),
+    /// Save a certificate as a PKCS#12 file (.pfx/.p12), with its R.
+    ExportPfx(ExportPfxArgs),
+    /// Install a PKCS#12 file (.pfx/.p12) as an NPKI certificate folder.
+    ImportPfx(ImportPfxArgs),
 }
 
 /// Options shared by the commands that show a code.
@@ -154,6 +158,45 @@ pub(crate) struct PasswdArgs {
     pub(crate) cert_dir: PathBuf,
     /// Read the old and the new password from the first two lines of
     /// standard input instead of prompting.
+    #[arg(long)]
+    pub(crate) password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportPfxArgs {
+    /// The certificate folder.
+    #[arg(value_name = "CERT_DIR")]
+    pub(crate) cert_dir: PathBuf,
+    /// The file to write (.pfx or .p12).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub(crate) output: PathBuf,
+    /// Use 3DES and SHA-1, which old banking software needs, instead of
+    /// AES-256 and PBKDF2.
+    #[arg(long)]
+    pub(crate) legacy: bool,
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Read the certificate's password from the first line of standard
+    /// input instead of prompting.
+    #[arg(long)]
+    pub(crate) password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportPfxArgs {
+    /// The PKCS#12 file (.pfx or .p12).
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    /// The NPKI folder to install into [default: $CERTBRIDGE_NPKI_ROOT or the OS's NPKI folder].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) install_root: Option<PathBuf>,
+    /// Replace a different certificate already installed in the same
+    /// folder (the old one is kept as a backup).
+    #[arg(long)]
+    pub(crate) replace: bool,
+    /// Read the file's password from the first line of standard input
+    /// instead of prompting. It becomes the certificate's password.
     #[arg(long)]
     pub(crate) password_stdin: bool,
 }

@@ -8,6 +8,7 @@ mod certs;
 mod cli;
 mod lines;
 mod output;
+mod pfx;
 mod qr_image;
 mod transfer;
 
@@ -59,7 +60,7 @@ fn main() -> ExitCode {
         Command::Scan(a) => a.json,
         Command::Inspect(a) => a.json,
         Command::List(a) => a.json,
-        Command::CheckPassword(_) | Command::Passwd(_) => false,
+        Command::CheckPassword(_) | Command::Passwd(_) | Command::ExportPfx(_) | Command::ImportPfx(_) => false,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
@@ -77,6 +78,8 @@ fn main() -> ExitCode {
             Command::List(args) => certs::list(args),
             Command::CheckPassword(args) => certs::check_password(args),
             Command::Passwd(args) => certs::passwd(args),
+            Command::ExportPfx(args) => pfx::export(args),
+            Command::ImportPfx(args) => pfx::import(args),
         }
     });
     // Standard input may still be read by a thread; don't wait for it.

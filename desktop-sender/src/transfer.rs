@@ -34,7 +34,7 @@ fn host_name() -> String {
         .unwrap_or_else(|| "CertBridge desktop".to_owned())
 }
 
-fn install_root(chosen: Option<PathBuf>) -> Result<PathBuf, Failure> {
+pub(crate) fn install_root(chosen: Option<PathBuf>) -> Result<PathBuf, Failure> {
     chosen.or_else(npki::default_root).ok_or_else(|| {
         Failure::new("store", "cannot tell where the NPKI folder is; pass --install-root DIR")
     })

@@ -157,6 +157,12 @@ pub fn subject_folder_name(cert_der: &[u8]) -> Result<String, NpkiError> {
     Ok(crate::invite::truncate_utf8(&name, 200).to_owned())
 }
 
+/// The subject's common name, e.g. to label an exported file.
+pub(crate) fn subject_cn(cert_der: &[u8]) -> Result<String, NpkiError> {
+    let cert = parse(cert_der)?;
+    Ok(first(&attributes(cert.subject()), "CN"))
+}
+
 /// The CA folder a certificate belongs in, from its issuer's organisation.
 pub fn ca_folder_name(cert_der: &[u8]) -> Result<String, NpkiError> {
     let cert = parse(cert_der)?;

@@ -40,6 +40,11 @@ pub struct Installed {
     pub backup: Option<PathBuf>,
 }
 
+/// The folder a certificate is installed in: `<root>/<CA>/USER/<subject folder>`.
+pub fn install_target(root: &Path, cert_der: &[u8]) -> Result<PathBuf, NpkiError> {
+    Ok(root.join(ca_folder_name(cert_der)?).join("USER").join(subject_folder_name(cert_der)?))
+}
+
 /// Installs `item` under `root` as `<root>/<CA>/USER/<subject folder>/`.
 /// The same certificate already there is a duplicate; a different one is a
 /// conflict unless `replace`, in which case it is kept as a backup.
@@ -47,8 +52,8 @@ pub fn install(root: &Path, item: &BundleItem, replace: bool) -> Result<Installe
     item.validate().map_err(|e| NpkiError::BadCertificate(e.to_string()))?;
     let cert = item.files.get(SIGN_CERT).map(|f| f.as_slice()).unwrap_or_default();
     parse(cert)?;
-    let user_dir = root.join(ca_folder_name(cert)?).join("USER");
-    let target = user_dir.join(subject_folder_name(cert)?);
+    let target = install_target(root, cert)?;
+    let user_dir = target.parent().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
     create_private_dirs(&user_dir)?;
 
     let mut backup = None;

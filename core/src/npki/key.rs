@@ -264,7 +264,12 @@ fn random_num_of(mut attrs: &[u8]) -> Option<&[u8]> {
     None
 }
 
-fn strip_zeros(n: &[u8]) -> &[u8] {
+/// The RSA modulus of a plain PKCS#8 key, to find its certificate.
+pub(crate) fn pkcs8_modulus(pkcs8_der: &[u8]) -> Result<&[u8], KeyError> {
+    PrivateKeyInfo::parse(pkcs8_der).map(|info| info.modulus)
+}
+
+pub(crate) fn strip_zeros(n: &[u8]) -> &[u8] {
     let first = n.iter().position(|&b| b != 0).unwrap_or(n.len());
     &n[first..]
 }
@@ -372,4 +377,62 @@ pub fn reencrypt(key_file: &[u8], old_password: &[u8], new_password: &[u8]) -> R
     }
     out[range].copy_from_slice(&sealed);
     Ok(out)
+}
+
+/// Iterations for keys this program creates: what Korean CAs issue.
+pub const NEW_KEY_ITERATIONS: u32 = 2048;
+
+/// [`OID_PBES1_SEED_SHA1`], checked at compile time.
+const PBES1_SEED_SHA1: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap(OID_PBES1_SEED_SHA1);
+
+/// `EncryptedPrivateKeyInfo` as written for a new key file.
+#[derive(der::Sequence)]
+struct NewKeyFile {
+    algorithm: NewKeyAlgorithm,
+    data: der::asn1::OctetString,
+}
+
+#[derive(der::Sequence)]
+struct NewKeyAlgorithm {
+    oid: der::asn1::ObjectIdentifier,
+    params: Pbes1Params,
+}
+
+#[derive(der::Sequence)]
+struct Pbes1Params {
+    salt: der::asn1::OctetString,
+    iterations: u32,
+}
+
+/// Encrypts a PKCS#8 key (with its attributes, so R is kept) into a new
+/// `signPri.key`: PBES1 seedCBCWithSHA1, the scheme every Korean program
+/// reads, with a fresh 8-byte salt and [`NEW_KEY_ITERATIONS`].
+pub fn encrypt_private_key(pkcs8_der: &[u8], password: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    PrivateKeyInfo::parse(pkcs8_der).map_err(|_| KeyError::Malformed("not an RSA PKCS#8 private key"))?;
+    let mut salt = [0u8; 8];
+    getrandom::fill(&mut salt).map_err(|_| KeyError::Malformed("no randomness"))?;
+    let params = Parsed {
+        scheme: "pbes1-seed",
+        salt: &salt,
+        iterations: NEW_KEY_ITERATIONS,
+        prf: Prf::Sha1,
+        iv: None,
+        ciphertext: &[],
+    };
+    let (key, iv) = derive(&params, password);
+    let encryptor = cbc::Encryptor::<kisaseed::SEED>::new_from_slices(&*key, &*iv)
+        .map_err(|_| KeyError::Malformed("key or IV length"))?;
+    let sealed = cbc::cipher::BlockEncryptMut::encrypt_padded_vec_mut::<Pkcs7>(encryptor, pkcs8_der);
+    let encoding = |_| KeyError::Malformed("encoding");
+    let file = NewKeyFile {
+        algorithm: NewKeyAlgorithm {
+            oid: PBES1_SEED_SHA1,
+            params: Pbes1Params {
+                salt: der::asn1::OctetString::new(salt.to_vec()).map_err(encoding)?,
+                iterations: NEW_KEY_ITERATIONS,
+            },
+        },
+        data: der::asn1::OctetString::new(sealed).map_err(encoding)?,
+    };
+    der::Encode::to_der(&file).map(Zeroizing::new).map_err(encoding)
 }

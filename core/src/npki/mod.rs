@@ -4,12 +4,14 @@
 //! A certificate folder is `<root>/<CA>/USER/<subject folder>/` holding
 //! `signCert.der` and `signPri.key`, and sometimes the key-management pair
 //! `kmCert.der`/`kmPri.key` (see `docs/NPKI.md`). Files are moved byte for
-//! byte; nothing here decrypts a key.
+//! byte. Keys are decrypted only to check a password, to change it, or to
+//! convert to and from PKCS#12.
 
 mod cert;
 mod folder;
 mod install;
 mod key;
+mod pfx;
 mod roots;
 mod store;
 mod usage;
@@ -20,8 +22,12 @@ use std::path::PathBuf;
 pub use cert::{CertSummary, EXPIRING_DAYS, Status, ca_folder_name, inspect, subject_folder_name};
 pub use folder::read_folder;
 
-pub use install::{InstallStatus, Installed, install};
-pub use key::{DecryptedKey, KeyEncryption, KeyError, OID_RANDOM_NUM, decrypt_private_key, key_encryption, reencrypt};
+pub use install::{InstallStatus, Installed, install, install_target};
+pub use key::{
+    DecryptedKey, KeyEncryption, KeyError, NEW_KEY_ITERATIONS, OID_RANDOM_NUM, decrypt_private_key, encrypt_private_key,
+    key_encryption, reencrypt,
+};
+pub use pfx::{ExportedPfx, ImportedPfx, MAX_PFX_LEN, PfxError, PfxFormat, export_pfx, import_pfx};
 pub use roots::{Env, ListFailure, Listing, Os, candidate_roots, default_root, install_root, list};
 pub use store::NpkiStore;
 pub use usage::{Usage, UsageKind};

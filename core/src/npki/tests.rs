@@ -6,6 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use super::*;
 use crate::message::{BundleItem, FileBytes};
 
+mod pfx;
+
 fn vector() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testvectors/npki-yessign-test");
     if dir.join("signCert.der").is_file() {
