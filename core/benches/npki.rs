@@ -12,16 +12,23 @@ use certbridge_core::npki;
 fn report(name: &str, mut samples: Vec<Duration>) {
     samples.sort();
     let p = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-    println!("{name:<40} n={:<4} p50={:>9.3?} p99={:>9.3?}", samples.len(), p(0.5), p(0.99));
+    println!(
+        "{name:<40} n={:<4} p50={:>9.3?} p99={:>9.3?}",
+        samples.len(),
+        p(0.5),
+        p(0.99)
+    );
 }
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testvectors/npki-yessign-test");
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testvectors/npki-yessign-test");
     if !dir.join("signCert.der").is_file() {
         eprintln!("skipping: test vector not found at {}", dir.display());
         return;
     }
-    let expected: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
     let password = expected["password"].as_str().unwrap().as_bytes().to_vec();
     let item = npki::read_folder(&dir).unwrap();
 

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use certbridge_core::{
-    BundleItem, CertificateStore, Event, FileBytes, GuestConfig, Hello, HostConfig, HostInvite, InviteParams,
-    ItemStatus, Mode, OutgoingItem, Saved, StoreError, start_guest, start_host,
+    BundleItem, CertificateStore, Event, FileBytes, GuestConfig, Hello, HostConfig, HostInvite,
+    InviteParams, ItemStatus, Mode, OutgoingItem, Saved, StoreError, start_guest, start_host,
 };
 
 struct Store {
@@ -24,7 +24,11 @@ impl CertificateStore for Store {
     }
     fn save_incoming(&self, _item: &BundleItem) -> Result<Saved, StoreError> {
         *self.saved.lock().unwrap() += 1;
-        Ok(Saved { status: ItemStatus::Installed, reason: None, location: None })
+        Ok(Saved {
+            status: ItemStatus::Installed,
+            reason: None,
+            location: None,
+        })
     }
 }
 
@@ -57,13 +61,19 @@ fn invites() {
         mode: Mode::DesktopSends,
         lifetime: Duration::from_secs(300),
         relay_url: relay.map(str::to_owned),
-        lan: (0..lan).map(|i| format!("192.168.0.{}:40000", 10 + i).parse().unwrap()).collect(),
+        lan: (0..lan)
+            .map(|i| format!("192.168.0.{}:40000", 10 + i).parse().unwrap())
+            .collect(),
         name: Some("홍길동의 데스크톱 PC".to_owned()),
     };
     for (label, relay, lan) in [
         ("LAN, 1 address, name", None, 1),
         ("LAN, 4 addresses, name", None, 4),
-        ("LAN 2 + relay URL, name", Some("wss://relay.certbridge.example/"), 2),
+        (
+            "LAN 2 + relay URL, name",
+            Some("wss://relay.certbridge.example/"),
+            2,
+        ),
     ] {
         let host = HostInvite::generate(params(relay, lan), SystemTime::now()).unwrap();
         let qr = host.invite().to_qr().unwrap();
@@ -98,8 +108,17 @@ fn invites() {
 
 async fn one_session() -> (Duration, Duration) {
     let start = Instant::now();
-    let desk_store = Arc::new(Store { outgoing: vec![OutgoingItem { label: "x".into(), item: item() }], saved: Mutex::new(0) });
-    let phone_store = Arc::new(Store { outgoing: Vec::new(), saved: Mutex::new(0) });
+    let desk_store = Arc::new(Store {
+        outgoing: vec![OutgoingItem {
+            label: "x".into(),
+            item: item(),
+        }],
+        saved: Mutex::new(0),
+    });
+    let phone_store = Arc::new(Store {
+        outgoing: Vec::new(),
+        saved: Mutex::new(0),
+    });
     let mut config = HostConfig::new(Mode::DesktopSends, Hello::new("desk", "bench"));
     config.listen = vec!["127.0.0.1:0".parse().unwrap()];
     let (desk, mut desk_events) = start_host(config, desk_store);
@@ -109,7 +128,11 @@ async fn one_session() -> (Duration, Duration) {
         }
     };
     let scanned = Instant::now();
-    let (_phone, mut phone_events) = start_guest(invite, GuestConfig::new(Hello::new("phone", "bench")), phone_store.clone());
+    let (_phone, mut phone_events) = start_guest(
+        invite,
+        GuestConfig::new(Hello::new("phone", "bench")),
+        phone_store.clone(),
+    );
     let mut to_code = Duration::ZERO;
     loop {
         match phone_events.recv().await.unwrap() {
@@ -128,7 +151,11 @@ async fn one_session() -> (Duration, Duration) {
 
 fn main() {
     invites();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let _ = one_session().await; // warm-up
         let mut to_code = Vec::new();

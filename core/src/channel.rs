@@ -48,7 +48,9 @@ pub(crate) struct Channel {
 
 impl fmt::Debug for Channel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Channel").field("path", self.link.path()).finish_non_exhaustive()
+        f.debug_struct("Channel")
+            .field("path", self.link.path())
+            .finish_non_exhaustive()
     }
 }
 

@@ -42,7 +42,9 @@ pub const MAX_HELLO_FIELD_LEN: usize = 32;
 pub enum HandshakeError {
     /// A message did not decrypt: the peer does not hold this invite's
     /// secret or key, or the bytes were changed on the way.
-    #[error("the secure connection could not be set up: the other device does not hold this code, or the connection was tampered with")]
+    #[error(
+        "the secure connection could not be set up: the other device does not hold this code, or the connection was tampered with"
+    )]
     Failed,
     /// The peer's hello is not a valid CBOR greeting.
     #[error("the other device sent an invalid greeting")]
@@ -91,13 +93,16 @@ impl Hello {
 
     fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(64);
-        ciborium::ser::into_writer(self, &mut out).unwrap_or_else(|e| unreachable!("CBOR into a Vec: {e}"));
+        ciborium::ser::into_writer(self, &mut out)
+            .unwrap_or_else(|e| unreachable!("CBOR into a Vec: {e}"));
         out
     }
 
     fn decode(bytes: &[u8]) -> Result<Self, HandshakeError> {
-        let hello: Hello = ciborium::de::from_reader(bytes).map_err(|_| HandshakeError::BadHello)?;
-        let field_ok = |f: &Option<String>| f.as_ref().is_none_or(|s| s.len() <= MAX_HELLO_FIELD_LEN);
+        let hello: Hello =
+            ciborium::de::from_reader(bytes).map_err(|_| HandshakeError::BadHello)?;
+        let field_ok =
+            |f: &Option<String>| f.as_ref().is_none_or(|s| s.len() <= MAX_HELLO_FIELD_LEN);
         if hello.name.is_empty()
             || hello.name.len() > MAX_PEER_NAME_LEN
             || !field_ok(&hello.platform)
@@ -119,7 +124,9 @@ pub struct Established {
 
 impl fmt::Debug for Established {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Established").field("peer", &self.peer).finish_non_exhaustive()
+        f.debug_struct("Established")
+            .field("peer", &self.peer)
+            .finish_non_exhaustive()
     }
 }
 
@@ -137,7 +144,9 @@ impl Established {
 
 /// Generates an X25519 key pair for a new invite.
 pub(crate) fn generate_keypair() -> Result<snow::Keypair, HandshakeError> {
-    builder_without_keys()?.generate_keypair().map_err(|_| HandshakeError::Random)
+    builder_without_keys()?
+        .generate_keypair()
+        .map_err(|_| HandshakeError::Random)
 }
 
 fn params() -> snow::params::NoiseParams {
@@ -156,8 +165,14 @@ fn prologue(invite: &Invite) -> Vec<u8> {
 
 fn established(state: HandshakeState, peer: Hello) -> Result<Established, HandshakeError> {
     let code = VerificationCode::from_handshake_hash(state.get_handshake_hash());
-    let transport = state.into_transport_mode().map_err(|_| HandshakeError::Failed)?;
-    Ok(Established { transport, peer, code })
+    let transport = state
+        .into_transport_mode()
+        .map_err(|_| HandshakeError::Failed)?;
+    Ok(Established {
+        transport,
+        peer,
+        code,
+    })
 }
 
 /// The scanner's side of the handshake, after sending msg1.
@@ -222,7 +237,9 @@ pub struct PendingReply {
 
 impl fmt::Debug for PendingReply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PendingReply").field("peer", &self.peer).finish_non_exhaustive()
+        f.debug_struct("PendingReply")
+            .field("peer", &self.peer)
+            .finish_non_exhaustive()
     }
 }
 
@@ -241,10 +258,12 @@ impl PendingReply {
 
 fn write(state: &mut HandshakeState, payload: &[u8]) -> Result<Vec<u8>, HandshakeError> {
     let mut buf = vec![0u8; MAX_HANDSHAKE_MESSAGE];
-    let n = state.write_message(payload, &mut buf).map_err(|e| match e {
-        snow::Error::Rng => HandshakeError::Random,
-        _ => HandshakeError::TooLarge,
-    })?;
+    let n = state
+        .write_message(payload, &mut buf)
+        .map_err(|e| match e {
+            snow::Error::Rng => HandshakeError::Random,
+            _ => HandshakeError::TooLarge,
+        })?;
     buf.truncate(n);
     Ok(buf)
 }
@@ -254,7 +273,9 @@ fn read(state: &mut HandshakeState, message: &[u8]) -> Result<Vec<u8>, Handshake
         return Err(HandshakeError::TooLarge);
     }
     let mut buf = vec![0u8; message.len()];
-    let n = state.read_message(message, &mut buf).map_err(|_| HandshakeError::Failed)?;
+    let n = state
+        .read_message(message, &mut buf)
+        .map_err(|_| HandshakeError::Failed)?;
     buf.truncate(n);
     Ok(buf)
 }

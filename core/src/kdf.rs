@@ -82,7 +82,9 @@ mod tests {
     fn hkdf_matches_rfc5869_case_3() {
         let ikm = [0x0b; 22];
         let mut okm = [0u8; 42];
-        Hkdf::<Sha256>::new(None, &ikm).expand(&[], &mut okm).unwrap();
+        Hkdf::<Sha256>::new(None, &ikm)
+            .expand(&[], &mut okm)
+            .unwrap();
         assert_eq!(
             hex::encode(okm),
             "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8"
@@ -98,7 +100,10 @@ mod tests {
             hex::encode(*psk(&secret)),
             "f81c880427f71d0e904ac666b1cb526b289602b3cca7e79468bf45bf328de416"
         );
-        assert_eq!(RendezvousId::derive(&secret).to_hex(), "2fc3633c29772c74e73e86c7a1ee9995");
+        assert_eq!(
+            RendezvousId::derive(&secret).to_hex(),
+            "2fc3633c29772c74e73e86c7a1ee9995"
+        );
     }
 
     #[test]

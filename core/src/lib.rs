@@ -33,13 +33,13 @@ pub mod session;
 pub mod transport;
 pub mod verification;
 
-pub use handshake::{Hello, HandshakeError};
+pub use handshake::{HandshakeError, Hello};
 pub use invite::{HostInvite, Invite, InviteError, InviteParams, InviteQr, InviteSecret, Mode};
 pub use kdf::RendezvousId;
 pub use message::{BundleItem, FileBytes, ItemStatus, Message, ReceiptItem};
 pub use session::{
-    CertificateStore, Event, Events, GuestConfig, HostConfig, ItemReport, OutgoingItem, Outcome, Progress, Saved,
-    SessionError, SessionHandle, StoreError, start_guest, start_host,
+    CertificateStore, Event, Events, GuestConfig, HostConfig, ItemReport, Outcome, OutgoingItem,
+    Progress, Saved, SessionError, SessionHandle, StoreError, start_guest, start_host,
 };
 pub use transport::{Link, LinkError, Path};
 pub use verification::VerificationCode;

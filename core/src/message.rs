@@ -71,7 +71,8 @@ impl Message {
     /// The CBOR bytes, in a buffer wiped when dropped (bundles hold keys).
     pub fn encode(&self) -> Zeroizing<Vec<u8>> {
         let mut out = Zeroizing::new(Vec::new());
-        ciborium::ser::into_writer(self, &mut *out).unwrap_or_else(|e| unreachable!("CBOR into a Vec: {e}"));
+        ciborium::ser::into_writer(self, &mut *out)
+            .unwrap_or_else(|e| unreachable!("CBOR into a Vec: {e}"));
         out
     }
 
@@ -164,7 +165,9 @@ impl BundleItem {
     pub fn validate(&self) -> Result<(), ItemError> {
         for (name, bytes) in &self.files {
             if !FILE_NAMES.contains(&name.as_str()) {
-                return Err(ItemError::UnexpectedFile(crate::invite::truncate_utf8(name, 64).to_owned()));
+                return Err(ItemError::UnexpectedFile(
+                    crate::invite::truncate_utf8(name, 64).to_owned(),
+                ));
             }
             if bytes.as_slice().is_empty() || bytes.as_slice().len() > MAX_FILE_LEN {
                 return Err(ItemError::BadSize(name.clone()));
@@ -183,7 +186,10 @@ impl BundleItem {
 
     /// SHA-256 of every file, by name.
     pub fn digests(&self) -> BTreeMap<String, Digest32> {
-        self.files.iter().map(|(n, b)| (n.clone(), Digest32(b.sha256()))).collect()
+        self.files
+            .iter()
+            .map(|(n, b)| (n.clone(), Digest32(b.sha256())))
+            .collect()
     }
 
     /// Total bytes of all files.
@@ -267,15 +273,27 @@ mod tests {
     #[test]
     fn golden_bytes() {
         assert_eq!(hex_of(&Message::Confirmed), "a1617469636f6e6669726d6564");
-        assert_eq!(hex_of(&Message::abort("no")), "a261746561626f727466726561736f6e626e6f");
         assert_eq!(
-            hex_of(&Message::Bundle { items: vec![item()] }),
+            hex_of(&Message::abort("no")),
+            "a261746561626f727466726561736f6e626e6f"
+        );
+        assert_eq!(
+            hex_of(&Message::Bundle {
+                items: vec![item()]
+            }),
             concat!(
-                "a2", "6174", "6662756e646c65", // t: "bundle"
-                "656974656d73", "81", // items: [ 1 item ]
-                "a1", "6566696c6573", "a2", // { files: { 2 files } }
-                "6c7369676e436572742e646572", "43010203", // "signCert.der": h'010203'
-                "6b7369676e5072692e6b6579", "420405", // "signPri.key": h'0405'
+                "a2",
+                "6174",
+                "6662756e646c65", // t: "bundle"
+                "656974656d73",
+                "81", // items: [ 1 item ]
+                "a1",
+                "6566696c6573",
+                "a2", // { files: { 2 files } }
+                "6c7369676e436572742e646572",
+                "43010203", // "signCert.der": h'010203'
+                "6b7369676e5072692e6b6579",
+                "420405", // "signPri.key": h'0405'
             )
         );
         let receipt = Message::Receipt {
@@ -288,19 +306,30 @@ mod tests {
         assert_eq!(
             hex_of(&receipt),
             concat!(
-                "a2", "6174", "6772656365697074", // t: "receipt"
-                "656974656d73", "81", // items: [ 1 item ]
-                "a3", "66737461747573", "6872656a6563746564", // status: "rejected"
-                "66726561736f6e", "6178", // reason: "x"
-                "66736861323536", "a0", // sha256: {}
+                "a2",
+                "6174",
+                "6772656365697074", // t: "receipt"
+                "656974656d73",
+                "81", // items: [ 1 item ]
+                "a3",
+                "66737461747573",
+                "6872656a6563746564", // status: "rejected"
+                "66726561736f6e",
+                "6178", // reason: "x"
+                "66736861323536",
+                "a0", // sha256: {}
             )
         );
     }
 
     #[test]
     fn round_trips() {
-        let m = Message::Bundle { items: vec![item()] };
-        let Message::Bundle { items } = Message::decode(&m.encode()).unwrap() else { panic!() };
+        let m = Message::Bundle {
+            items: vec![item()],
+        };
+        let Message::Bundle { items } = Message::decode(&m.encode()).unwrap() else {
+            panic!()
+        };
         assert_eq!(items, vec![item()]);
     }
 
@@ -317,7 +346,10 @@ mod tests {
         let unknown = ciborium::value::Value::Map(vec![("t".into(), "delete_everything".into())]);
         let mut bytes = Vec::new();
         ciborium::ser::into_writer(&unknown, &mut bytes).unwrap();
-        assert!(matches!(Message::decode(&bytes), Err(MessageError::Malformed(_))));
+        assert!(matches!(
+            Message::decode(&bytes),
+            Err(MessageError::Malformed(_))
+        ));
 
         for junk in [&b""[..], b"\xa0", b"\x01", b"\xff\xff"] {
             assert!(Message::decode(junk).is_err());
@@ -329,19 +361,27 @@ mod tests {
         assert_eq!(item().validate(), Ok(()));
 
         let mut traversal = item();
-        traversal.files.insert("../../.bashrc".into(), FileBytes::new(vec![1]));
-        assert!(matches!(traversal.validate(), Err(ItemError::UnexpectedFile(_))));
+        traversal
+            .files
+            .insert("../../.bashrc".into(), FileBytes::new(vec![1]));
+        assert!(matches!(
+            traversal.validate(),
+            Err(ItemError::UnexpectedFile(_))
+        ));
 
         let mut no_key = item();
         no_key.files.remove(SIGN_KEY);
         assert_eq!(no_key.validate(), Err(ItemError::MissingFile(SIGN_KEY)));
 
         let mut half_km = item();
-        half_km.files.insert(KM_CERT.into(), FileBytes::new(vec![1]));
+        half_km
+            .files
+            .insert(KM_CERT.into(), FileBytes::new(vec![1]));
         assert_eq!(half_km.validate(), Err(ItemError::HalfKmPair));
 
         let mut huge = item();
-        huge.files.insert(SIGN_CERT.into(), FileBytes::new(vec![0; MAX_FILE_LEN + 1]));
+        huge.files
+            .insert(SIGN_CERT.into(), FileBytes::new(vec![0; MAX_FILE_LEN + 1]));
         assert!(matches!(huge.validate(), Err(ItemError::BadSize(_))));
 
         let mut empty = item();
@@ -351,7 +391,12 @@ mod tests {
 
     #[test]
     fn debug_never_prints_file_bytes() {
-        let dbg = format!("{:?}", Message::Bundle { items: vec![item()] });
+        let dbg = format!(
+            "{:?}",
+            Message::Bundle {
+                items: vec![item()]
+            }
+        );
         assert!(dbg.contains("3 bytes"), "{dbg}");
         assert!(!dbg.contains("[1, 2, 3]"), "{dbg}");
     }

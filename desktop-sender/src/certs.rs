@@ -12,7 +12,10 @@ use crate::cli::{CheckPasswordArgs, InspectArgs, ListArgs, PasswdArgs};
 pub(crate) const EXIT_WRONG_PASSWORD: u8 = 3;
 
 /// Reads a password: a line from stdin, or a prompt without echo.
-pub(crate) fn read_password(from_stdin: bool, prompt: &str) -> Result<zeroize::Zeroizing<String>, Failure> {
+pub(crate) fn read_password(
+    from_stdin: bool,
+    prompt: &str,
+) -> Result<zeroize::Zeroizing<String>, Failure> {
     let password = if from_stdin {
         let mut line = String::new();
         std::io::stdin()
@@ -21,7 +24,8 @@ pub(crate) fn read_password(from_stdin: bool, prompt: &str) -> Result<zeroize::Z
         line.truncate(line.trim_end_matches(['\r', '\n']).len());
         line
     } else {
-        rpassword::prompt_password(prompt).map_err(|e| Failure::new("io", format!("could not read the password: {e}")))?
+        rpassword::prompt_password(prompt)
+            .map_err(|e| Failure::new("io", format!("could not read the password: {e}")))?
     };
     Ok(zeroize::Zeroizing::new(password))
 }
@@ -33,7 +37,10 @@ pub(crate) fn verify_password(dir: &std::path::Path, password: &str) -> Result<(
         Ok(_) => Ok(()),
         Err(npki::KeyError::WrongPassword) => Err(Failure::new(
             "wrong_password",
-            format!("the password does not open the certificate in {}", dir.display()),
+            format!(
+                "the password does not open the certificate in {}",
+                dir.display()
+            ),
         )
         .with_exit(EXIT_WRONG_PASSWORD)),
         Err(e) => Err(Failure::new("key", format!("{}: {e}", dir.display()))),
@@ -52,7 +59,8 @@ pub(crate) fn check_password(args: CheckPasswordArgs) -> Result<(), Failure> {
 
 /// `certbridge inspect`.
 pub(crate) fn inspect(args: InspectArgs) -> Result<(), Failure> {
-    let summary = npki::inspect(&args.cert_dir, SystemTime::now()).map_err(|e| Failure::new("store", e.to_string()))?;
+    let summary = npki::inspect(&args.cert_dir, SystemTime::now())
+        .map_err(|e| Failure::new("store", e.to_string()))?;
     if args.json {
         let mut value = json!(summary);
         let key = std::fs::read(args.cert_dir.join("signPri.key")).ok();
@@ -108,11 +116,22 @@ fn describe(s: &CertSummary) -> String {
     let mut out = String::new();
     out.push_str(&format!("{}\n", s.subject_cn));
     out.push_str(&format!("  발급자 Issuer     {} ({})\n", s.issuer_cn, s.ca));
-    out.push_str(&format!("  용도 Usage        {} / {}\n", s.usage.label_ko, s.usage.label_en));
-    out.push_str(&format!("  유효기간 Valid    {} → {}\n", s.not_before, s.not_after));
+    out.push_str(&format!(
+        "  용도 Usage        {} / {}\n",
+        s.usage.label_ko, s.usage.label_en
+    ));
+    out.push_str(&format!(
+        "  유효기간 Valid    {} → {}\n",
+        s.not_before, s.not_after
+    ));
     out.push_str(&format!("  상태 Status       {status}\n"));
     out.push_str(&format!("  일련번호 Serial   {}\n", s.serial_hex));
-    out.push_str(&format!("  키 Key            {} {} bits{}\n", s.key_algorithm, s.key_bits, if s.has_km { ", with km pair" } else { "" }));
+    out.push_str(&format!(
+        "  키 Key            {} {} bits{}\n",
+        s.key_algorithm,
+        s.key_bits,
+        if s.has_km { ", with km pair" } else { "" }
+    ));
     out.push_str(&format!("  주체 Subject      {}\n", s.subject_dn));
     if let Some(folder) = &s.folder {
         out.push_str(&format!("  폴더 Folder       {folder}\n"));
@@ -128,11 +147,17 @@ pub(crate) fn passwd(args: PasswdArgs) -> Result<(), Failure> {
     if !args.password_stdin {
         let again = read_password(false, "New password again (새 암호 확인): ")?;
         if *again != *new {
-            return Err(Failure::new("usage", "the two new passwords differ; nothing was changed"));
+            return Err(Failure::new(
+                "usage",
+                "the two new passwords differ; nothing was changed",
+            ));
         }
     }
     if new.is_empty() {
-        return Err(Failure::new("usage", "the new password is empty; nothing was changed"));
+        return Err(Failure::new(
+            "usage",
+            "the new password is empty; nothing was changed",
+        ));
     }
     match npki::change_password(&args.cert_dir, old.as_bytes(), new.as_bytes()) {
         Ok(()) => {

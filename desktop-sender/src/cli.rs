@@ -92,7 +92,11 @@ pub(crate) struct ReceiveArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
     /// The code's text (CERTBRIDGE:/…).
-    #[arg(value_name = "INVITE_TEXT", required_unless_present = "qr_image", conflicts_with = "qr_image")]
+    #[arg(
+        value_name = "INVITE_TEXT",
+        required_unless_present = "qr_image",
+        conflicts_with = "qr_image"
+    )]
     pub(crate) invite: Option<String>,
     /// Read the code from a picture of the QR code (PNG or JPEG).
     #[arg(long, value_name = "FILE")]
@@ -219,8 +223,14 @@ mod tests {
 
     #[test]
     fn listen_takes_an_ip_or_an_ip_and_port() {
-        assert_eq!(parse_listen("127.0.0.1").unwrap(), "127.0.0.1:0".parse().unwrap());
-        assert_eq!(parse_listen("127.0.0.1:5000").unwrap(), "127.0.0.1:5000".parse().unwrap());
+        assert_eq!(
+            parse_listen("127.0.0.1").unwrap(),
+            "127.0.0.1:0".parse().unwrap()
+        );
+        assert_eq!(
+            parse_listen("127.0.0.1:5000").unwrap(),
+            "127.0.0.1:5000".parse().unwrap()
+        );
         assert_eq!(parse_listen("::1").unwrap(), "[::1]:0".parse().unwrap());
         assert_eq!(parse_listen("[::1]").unwrap(), "[::1]:0".parse().unwrap());
         assert!(parse_listen("localhost").is_err());
@@ -235,7 +245,10 @@ mod tests {
     #[test]
     fn scan_needs_a_code_from_text_or_image() {
         assert!(Cli::try_parse_from(["certbridge", "scan"]).is_err());
-        assert!(Cli::try_parse_from(["certbridge", "scan", "CERTBRIDGE:/1", "--qr-image", "x.png"]).is_err());
+        assert!(
+            Cli::try_parse_from(["certbridge", "scan", "CERTBRIDGE:/1", "--qr-image", "x.png"])
+                .is_err()
+        );
         assert!(Cli::try_parse_from(["certbridge", "scan", "--qr-image", "x.png"]).is_ok());
     }
 }

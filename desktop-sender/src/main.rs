@@ -48,7 +48,6 @@ impl Failure {
             exit: 2,
         }
     }
-
 }
 
 fn main() -> ExitCode {
@@ -60,9 +59,16 @@ fn main() -> ExitCode {
         Command::Scan(a) => a.json,
         Command::Inspect(a) => a.json,
         Command::List(a) => a.json,
-        Command::CheckPassword(_) | Command::Passwd(_) | Command::ExportPfx(_) | Command::ImportPfx(_) => false,
+        Command::CheckPassword(_)
+        | Command::Passwd(_)
+        | Command::ExportPfx(_)
+        | Command::ImportPfx(_) => false,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             Output::new(json).error("internal", format!("could not start: {e}"));
@@ -98,5 +104,8 @@ fn main() -> ExitCode {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CERTBRIDGE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

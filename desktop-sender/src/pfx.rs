@@ -15,37 +15,60 @@ use crate::transfer::install_root;
 
 fn pfx_failure(e: PfxError, what: &str) -> Failure {
     match e {
-        PfxError::WrongPassword => Failure::new("wrong_password", format!("wrong password for {what}; nothing was written"))
-            .with_exit(EXIT_WRONG_PASSWORD),
+        PfxError::WrongPassword => Failure::new(
+            "wrong_password",
+            format!("wrong password for {what}; nothing was written"),
+        )
+        .with_exit(EXIT_WRONG_PASSWORD),
         other => Failure::new("pfx", format!("{what}: {other}; nothing was written")),
     }
 }
 
 /// `certbridge export-pfx`.
 pub(crate) fn export(args: ExportPfxArgs) -> Result<(), Failure> {
-    let item = npki::read_folder(&args.cert_dir).map_err(|e| Failure::new("store", e.to_string()))?;
+    let item =
+        npki::read_folder(&args.cert_dir).map_err(|e| Failure::new("store", e.to_string()))?;
     if args.output.exists() && !args.force {
         return Err(Failure::new(
             "exists",
-            format!("{} already exists; choose another name or pass --force to overwrite it", args.output.display()),
+            format!(
+                "{} already exists; choose another name or pass --force to overwrite it",
+                args.output.display()
+            ),
         ));
     }
     let password = read_password(args.password_stdin, "Certificate password (인증서 암호): ")?;
-    let format = if args.legacy { PfxFormat::Legacy } else { PfxFormat::Modern };
-    let exported = npki::export_pfx(&item, &password, format).map_err(|e| pfx_failure(e, &args.cert_dir.display().to_string()))?;
+    let format = if args.legacy {
+        PfxFormat::Legacy
+    } else {
+        PfxFormat::Modern
+    };
+    let exported = npki::export_pfx(&item, &password, format)
+        .map_err(|e| pfx_failure(e, &args.cert_dir.display().to_string()))?;
     write_atomically(&args.output, &exported.bytes)?;
-    let summary = npki::CertSummary::from_item(&item, SystemTime::now()).map_err(|e| Failure::new("store", e.to_string()))?;
+    let summary = npki::CertSummary::from_item(&item, SystemTime::now())
+        .map_err(|e| Failure::new("store", e.to_string()))?;
     let scheme = match format {
         PfxFormat::Modern => "AES-256-CBC, PBKDF2-HMAC-SHA256",
         PfxFormat::Legacy => "3DES, SHA-1 (legacy)",
     };
-    println!("Exported {} to {} ({scheme}).", summary.subject_cn, args.output.display());
-    println!("The file is protected by the certificate's password (인증서 암호와 같은 암호로 보호됩니다).");
+    println!(
+        "Exported {} to {} ({scheme}).",
+        summary.subject_cn,
+        args.output.display()
+    );
+    println!(
+        "The file is protected by the certificate's password (인증서 암호와 같은 암호로 보호됩니다)."
+    );
     if !exported.has_random_num {
-        eprintln!("warning: the key carries no R (randomNum); identity checks by banks may fail with it");
+        eprintln!(
+            "warning: the key carries no R (randomNum); identity checks by banks may fail with it"
+        );
     }
     if exported.km_left_out {
-        eprintln!("note: the key-management pair (kmCert.der/kmPri.key) is not part of a PKCS#12 file");
+        eprintln!(
+            "note: the key-management pair (kmCert.der/kmPri.key) is not part of a PKCS#12 file"
+        );
     }
     Ok(())
 }
@@ -56,10 +79,25 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let failed = |e: std::io::Error| Failure::new("io", format!("could not write {}: {e}; nothing was written", path.display()));
-    let mut tmp = tempfile::Builder::new().prefix(".certbridge-tmp-").tempfile_in(&dir).map_err(failed)?;
+    let failed = |e: std::io::Error| {
+        Failure::new(
+            "io",
+            format!(
+                "could not write {}: {e}; nothing was written",
+                path.display()
+            ),
+        )
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".certbridge-tmp-")
+        .tempfile_in(&dir)
+        .map_err(failed)?;
     #[cfg(unix)]
-    std::fs::set_permissions(tmp.path(), std::os::unix::fs::PermissionsExt::from_mode(0o600)).map_err(failed)?;
+    std::fs::set_permissions(
+        tmp.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .map_err(failed)?;
     tmp.write_all(bytes).map_err(failed)?;
     tmp.as_file().sync_all().map_err(failed)?;
     tmp.persist(path).map_err(|e| failed(e.error))?;
@@ -69,32 +107,57 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 /// `certbridge import-pfx`.
 pub(crate) fn import(args: ImportPfxArgs) -> Result<(), Failure> {
     let what = args.file.display().to_string();
-    let data = std::fs::read(&args.file).map_err(|e| Failure::new("io", format!("cannot read {what}: {e}")))?;
+    let data = std::fs::read(&args.file)
+        .map_err(|e| Failure::new("io", format!("cannot read {what}: {e}")))?;
     if data.len() > npki::MAX_PFX_LEN {
-        return Err(Failure::new("pfx", format!("{what} is far too large to be a certificate file")));
+        return Err(Failure::new(
+            "pfx",
+            format!("{what} is far too large to be a certificate file"),
+        ));
     }
     let root = install_root(args.install_root)?;
     let password = read_password(args.password_stdin, "PKCS#12 file password (파일 암호): ")?;
     let imported = npki::import_pfx(&data, &password).map_err(|e| pfx_failure(e, &what))?;
     let item = &imported.item;
-    let cert = item.files.get(SIGN_CERT).map(|f| f.as_slice()).unwrap_or_default();
-    let summary = npki::CertSummary::from_item(item, SystemTime::now()).map_err(|e| Failure::new("store", e.to_string()))?;
+    let cert = item
+        .files
+        .get(SIGN_CERT)
+        .map(|f| f.as_slice())
+        .unwrap_or_default();
+    let summary = npki::CertSummary::from_item(item, SystemTime::now())
+        .map_err(|e| Failure::new("store", e.to_string()))?;
     // A fresh signPri.key never equals the installed one byte for byte:
     // the same certificate already installed is a duplicate.
-    let target = npki::install_target(&root, cert).map_err(|e| Failure::new("store", e.to_string()))?;
-    if std::fs::read(target.join(SIGN_CERT)).is_ok_and(|installed| installed == cert) && !args.replace {
-        println!("{} is already installed in {}; nothing was changed.", summary.subject_cn, target.display());
+    let target =
+        npki::install_target(&root, cert).map_err(|e| Failure::new("store", e.to_string()))?;
+    if std::fs::read(target.join(SIGN_CERT)).is_ok_and(|installed| installed == cert)
+        && !args.replace
+    {
+        println!(
+            "{} is already installed in {}; nothing was changed.",
+            summary.subject_cn,
+            target.display()
+        );
         return Ok(());
     }
-    let installed = npki::install(&root, item, args.replace).map_err(|e| Failure::new("store", e.to_string()))?;
+    let installed = npki::install(&root, item, args.replace)
+        .map_err(|e| Failure::new("store", e.to_string()))?;
     match installed.status {
         InstallStatus::Replaced => println!(
             "Installed {} into {} (the previous certificate is kept in {}).",
             summary.subject_cn,
             installed.folder.display(),
-            installed.backup.as_deref().map(|b| b.display().to_string()).unwrap_or_default()
+            installed
+                .backup
+                .as_deref()
+                .map(|b| b.display().to_string())
+                .unwrap_or_default()
         ),
-        _ => println!("Installed {} into {}.", summary.subject_cn, installed.folder.display()),
+        _ => println!(
+            "Installed {} into {}.",
+            summary.subject_cn,
+            installed.folder.display()
+        ),
     }
     println!("Its password is the file's password (인증서 암호는 파일 암호와 같습니다).");
     if !imported.has_random_num {
@@ -103,7 +166,11 @@ pub(crate) fn import(args: ImportPfxArgs) -> Result<(), Failure> {
         );
     }
     if summary.status.as_str() != "valid" {
-        eprintln!("warning: the certificate is {} ({} days left)", summary.status.as_str(), summary.days_left);
+        eprintln!(
+            "warning: the certificate is {} ({} days left)",
+            summary.status.as_str(),
+            summary.days_left
+        );
     }
     Ok(())
 }

@@ -8,7 +8,12 @@ use crate::Failure;
 /// The text of the first QR code found in the image at `path`.
 pub(crate) fn decode(path: &Path) -> Result<String, Failure> {
     let image = image::open(path)
-        .map_err(|e| Failure::new("invalid_invite", format!("could not read the picture {}: {e}", path.display())))?
+        .map_err(|e| {
+            Failure::new(
+                "invalid_invite",
+                format!("could not read the picture {}: {e}", path.display()),
+            )
+        })?
         .to_luma8();
     let mut prepared = rqrr::PreparedImage::prepare(image);
     let grids = prepared.detect_grids();
@@ -19,7 +24,10 @@ pub(crate) fn decode(path: &Path) -> Result<String, Failure> {
         ));
     };
     let (_meta, text) = grid.decode().map_err(|e| {
-        Failure::new("invalid_invite", format!("the QR code in {} could not be read: {e}", path.display()))
+        Failure::new(
+            "invalid_invite",
+            format!("the QR code in {} could not be read: {e}", path.display()),
+        )
     })?;
     Ok(text.trim().to_owned())
 }

@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use certbridge_core::npki::{self, NpkiStore};
 use certbridge_core::{
-    CertificateStore, Event, Events, GuestConfig, Hello, HostConfig, Invite, ItemStatus, Mode, Outcome, Progress,
-    SessionError, SessionHandle, start_guest, start_host,
+    CertificateStore, Event, Events, GuestConfig, Hello, HostConfig, Invite, ItemStatus, Mode,
+    Outcome, Progress, SessionError, SessionHandle, start_guest, start_host,
 };
 use serde_json::json;
 
@@ -36,7 +36,10 @@ fn host_name() -> String {
 
 pub(crate) fn install_root(chosen: Option<PathBuf>) -> Result<PathBuf, Failure> {
     chosen.or_else(npki::default_root).ok_or_else(|| {
-        Failure::new("store", "cannot tell where the NPKI folder is; pass --install-root DIR")
+        Failure::new(
+            "store",
+            "cannot tell where the NPKI folder is; pass --install-root DIR",
+        )
     })
 }
 
@@ -44,7 +47,8 @@ pub(crate) fn install_root(chosen: Option<PathBuf>) -> Result<PathBuf, Failure> 
 /// expire soon, before any code is shown.
 fn check_validity(dirs: &[PathBuf], allow_expired: bool, out: Output) -> Result<(), Failure> {
     for dir in dirs {
-        let summary = npki::inspect(dir, SystemTime::now()).map_err(|e| Failure::new("store", e.to_string()))?;
+        let summary = npki::inspect(dir, SystemTime::now())
+            .map_err(|e| Failure::new("store", e.to_string()))?;
         match summary.status.as_str() {
             "expired" if !allow_expired => {
                 return Err(Failure::new(
@@ -57,7 +61,10 @@ fn check_validity(dirs: &[PathBuf], allow_expired: bool, out: Output) -> Result<
                     ),
                 ));
             }
-            "expired" => out.warn(format!("{} expired on {}", summary.subject_cn, summary.not_after)),
+            "expired" => out.warn(format!(
+                "{} expired on {}",
+                summary.subject_cn, summary.not_after
+            )),
             "expiring" => out.warn(format!(
                 "{} expires in {} days; renew it soon",
                 summary.subject_cn, summary.days_left
@@ -81,7 +88,10 @@ pub(crate) async fn send(args: SendArgs) -> Result<(), Failure> {
     check_validity(&args.cert_dirs, args.allow_expired, out)?;
     if args.check_password {
         for dir in &args.cert_dirs {
-            let password = crate::certs::read_password(false, &format!("Password for {} (인증서 암호): ", dir.display()))?;
+            let password = crate::certs::read_password(
+                false,
+                &format!("Password for {} (인증서 암호): ", dir.display()),
+            )?;
             crate::certs::verify_password(dir, &password)?;
         }
     }
@@ -132,7 +142,10 @@ pub(crate) async fn scan(args: ScanArgs) -> Result<(), Failure> {
         check_validity(&args.certs, args.allow_expired, out)?;
         Arc::new(NpkiStore::sender(args.certs.clone()))
     } else {
-        Arc::new(NpkiStore::receiver(install_root(args.install_root)?, args.replace))
+        Arc::new(NpkiStore::receiver(
+            install_root(args.install_root)?,
+            args.replace,
+        ))
     };
     let mut config = GuestConfig::new(hello(args.name.as_deref()));
     if args.yes {
@@ -177,7 +190,10 @@ impl View {
                 }
             };
             let Some(event) = event else {
-                return Err(Failure::new("internal", "the session ended without a result"));
+                return Err(Failure::new(
+                    "internal",
+                    "the session ended without a result",
+                ));
             };
             match event {
                 Event::InviteReady { invite } => self.show_invite(&invite)?,
@@ -185,32 +201,41 @@ impl View {
                 Event::PeerConnected { peer, path } => {
                     peer_name = peer.name.clone();
                     path_text = path.to_string();
-                    self.out.event(json!({"event": "connected", "peer": peer.name, "path": path.kind()}));
-                    self.out.say(format!("Connected to “{}” over {}.", peer.name, path));
+                    self.out.event(
+                        json!({"event": "connected", "peer": peer.name, "path": path.kind()}),
+                    );
+                    self.out
+                        .say(format!("Connected to “{}” over {}.", peer.name, path));
                 }
                 Event::VerificationCode { code } => {
-                    self.out.event(json!({"event": "verification_code", "code": code.digits()}));
+                    self.out
+                        .event(json!({"event": "verification_code", "code": code.digits()}));
                     self.out.say(format!(
                         "\nVerification number:  {}\nType this number on the other device.\n",
                         code.grouped()
                     ));
                 }
                 Event::EnterCode { attempts_left } => {
-                    self.out.event(json!({"event": "enter_code", "attempts_left": attempts_left}));
+                    self.out
+                        .event(json!({"event": "enter_code", "attempts_left": attempts_left}));
                     self.out.ask("Enter the number shown on the other device: ");
                     asking = Asking::Code;
                 }
                 Event::CodeRejected { attempts_left } => {
-                    self.out.event(json!({"event": "code_rejected", "attempts_left": attempts_left}));
+                    self.out
+                        .event(json!({"event": "code_rejected", "attempts_left": attempts_left}));
                     let tries = if attempts_left == 1 { "try" } else { "tries" };
-                    self.out.say(format!("That number is not the one shown. {attempts_left} {tries} left."));
+                    self.out.say(format!(
+                        "That number is not the one shown. {attempts_left} {tries} left."
+                    ));
                 }
                 Event::CodeMalformed => {
                     self.out.event(json!({"event": "code_malformed"}));
                     self.out.say("Type the 6 digits shown on the other device.");
                 }
                 Event::ConsentRequired { items } => {
-                    self.out.event(json!({"event": "consent_required", "items": items}));
+                    self.out
+                        .event(json!({"event": "consent_required", "items": items}));
                     self.out.ask(format!(
                         "Send {} to “{peer_name}” over {path_text}? Only say yes if that is your computer. [y/N] ",
                         plural(items.len(), "certificate")
@@ -236,7 +261,10 @@ impl View {
         match asking {
             Asking::Code => handle.submit_code(&line),
             Asking::Consent => {
-                let yes = matches!(line.trim().to_lowercase().as_str(), "y" | "yes" | "예" | "네");
+                let yes = matches!(
+                    line.trim().to_lowercase().as_str(),
+                    "y" | "yes" | "예" | "네"
+                );
                 handle.set_consent(yes);
             }
             Asking::Nothing => {}
@@ -246,11 +274,19 @@ impl View {
 
     fn show_invite(&self, invite: &Invite) -> Result<(), Failure> {
         let text = invite.to_text();
-        let qr = invite.to_qr().map_err(|e| Failure::new("invite", e.to_string()))?;
+        let qr = invite
+            .to_qr()
+            .map_err(|e| Failure::new("invite", e.to_string()))?;
         if let Some(path) = &self.qr_png {
-            let png = qr.to_png(8).map_err(|e| Failure::new("invite", e.to_string()))?;
-            write_atomically(path, &png)
-                .map_err(|e| Failure::new("io", format!("could not write the QR code to {}: {e}", path.display())))?;
+            let png = qr
+                .to_png(8)
+                .map_err(|e| Failure::new("invite", e.to_string()))?;
+            write_atomically(path, &png).map_err(|e| {
+                Failure::new(
+                    "io",
+                    format!("could not write the QR code to {}: {e}", path.display()),
+                )
+            })?;
         }
         let expires = rfc3339(invite.expires_at());
         self.out.event(json!({
@@ -266,10 +302,16 @@ impl View {
             } else {
                 "to receive certificates from this computer"
             };
-            self.out.say(format!("Scan this code with CertBridge on your phone {what}:\n"));
+            self.out.say(format!(
+                "Scan this code with CertBridge on your phone {what}:\n"
+            ));
             self.out.say(qr.to_terminal(true));
-            self.out.say(format!("Or type this code into `certbridge scan` on another computer:\n{text}\n"));
-            self.out.say(format!("The code is valid until {expires}. Waiting for the other device…"));
+            self.out.say(format!(
+                "Or type this code into `certbridge scan` on another computer:\n{text}\n"
+            ));
+            self.out.say(format!(
+                "The code is valid until {expires}. Waiting for the other device…"
+            ));
         }
         Ok(())
     }
@@ -278,11 +320,17 @@ impl View {
         match progress {
             Progress::Sending { items, bytes } => {
                 self.out.event(json!({"event": "progress", "stage": "sending", "items": items, "bytes": bytes}));
-                self.out.say(format!("Sending {} ({bytes} bytes)…", plural(*items, "certificate")));
+                self.out.say(format!(
+                    "Sending {} ({bytes} bytes)…",
+                    plural(*items, "certificate")
+                ));
             }
             Progress::Received { items, bytes } => {
                 self.out.event(json!({"event": "progress", "stage": "received", "items": items, "bytes": bytes}));
-                self.out.say(format!("Received {} ({bytes} bytes); installing…", plural(*items, "certificate")));
+                self.out.say(format!(
+                    "Received {} ({bytes} bytes); installing…",
+                    plural(*items, "certificate")
+                ));
             }
             _ => {}
         }
@@ -297,15 +345,21 @@ impl View {
                 .or_else(|| self.sources.get(i).map(|p| p.display().to_string()))
                 .or_else(|| item.label.clone())
                 .unwrap_or_default();
-            let sha256: serde_json::Map<String, serde_json::Value> =
-                item.sha256.iter().map(|(n, d)| (n.clone(), json!(hex::encode(d)))).collect();
-            let mut entry = json!({"folder": folder, "status": item.status.as_str(), "sha256": sha256});
+            let sha256: serde_json::Map<String, serde_json::Value> = item
+                .sha256
+                .iter()
+                .map(|(n, d)| (n.clone(), json!(hex::encode(d))))
+                .collect();
+            let mut entry =
+                json!({"folder": folder, "status": item.status.as_str(), "sha256": sha256});
             if let Some(reason) = &item.reason {
                 entry["reason"] = json!(reason);
             }
             items.push(entry);
             let line = match (item.status, outcome.sent) {
-                (ItemStatus::Installed, true) => format!("✔ sent and installed on “{}”: {folder}", outcome.peer.name),
+                (ItemStatus::Installed, true) => {
+                    format!("✔ sent and installed on “{}”: {folder}", outcome.peer.name)
+                }
                 (ItemStatus::Installed, false) => format!("✔ installed: {folder}"),
                 (ItemStatus::Duplicate, _) => format!("✔ already there, unchanged: {folder}"),
                 (ItemStatus::Rejected, _) => format!(
@@ -315,12 +369,21 @@ impl View {
             };
             self.out.say(line);
         }
-        self.out.event(json!({"event": "done", "path": outcome.path.kind(), "items": items}));
-        let rejected = outcome.items.iter().filter(|i| i.status == ItemStatus::Rejected).count();
+        self.out
+            .event(json!({"event": "done", "path": outcome.path.kind(), "items": items}));
+        let rejected = outcome
+            .items
+            .iter()
+            .filter(|i| i.status == ItemStatus::Rejected)
+            .count();
         if rejected > 0 {
             return Err(Failure::new(
                 "rejected",
-                format!("{} of {} could not be installed", rejected, plural(outcome.items.len(), "certificate")),
+                format!(
+                    "{} of {} could not be installed",
+                    rejected,
+                    plural(outcome.items.len(), "certificate")
+                ),
             ));
         }
         self.out.say("Done.");
@@ -329,7 +392,11 @@ impl View {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn rfc3339(unix: u64) -> String {

@@ -19,7 +19,10 @@ pub const EVENT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The workspace's root folder.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// The `certbridge` binary: `$CERTBRIDGE_BIN`, or the one cargo built next
@@ -31,7 +34,12 @@ pub fn certbridge() -> PathBuf {
     static BUILD: Once = Once::new();
     let exe = std::env::current_exe().unwrap();
     // target/<profile>/deps/<test> → target/<profile>/certbridge
-    let bin = exe.parent().unwrap().parent().unwrap().join(format!("certbridge{}", std::env::consts::EXE_SUFFIX));
+    let bin = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join(format!("certbridge{}", std::env::consts::EXE_SUFFIX));
     BUILD.call_once(|| {
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(["build", "-p", "certbridge-desktop", "--bin", "certbridge"])
@@ -164,7 +172,12 @@ impl Proc {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("{} did not exit; saw {:?}; stderr: {}", self.name, self.seen, self.stderr());
+                panic!(
+                    "{} did not exit; saw {:?}; stderr: {}",
+                    self.name,
+                    self.seen,
+                    self.stderr()
+                );
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -173,7 +186,13 @@ impl Proc {
     /// Waits for the exit and returns the final `error` event's kind.
     pub fn fails_with(&mut self) -> String {
         let status = self.wait();
-        assert_eq!(status.code(), Some(1), "{}: expected exit 1; saw {:?}", self.name, self.seen);
+        assert_eq!(
+            status.code(),
+            Some(1),
+            "{}: expected exit 1; saw {:?}",
+            self.name,
+            self.seen
+        );
         let error = self
             .seen
             .iter()
@@ -205,7 +224,9 @@ impl Drop for Proc {
 /// Runs `certbridge ARGS` to completion: (exit code, stdout, stderr).
 pub fn run(args: &[&str], env: &[(&str, &Path)]) -> (Option<i32>, String, String) {
     let mut cmd = Command::new(certbridge());
-    cmd.args(args).stdin(Stdio::null()).env_remove("CERTBRIDGE_NPKI_ROOT");
+    cmd.args(args)
+        .stdin(Stdio::null())
+        .env_remove("CERTBRIDGE_NPKI_ROOT");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -220,13 +241,19 @@ pub fn run(args: &[&str], env: &[(&str, &Path)]) -> (Option<i32>, String, String
 /// Every file under `dir`, relative path → bytes, sorted.
 pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for entry in entries {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 walk(base, &path, out);
             } else {
-                let rel = path.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+                let rel = path
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 out.push((rel, std::fs::read(&path).unwrap()));
             }
         }
@@ -240,11 +267,18 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// Every folder under `dir` (relative paths), to prove nothing was left.
 pub fn folders(dir: &Path) -> Vec<String> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for entry in entries {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                out.push(path.strip_prefix(base).unwrap().to_string_lossy().into_owned());
+                out.push(
+                    path.strip_prefix(base)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
                 walk(base, &path, out);
             }
         }

@@ -16,17 +16,32 @@ const VECTOR: &str = "npki-yessign-test";
 fn scan_fails(text: &str) -> (String, String) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("npki");
-    let (code, stdout, _) = run(&["scan", text, "--install-root", root.to_str().unwrap(), "--json"], &[]);
+    let (code, stdout, _) = run(
+        &[
+            "scan",
+            text,
+            "--install-root",
+            root.to_str().unwrap(),
+            "--json",
+        ],
+        &[],
+    );
     assert_eq!(code, Some(1), "{stdout}");
     assert!(folders(&root).is_empty());
     let error: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     assert_eq!(error["event"], "error");
-    (error["kind"].as_str().unwrap().to_owned(), error["message"].as_str().unwrap().to_owned())
+    (
+        error["kind"].as_str().unwrap().to_owned(),
+        error["message"].as_str().unwrap().to_owned(),
+    )
 }
 
 #[test]
 fn an_expired_code_is_refused_before_connecting() {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let host = HostInvite::from_parts(
         Mode::DesktopSends,
         [1; 32],
@@ -57,11 +72,27 @@ fn damaged_codes_are_refused_with_what_is_wrong() {
 
 #[test]
 fn truncated_and_tampered_codes_fail_and_the_desktop_carries_on() {
-    let Some(vector) = test_vector(VECTOR) else { return };
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("npki");
-    let mut desktop = Proc::start("desktop", &["send", vector.to_str().unwrap(), "--allow-expired", "--json", "--listen", "127.0.0.1"], &[]);
-    let text = desktop.expect("invite")["text"].as_str().unwrap().to_owned();
+    let mut desktop = Proc::start(
+        "desktop",
+        &[
+            "send",
+            vector.to_str().unwrap(),
+            "--allow-expired",
+            "--json",
+            "--listen",
+            "127.0.0.1",
+        ],
+        &[],
+    );
+    let text = desktop.expect("invite")["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     // Cut off: whole chunks missing.
     let (kind, _) = scan_fails(&text[..text.len() - 17]);
@@ -78,8 +109,21 @@ fn truncated_and_tampered_codes_fail_and_the_desktop_carries_on() {
     assert!(matches!(kind.as_str(), "refused" | "handshake"), "{kind}");
 
     // The real scanner still gets through afterwards.
-    let mut scanner = Proc::start("scanner", &["scan", &text, "--install-root", root.to_str().unwrap(), "--json"], &[]);
-    let code = scanner.expect("verification_code")["code"].as_str().unwrap().to_owned();
+    let mut scanner = Proc::start(
+        "scanner",
+        &[
+            "scan",
+            &text,
+            "--install-root",
+            root.to_str().unwrap(),
+            "--json",
+        ],
+        &[],
+    );
+    let code = scanner.expect("verification_code")["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     desktop.expect("enter_code");
     desktop.type_line(&code);
     assert_eq!(scanner.wait().code(), Some(0));
@@ -88,12 +132,30 @@ fn truncated_and_tampered_codes_fail_and_the_desktop_carries_on() {
 
 #[test]
 fn junk_on_the_port_is_ignored() {
-    let Some(vector) = test_vector(VECTOR) else { return };
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("npki");
-    let mut desktop = Proc::start("desktop", &["send", vector.to_str().unwrap(), "--allow-expired", "--json", "--listen", "127.0.0.1"], &[]);
-    let text = desktop.expect("invite")["text"].as_str().unwrap().to_owned();
-    let addr = Invite::parse_ignoring_expiry(&text).unwrap().lan_endpoints()[0];
+    let mut desktop = Proc::start(
+        "desktop",
+        &[
+            "send",
+            vector.to_str().unwrap(),
+            "--allow-expired",
+            "--json",
+            "--listen",
+            "127.0.0.1",
+        ],
+        &[],
+    );
+    let text = desktop.expect("invite")["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let addr = Invite::parse_ignoring_expiry(&text)
+        .unwrap()
+        .lan_endpoints()[0];
 
     // Random bytes, then an oversized frame (65,535 announced bytes where a
     // handshake message is at most 1,024), then an HTTP request.
@@ -107,14 +169,32 @@ fn junk_on_the_port_is_ignored() {
     huge.write_all(&[0xff, 0xff]).unwrap();
     let _ = huge.write_all(&vec![0x55; 65_535]);
     let mut http = TcpStream::connect(addr).unwrap();
-    http.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    http.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
     std::thread::sleep(Duration::from_millis(200));
 
-    let mut scanner = Proc::start("scanner", &["scan", &text, "--install-root", root.to_str().unwrap(), "--json"], &[]);
-    let code = scanner.expect("verification_code")["code"].as_str().unwrap().to_owned();
+    let mut scanner = Proc::start(
+        "scanner",
+        &[
+            "scan",
+            &text,
+            "--install-root",
+            root.to_str().unwrap(),
+            "--json",
+        ],
+        &[],
+    );
+    let code = scanner.expect("verification_code")["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     desktop.expect("enter_code");
     desktop.type_line(&code);
     assert_eq!(scanner.wait().code(), Some(0));
     assert_eq!(desktop.wait().code(), Some(0));
-    assert_eq!(folders(&root).len(), 3, "yessign, USER and the certificate folder");
+    assert_eq!(
+        folders(&root).len(),
+        3,
+        "yessign, USER and the certificate folder"
+    );
 }

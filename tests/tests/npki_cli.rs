@@ -28,7 +28,9 @@ fn check_password(dir: &Path, password: &str) -> Option<i32> {
 
 #[test]
 fn check_password_exits_0_when_right_3_when_wrong_1_otherwise() {
-    let Some(dir) = test_vector(VECTOR) else { return };
+    let Some(dir) = test_vector(VECTOR) else {
+        return;
+    };
     let password = expected(&dir)["password"].as_str().unwrap().to_owned();
     assert_eq!(check_password(&dir, &password), Some(0));
     assert_eq!(check_password(&dir, "not-the-password"), Some(3));
@@ -38,7 +40,9 @@ fn check_password_exits_0_when_right_3_when_wrong_1_otherwise() {
 
 #[test]
 fn inspect_json_carries_the_contract_fields() {
-    let Some(dir) = test_vector(VECTOR) else { return };
+    let Some(dir) = test_vector(VECTOR) else {
+        return;
+    };
     let (code, stdout, stderr) = run(&["inspect", dir.to_str().unwrap(), "--json"], &[]);
     assert_eq!(code, Some(0), "{stderr}");
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
@@ -49,15 +53,31 @@ fn inspect_json_carries_the_contract_fields() {
     assert_eq!(v["usage"]["label_ko"], want["usage_ko"]);
     assert_eq!(v["status"], "expired");
     assert_eq!(v["key_encryption"]["scheme"], "pbes1-seed");
-    assert_eq!(v["key_encryption"]["iterations"], want["signPri_iterations"]);
-    for field in ["issuer_dn", "issuer_cn", "ca", "not_before", "not_after", "days_left", "key_algorithm", "key_bits", "has_km", "folder"] {
+    assert_eq!(
+        v["key_encryption"]["iterations"],
+        want["signPri_iterations"]
+    );
+    for field in [
+        "issuer_dn",
+        "issuer_cn",
+        "ca",
+        "not_before",
+        "not_after",
+        "days_left",
+        "key_algorithm",
+        "key_bits",
+        "has_km",
+        "folder",
+    ] {
         assert!(!v[field].is_null(), "{field} missing in {v}");
     }
 }
 
 #[test]
 fn list_finds_installed_certificates_and_reports_broken_ones() {
-    let Some(dir) = test_vector(VECTOR) else { return };
+    let Some(dir) = test_vector(VECTOR) else {
+        return;
+    };
     let root = tempfile::tempdir().unwrap();
     let folder = root.path().join("yessign/USER/cn=test");
     std::fs::create_dir_all(&folder).unwrap();
@@ -65,17 +85,30 @@ fn list_finds_installed_certificates_and_reports_broken_ones() {
         std::fs::copy(dir.join(f), folder.join(f)).unwrap();
     }
     std::fs::create_dir_all(root.path().join("KICA/USER/cn=broken")).unwrap();
-    let (code, stdout, _) = run(&["list", "--npki-root", root.path().to_str().unwrap(), "--json"], &[]);
+    let (code, stdout, _) = run(
+        &[
+            "list",
+            "--npki-root",
+            root.path().to_str().unwrap(),
+            "--json",
+        ],
+        &[],
+    );
     assert_eq!(code, Some(0));
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["certificates"].as_array().unwrap().len(), 1);
-    assert_eq!(v["certificates"][0]["subject_cn"], expected(&dir)["subject_cn"]);
+    assert_eq!(
+        v["certificates"][0]["subject_cn"],
+        expected(&dir)["subject_cn"]
+    );
     assert_eq!(v["failures"].as_array().unwrap().len(), 1);
 }
 
 #[test]
 fn passwd_changes_the_password_and_refuses_a_wrong_one() {
-    let Some(dir) = test_vector(VECTOR) else { return };
+    let Some(dir) = test_vector(VECTOR) else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let copy = tmp.path().join("cert");
     std::fs::create_dir(&copy).unwrap();
@@ -95,7 +128,11 @@ fn passwd_changes_the_password_and_refuses_a_wrong_one() {
         child.wait().unwrap().code()
     };
     assert_eq!(passwd("wrong\nnew-one\n"), Some(3));
-    assert_eq!(check_password(&copy, &old), Some(0), "unchanged after a wrong password");
+    assert_eq!(
+        check_password(&copy, &old),
+        Some(0),
+        "unchanged after a wrong password"
+    );
     assert_eq!(passwd(&format!("{old}\n새암호-1234\n")), Some(0));
     assert_eq!(check_password(&copy, &old), Some(3));
     assert_eq!(check_password(&copy, "새암호-1234"), Some(0));

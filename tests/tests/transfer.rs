@@ -14,7 +14,12 @@ const FILES: [&str; 2] = ["signCert.der", "signPri.key"];
 /// certificate folder under `yessign/USER/`.
 fn assert_installed(root: &Path, vector: &Path) -> String {
     let installed = tree(root);
-    assert_eq!(installed.len(), FILES.len(), "installed: {:?}", installed.iter().map(|f| &f.0).collect::<Vec<_>>());
+    assert_eq!(
+        installed.len(),
+        FILES.len(),
+        "installed: {:?}",
+        installed.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
     let folder = Path::new(&installed[0].0).parent().unwrap().to_path_buf();
     assert!(folder.starts_with("yessign/USER"), "folder {folder:?}");
     let name = folder.file_name().unwrap().to_string_lossy().into_owned();
@@ -29,7 +34,10 @@ fn assert_installed(root: &Path, vector: &Path) -> String {
 
 /// Runs the verification number from the scanner to the desktop.
 fn pass_the_number(desktop: &mut Proc, scanner: &mut Proc) {
-    let code = scanner.expect("verification_code")["code"].as_str().unwrap().to_owned();
+    let code = scanner.expect("verification_code")["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(code.len(), 6);
     desktop.expect("enter_code");
     desktop.type_line(&code);
@@ -37,25 +45,49 @@ fn pass_the_number(desktop: &mut Proc, scanner: &mut Proc) {
 
 fn decode_with_zbar(png: &Path) -> Option<String> {
     let Some(zbarimg) = which("zbarimg") else {
-        assert!(!in_ci(), "zbarimg is missing in CI; .ci/run installs zbar-tools");
+        assert!(
+            !in_ci(),
+            "zbarimg is missing in CI; .ci/run installs zbar-tools"
+        );
         eprintln!("skipping the zbarimg check: install zbar-tools to run it");
         return None;
     };
-    let out = std::process::Command::new(zbarimg).args(["--raw", "-q"]).arg(png).output().unwrap();
-    assert!(out.status.success(), "zbarimg failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = std::process::Command::new(zbarimg)
+        .args(["--raw", "-q"])
+        .arg(png)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "zbarimg failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Some(String::from_utf8(out.stdout).unwrap().trim_end().to_owned())
 }
 
 #[test]
 fn export_desktop_sends_the_vector_byte_for_byte() {
-    let Some(vector) = test_vector(VECTOR) else { return };
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let png = tmp.path().join("invite.png");
     let root = tmp.path().join("phone-npki");
     let vector_s = vector.to_str().unwrap();
     let mut desktop = Proc::start(
         "desktop",
-        &["send", vector_s, "--allow-expired", "--json", "--listen", "127.0.0.1", "--name", "Test PC", "--qr-png", png.to_str().unwrap()],
+        &[
+            "send",
+            vector_s,
+            "--allow-expired",
+            "--json",
+            "--listen",
+            "127.0.0.1",
+            "--name",
+            "Test PC",
+            "--qr-png",
+            png.to_str().unwrap(),
+        ],
         &[],
     );
     let invite = desktop.expect("invite");
@@ -67,7 +99,19 @@ fn export_desktop_sends_the_vector_byte_for_byte() {
         assert_eq!(decoded, text, "zbarimg reads the QR as the invite text");
     }
 
-    let mut scanner = Proc::start("scanner", &["scan", &text, "--install-root", root.to_str().unwrap(), "--json", "--name", "Test phone"], &[]);
+    let mut scanner = Proc::start(
+        "scanner",
+        &[
+            "scan",
+            &text,
+            "--install-root",
+            root.to_str().unwrap(),
+            "--json",
+            "--name",
+            "Test phone",
+        ],
+        &[],
+    );
     let connected = scanner.expect("connected");
     assert_eq!(connected["peer"], "Test PC");
     assert_eq!(connected["path"], "lan");
@@ -83,25 +127,51 @@ fn export_desktop_sends_the_vector_byte_for_byte() {
     assert_eq!(item["status"], "installed");
     assert!(item["folder"].as_str().unwrap().ends_with(&folder));
     assert_eq!(sent["items"][0]["status"], "installed");
-    assert_eq!(sent["items"][0]["sha256"], item["sha256"], "both sides agree on the digests");
+    assert_eq!(
+        sent["items"][0]["sha256"], item["sha256"],
+        "both sides agree on the digests"
+    );
     assert_eq!(item["sha256"].as_object().unwrap().len(), 2);
 }
 
 #[test]
 fn import_desktop_receives_from_a_scanned_qr_image() {
-    let Some(vector) = test_vector(VECTOR) else { return };
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let png = tmp.path().join("invite.png");
     let root = tmp.path().join("pc-npki");
     let mut desktop = Proc::start(
         "desktop",
-        &["receive", "--install-root", root.to_str().unwrap(), "--json", "--listen", "127.0.0.1", "--qr-png", png.to_str().unwrap()],
+        &[
+            "receive",
+            "--install-root",
+            root.to_str().unwrap(),
+            "--json",
+            "--listen",
+            "127.0.0.1",
+            "--qr-png",
+            png.to_str().unwrap(),
+        ],
         &[],
     );
-    let text = desktop.expect("invite")["text"].as_str().unwrap().to_owned();
+    let text = desktop.expect("invite")["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let mut scanner = Proc::start(
         "scanner",
-        &["scan", "--qr-image", png.to_str().unwrap(), "--cert", vector.to_str().unwrap(), "--allow-expired", "--yes", "--json"],
+        &[
+            "scan",
+            "--qr-image",
+            png.to_str().unwrap(),
+            "--cert",
+            vector.to_str().unwrap(),
+            "--allow-expired",
+            "--yes",
+            "--json",
+        ],
         &[],
     );
     pass_the_number(&mut desktop, &mut scanner);
@@ -114,9 +184,35 @@ fn import_desktop_receives_from_a_scanned_qr_image() {
 
     // The same certificate again: a duplicate, nothing changed.
     let before = tree(&root);
-    let mut desktop = Proc::start("desktop", &["receive", "--install-root", root.to_str().unwrap(), "--json", "--listen", "127.0.0.1"], &[]);
-    let text = desktop.expect("invite")["text"].as_str().unwrap().to_owned();
-    let mut scanner = Proc::start("scanner", &["scan", &text, "--cert", vector.to_str().unwrap(), "--allow-expired", "--yes", "--json"], &[]);
+    let mut desktop = Proc::start(
+        "desktop",
+        &[
+            "receive",
+            "--install-root",
+            root.to_str().unwrap(),
+            "--json",
+            "--listen",
+            "127.0.0.1",
+        ],
+        &[],
+    );
+    let text = desktop.expect("invite")["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut scanner = Proc::start(
+        "scanner",
+        &[
+            "scan",
+            &text,
+            "--cert",
+            vector.to_str().unwrap(),
+            "--allow-expired",
+            "--yes",
+            "--json",
+        ],
+        &[],
+    );
     pass_the_number(&mut desktop, &mut scanner);
     assert_eq!(desktop.expect("done")["items"][0]["status"], "duplicate");
     assert_eq!(desktop.wait().code(), Some(0));
@@ -125,13 +221,43 @@ fn import_desktop_receives_from_a_scanned_qr_image() {
 
 #[test]
 fn three_wrong_numbers_stop_both_sides_and_write_nothing() {
-    let Some(vector) = test_vector(VECTOR) else { return };
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("phone-npki");
-    let mut desktop = Proc::start("desktop", &["send", vector.to_str().unwrap(), "--allow-expired", "--json", "--listen", "127.0.0.1"], &[]);
-    let text = desktop.expect("invite")["text"].as_str().unwrap().to_owned();
-    let mut scanner = Proc::start("scanner", &["scan", &text, "--install-root", root.to_str().unwrap(), "--json"], &[]);
-    let code: u32 = scanner.expect("verification_code")["code"].as_str().unwrap().parse().unwrap();
+    let mut desktop = Proc::start(
+        "desktop",
+        &[
+            "send",
+            vector.to_str().unwrap(),
+            "--allow-expired",
+            "--json",
+            "--listen",
+            "127.0.0.1",
+        ],
+        &[],
+    );
+    let text = desktop.expect("invite")["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut scanner = Proc::start(
+        "scanner",
+        &[
+            "scan",
+            &text,
+            "--install-root",
+            root.to_str().unwrap(),
+            "--json",
+        ],
+        &[],
+    );
+    let code: u32 = scanner.expect("verification_code")["code"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     let wrong = format!("{:06}", (code + 1) % 1_000_000);
     for left in [3, 2, 1] {
         assert_eq!(desktop.expect("enter_code")["attempts_left"], left);
@@ -139,20 +265,63 @@ fn three_wrong_numbers_stop_both_sides_and_write_nothing() {
     }
     assert_eq!(desktop.fails_with(), "code_mismatch");
     assert_eq!(scanner.fails_with(), "peer_aborted");
-    assert!(folders(&root).is_empty(), "nothing may be written: {:?}", folders(&root));
+    assert!(
+        folders(&root).is_empty(),
+        "nothing may be written: {:?}",
+        folders(&root)
+    );
 }
 
 #[test]
 fn a_second_scanner_is_refused_and_the_first_completes() {
-    let Some(vector) = test_vector(VECTOR) else { return };
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let (first_root, second_root) = (tmp.path().join("first"), tmp.path().join("second"));
-    let mut desktop = Proc::start("desktop", &["send", vector.to_str().unwrap(), "--allow-expired", "--json", "--listen", "127.0.0.1"], &[]);
-    let text = desktop.expect("invite")["text"].as_str().unwrap().to_owned();
-    let mut first = Proc::start("first", &["scan", &text, "--install-root", first_root.to_str().unwrap(), "--json"], &[]);
-    let code = first.expect("verification_code")["code"].as_str().unwrap().to_owned();
+    let mut desktop = Proc::start(
+        "desktop",
+        &[
+            "send",
+            vector.to_str().unwrap(),
+            "--allow-expired",
+            "--json",
+            "--listen",
+            "127.0.0.1",
+        ],
+        &[],
+    );
+    let text = desktop.expect("invite")["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut first = Proc::start(
+        "first",
+        &[
+            "scan",
+            &text,
+            "--install-root",
+            first_root.to_str().unwrap(),
+            "--json",
+        ],
+        &[],
+    );
+    let code = first.expect("verification_code")["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
-    let mut second = Proc::start("second", &["scan", &text, "--install-root", second_root.to_str().unwrap(), "--json"], &[]);
+    let mut second = Proc::start(
+        "second",
+        &[
+            "scan",
+            &text,
+            "--install-root",
+            second_root.to_str().unwrap(),
+            "--json",
+        ],
+        &[],
+    );
     assert_eq!(second.fails_with(), "refused");
 
     desktop.expect("enter_code");
@@ -165,12 +334,39 @@ fn a_second_scanner_is_refused_and_the_first_completes() {
 
 #[test]
 fn a_scanner_killed_mid_session_leaves_no_folder_on_the_desktop() {
-    let Some(vector) = test_vector(VECTOR) else { return };
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("pc-npki");
-    let mut desktop = Proc::start("desktop", &["receive", "--install-root", root.to_str().unwrap(), "--json", "--listen", "127.0.0.1"], &[]);
-    let text = desktop.expect("invite")["text"].as_str().unwrap().to_owned();
-    let mut scanner = Proc::start("scanner", &["scan", &text, "--cert", vector.to_str().unwrap(), "--allow-expired", "--json"], &[]);
+    let mut desktop = Proc::start(
+        "desktop",
+        &[
+            "receive",
+            "--install-root",
+            root.to_str().unwrap(),
+            "--json",
+            "--listen",
+            "127.0.0.1",
+        ],
+        &[],
+    );
+    let text = desktop.expect("invite")["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut scanner = Proc::start(
+        "scanner",
+        &[
+            "scan",
+            &text,
+            "--cert",
+            vector.to_str().unwrap(),
+            "--allow-expired",
+            "--json",
+        ],
+        &[],
+    );
     scanner.expect("consent_required");
     desktop.expect("enter_code");
     scanner.kill();
@@ -180,12 +376,38 @@ fn a_scanner_killed_mid_session_leaves_no_folder_on_the_desktop() {
 
 #[test]
 fn a_desktop_killed_mid_session_leaves_no_folder_on_the_scanner() {
-    let Some(vector) = test_vector(VECTOR) else { return };
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("phone-npki");
-    let mut desktop = Proc::start("desktop", &["send", vector.to_str().unwrap(), "--allow-expired", "--json", "--listen", "127.0.0.1"], &[]);
-    let text = desktop.expect("invite")["text"].as_str().unwrap().to_owned();
-    let mut scanner = Proc::start("scanner", &["scan", &text, "--install-root", root.to_str().unwrap(), "--json"], &[]);
+    let mut desktop = Proc::start(
+        "desktop",
+        &[
+            "send",
+            vector.to_str().unwrap(),
+            "--allow-expired",
+            "--json",
+            "--listen",
+            "127.0.0.1",
+        ],
+        &[],
+    );
+    let text = desktop.expect("invite")["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut scanner = Proc::start(
+        "scanner",
+        &[
+            "scan",
+            &text,
+            "--install-root",
+            root.to_str().unwrap(),
+            "--json",
+        ],
+        &[],
+    );
     scanner.expect("verification_code");
     desktop.kill();
     assert_eq!(scanner.fails_with(), "disconnected");
@@ -194,12 +416,39 @@ fn a_desktop_killed_mid_session_leaves_no_folder_on_the_scanner() {
 
 #[test]
 fn declining_consent_sends_nothing() {
-    let Some(vector) = test_vector(VECTOR) else { return };
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("pc-npki");
-    let mut desktop = Proc::start("desktop", &["receive", "--install-root", root.to_str().unwrap(), "--json", "--listen", "127.0.0.1"], &[]);
-    let text = desktop.expect("invite")["text"].as_str().unwrap().to_owned();
-    let mut scanner = Proc::start("scanner", &["scan", &text, "--cert", vector.to_str().unwrap(), "--allow-expired", "--json"], &[]);
+    let mut desktop = Proc::start(
+        "desktop",
+        &[
+            "receive",
+            "--install-root",
+            root.to_str().unwrap(),
+            "--json",
+            "--listen",
+            "127.0.0.1",
+        ],
+        &[],
+    );
+    let text = desktop.expect("invite")["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut scanner = Proc::start(
+        "scanner",
+        &[
+            "scan",
+            &text,
+            "--cert",
+            vector.to_str().unwrap(),
+            "--allow-expired",
+            "--json",
+        ],
+        &[],
+    );
     pass_the_number(&mut desktop, &mut scanner);
     let consent = scanner.expect("consent_required");
     assert_eq!(consent["items"].as_array().unwrap().len(), 1);
@@ -211,20 +460,47 @@ fn declining_consent_sends_nothing() {
 
 #[test]
 fn a_folder_without_its_key_is_refused_before_any_code_is_shown() {
-    let Some(vector) = test_vector(VECTOR) else { return };
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let half = tmp.path().join("half");
     std::fs::create_dir(&half).unwrap();
     std::fs::copy(vector.join("signCert.der"), half.join("signCert.der")).unwrap();
-    let (code, stdout, _) = run(&["send", half.to_str().unwrap(), "--allow-expired", "--json", "--listen", "127.0.0.1"], &[]);
+    let (code, stdout, _) = run(
+        &[
+            "send",
+            half.to_str().unwrap(),
+            "--allow-expired",
+            "--json",
+            "--listen",
+            "127.0.0.1",
+        ],
+        &[],
+    );
     assert_eq!(code, Some(1));
-    assert!(!stdout.contains("\"invite\""), "no code may be shown: {stdout}");
+    assert!(
+        !stdout.contains("\"invite\""),
+        "no code may be shown: {stdout}"
+    );
     let error: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     assert_eq!(error["event"], "error");
-    assert!(error["message"].as_str().unwrap().contains("signPri.key"), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("signPri.key"),
+        "{error}"
+    );
 
     // And in text mode, the message names the file too, on stderr.
-    let (code, stdout, stderr) = run(&["send", half.to_str().unwrap(), "--allow-expired", "--listen", "127.0.0.1"], &[]);
+    let (code, stdout, stderr) = run(
+        &[
+            "send",
+            half.to_str().unwrap(),
+            "--allow-expired",
+            "--listen",
+            "127.0.0.1",
+        ],
+        &[],
+    );
     assert_eq!(code, Some(1));
     assert!(stderr.contains("signPri.key"), "{stderr}");
     assert!(!stdout.contains('█'), "no QR code may be drawn");
@@ -232,8 +508,19 @@ fn a_folder_without_its_key_is_refused_before_any_code_is_shown() {
 
 #[test]
 fn an_expired_certificate_is_refused_unless_allowed() {
-    let Some(vector) = test_vector(VECTOR) else { return };
-    let (code, stdout, _) = run(&["send", vector.to_str().unwrap(), "--json", "--listen", "127.0.0.1"], &[]);
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
+    let (code, stdout, _) = run(
+        &[
+            "send",
+            vector.to_str().unwrap(),
+            "--json",
+            "--listen",
+            "127.0.0.1",
+        ],
+        &[],
+    );
     assert_eq!(code, Some(1));
     assert!(stdout.contains("\"expired_certificate\""), "{stdout}");
     assert!(stdout.contains("--allow-expired"), "{stdout}");
@@ -257,7 +544,12 @@ fn openssl_fixtures(dir: &Path) -> Option<std::path::PathBuf> {
         return None;
     }
     let script = certbridge_e2e::workspace_root().join("scripts/make-npki-fixtures.sh");
-    let status = std::process::Command::new("bash").arg(script).arg(dir).stdout(std::process::Stdio::null()).status().unwrap();
+    let status = std::process::Command::new("bash")
+        .arg(script)
+        .arg(dir)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
     assert!(status.success(), "make-npki-fixtures.sh failed");
     Some(dir.join("demo"))
 }
@@ -265,19 +557,46 @@ fn openssl_fixtures(dir: &Path) -> Option<std::path::PathBuf> {
 #[test]
 fn a_valid_hangul_certificate_moves_pc_to_pc_without_extra_flags() {
     let tmp = tempfile::tempdir().unwrap();
-    let Some(cert) = openssl_fixtures(&tmp.path().join("fixtures")) else { return };
+    let Some(cert) = openssl_fixtures(&tmp.path().join("fixtures")) else {
+        return;
+    };
     let root = tmp.path().join("second-pc");
-    let mut desktop = Proc::start("desktop", &["send", cert.to_str().unwrap(), "--json", "--listen", "127.0.0.1"], &[]);
-    let text = desktop.expect("invite")["text"].as_str().unwrap().to_owned();
+    let mut desktop = Proc::start(
+        "desktop",
+        &[
+            "send",
+            cert.to_str().unwrap(),
+            "--json",
+            "--listen",
+            "127.0.0.1",
+        ],
+        &[],
+    );
+    let text = desktop.expect("invite")["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     // The install root comes from the environment here.
-    let mut scanner = Proc::start("scanner", &["scan", &text, "--json"], &[("CERTBRIDGE_NPKI_ROOT", &root)]);
+    let mut scanner = Proc::start(
+        "scanner",
+        &["scan", &text, "--json"],
+        &[("CERTBRIDGE_NPKI_ROOT", &root)],
+    );
     pass_the_number(&mut desktop, &mut scanner);
     let done = scanner.expect("done");
     assert_eq!(scanner.wait().code(), Some(0));
     assert_eq!(desktop.wait().code(), Some(0));
     let folder = done["items"][0]["folder"].as_str().unwrap();
-    assert!(folder.contains("cn=홍길동()0001041820250101000001,ou=CertBridge test,ou=personal4IB,o=yessign,c=kr"), "{folder}");
+    assert!(
+        folder.contains(
+            "cn=홍길동()0001041820250101000001,ou=CertBridge test,ou=personal4IB,o=yessign,c=kr"
+        ),
+        "{folder}"
+    );
     for file in FILES {
-        assert_eq!(std::fs::read(Path::new(folder).join(file)).unwrap(), std::fs::read(cert.join(file)).unwrap());
+        assert_eq!(
+            std::fs::read(Path::new(folder).join(file)).unwrap(),
+            std::fs::read(cert.join(file)).unwrap()
+        );
     }
 }

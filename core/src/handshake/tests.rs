@@ -21,7 +21,10 @@ fn hello(name: &str) -> Hello {
     Hello::new(name, "test")
 }
 
-fn run(host: &HostInvite, scanner_view: &Invite) -> Result<(Established, Established), HandshakeError> {
+fn run(
+    host: &HostInvite,
+    scanner_view: &Invite,
+) -> Result<(Established, Established), HandshakeError> {
     let (init, msg1) = Initiator::start(scanner_view, &hello("phone"))?;
     let pending = Responder::read_first(host, &msg1)?;
     assert_eq!(pending.peer().name, "phone");
@@ -61,7 +64,10 @@ fn a_different_secret_fails_at_the_desktop() {
         Some("desk".into()),
     );
     let (_, msg1) = Initiator::start(other.invite(), &hello("phone")).unwrap();
-    assert!(matches!(Responder::read_first(&host, &msg1), Err(HandshakeError::Failed)));
+    assert!(matches!(
+        Responder::read_first(&host, &msg1),
+        Err(HandshakeError::Failed)
+    ));
 }
 
 #[test]
@@ -80,7 +86,10 @@ fn a_changed_invite_byte_fails_even_with_the_right_keys() {
         Some("desk".into()),
     );
     let (_, msg1) = Initiator::start(edited.invite(), &hello("phone")).unwrap();
-    assert!(matches!(Responder::read_first(&host, &msg1), Err(HandshakeError::Failed)));
+    assert!(matches!(
+        Responder::read_first(&host, &msg1),
+        Err(HandshakeError::Failed)
+    ));
 }
 
 #[test]
@@ -88,14 +97,20 @@ fn a_different_desktop_key_fails() {
     let host = host_invite([4; 16], 2_000_000_000);
     let impostor = host_invite([4; 16], 2_000_000_000);
     let (_, msg1) = Initiator::start(impostor.invite(), &hello("phone")).unwrap();
-    assert!(matches!(Responder::read_first(&host, &msg1), Err(HandshakeError::Failed)));
+    assert!(matches!(
+        Responder::read_first(&host, &msg1),
+        Err(HandshakeError::Failed)
+    ));
 }
 
 #[test]
 fn a_tampered_msg2_fails_at_the_scanner() {
     let host = host_invite([5; 16], 2_000_000_000);
     let (init, msg1) = Initiator::start(host.invite(), &hello("phone")).unwrap();
-    let (_, mut msg2) = Responder::read_first(&host, &msg1).unwrap().reply(&hello("desk")).unwrap();
+    let (_, mut msg2) = Responder::read_first(&host, &msg1)
+        .unwrap()
+        .reply(&hello("desk"))
+        .unwrap();
     let last = msg2.len() - 1;
     msg2[last] ^= 1;
     assert!(matches!(init.finish(&msg2), Err(HandshakeError::Failed)));
@@ -104,8 +119,14 @@ fn a_tampered_msg2_fails_at_the_scanner() {
 #[test]
 fn garbage_and_oversized_messages_are_rejected() {
     let host = host_invite([6; 16], 2_000_000_000);
-    assert!(matches!(Responder::read_first(&host, &[0u8; 80]), Err(HandshakeError::Failed)));
-    assert!(matches!(Responder::read_first(&host, &[]), Err(HandshakeError::Failed)));
+    assert!(matches!(
+        Responder::read_first(&host, &[0u8; 80]),
+        Err(HandshakeError::Failed)
+    ));
+    assert!(matches!(
+        Responder::read_first(&host, &[]),
+        Err(HandshakeError::Failed)
+    ));
     assert!(matches!(
         Responder::read_first(&host, &vec![0u8; MAX_HANDSHAKE_MESSAGE + 1]),
         Err(HandshakeError::TooLarge)
@@ -124,19 +145,28 @@ fn a_racing_second_scanner_gets_a_different_number() {
 
 #[test]
 fn hello_rejects_invalid_greetings() {
-    assert!(matches!(Hello::decode(b"\xff\x00"), Err(HandshakeError::BadHello)));
+    assert!(matches!(
+        Hello::decode(b"\xff\x00"),
+        Err(HandshakeError::BadHello)
+    ));
     let long = Hello {
         name: "x".repeat(MAX_PEER_NAME_LEN + 1),
         platform: None,
         version: None,
     };
-    assert!(matches!(Hello::decode(&long.encode()), Err(HandshakeError::BadHello)));
+    assert!(matches!(
+        Hello::decode(&long.encode()),
+        Err(HandshakeError::BadHello)
+    ));
     let empty = Hello {
         name: String::new(),
         platform: None,
         version: None,
     };
-    assert!(matches!(Hello::decode(&empty.encode()), Err(HandshakeError::BadHello)));
+    assert!(matches!(
+        Hello::decode(&empty.encode()),
+        Err(HandshakeError::BadHello)
+    ));
     // Unknown keys are ignored.
     let mut map = Vec::new();
     ciborium::ser::into_writer(
@@ -165,7 +195,8 @@ fn cacophony_vectors_for_nkpsk0() {
         eprintln!("SKIPPED: snow's tests/vectors/cacophony.txt is not in the cargo registry here");
         return;
     };
-    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let h = |v: &serde_json::Value| hex::decode(v.as_str().unwrap()).unwrap();
     let vectors: Vec<_> = doc["vectors"]
         .as_array()
@@ -173,11 +204,23 @@ fn cacophony_vectors_for_nkpsk0() {
         .iter()
         .filter(|v| v["protocol_name"] == NOISE_PATTERN)
         .collect();
-    assert!(!vectors.is_empty(), "no {NOISE_PATTERN} vector in {}", path.display());
+    assert!(
+        !vectors.is_empty(),
+        "no {NOISE_PATTERN} vector in {}",
+        path.display()
+    );
     for v in vectors {
         let psk: [u8; 32] = h(&v["init_psks"][0]).try_into().unwrap();
-        let (ie, ip, rs_pub) = (h(&v["init_ephemeral"]), h(&v["init_prologue"]), h(&v["init_remote_static"]));
-        let (rs, re, rp) = (h(&v["resp_static"]), h(&v["resp_ephemeral"]), h(&v["resp_prologue"]));
+        let (ie, ip, rs_pub) = (
+            h(&v["init_ephemeral"]),
+            h(&v["init_prologue"]),
+            h(&v["init_remote_static"]),
+        );
+        let (rs, re, rp) = (
+            h(&v["resp_static"]),
+            h(&v["resp_ephemeral"]),
+            h(&v["resp_prologue"]),
+        );
         let mut init = Builder::new(params())
             .remote_public_key(&rs_pub)
             .unwrap()
@@ -204,20 +247,39 @@ fn cacophony_vectors_for_nkpsk0() {
         // Two handshake messages, then transport messages in alternation.
         for (i, m) in messages.iter().take(2).enumerate() {
             let (payload, ct) = (h(&m["payload"]), h(&m["ciphertext"]));
-            let (tx, rx) = if i % 2 == 0 { (&mut init, &mut resp) } else { (&mut resp, &mut init) };
+            let (tx, rx) = if i % 2 == 0 {
+                (&mut init, &mut resp)
+            } else {
+                (&mut resp, &mut init)
+            };
             let n = tx.write_message(&payload, &mut buf).unwrap();
-            assert_eq!(hex::encode(&buf[..n]), hex::encode(&ct), "handshake message {i}");
+            assert_eq!(
+                hex::encode(&buf[..n]),
+                hex::encode(&ct),
+                "handshake message {i}"
+            );
             let k = rx.read_message(&ct, &mut out).unwrap();
             assert_eq!(&out[..k], &payload[..]);
         }
-        assert_eq!(hex::encode(init.get_handshake_hash()), v["handshake_hash"].as_str().unwrap());
+        assert_eq!(
+            hex::encode(init.get_handshake_hash()),
+            v["handshake_hash"].as_str().unwrap()
+        );
         let mut init = init.into_transport_mode().unwrap();
         let mut resp = resp.into_transport_mode().unwrap();
         for (i, m) in messages.iter().enumerate().skip(2) {
             let (payload, ct) = (h(&m["payload"]), h(&m["ciphertext"]));
-            let (tx, rx) = if i % 2 == 0 { (&mut init, &mut resp) } else { (&mut resp, &mut init) };
+            let (tx, rx) = if i % 2 == 0 {
+                (&mut init, &mut resp)
+            } else {
+                (&mut resp, &mut init)
+            };
             let n = tx.write_message(&payload, &mut buf).unwrap();
-            assert_eq!(hex::encode(&buf[..n]), hex::encode(&ct), "transport message {i}");
+            assert_eq!(
+                hex::encode(&buf[..n]),
+                hex::encode(&ct),
+                "transport message {i}"
+            );
             let k = rx.read_message(&ct, &mut out).unwrap();
             assert_eq!(&out[..k], &payload[..]);
         }
@@ -228,7 +290,10 @@ fn find_cacophony() -> Option<std::path::PathBuf> {
     let cargo_home = std::env::var_os("CARGO_HOME")
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")))?;
-    for index in std::fs::read_dir(cargo_home.join("registry/src")).ok()?.flatten() {
+    for index in std::fs::read_dir(cargo_home.join("registry/src"))
+        .ok()?
+        .flatten()
+    {
         for pkg in std::fs::read_dir(index.path()).ok()?.flatten() {
             let name = pkg.file_name();
             if name.to_string_lossy().starts_with("snow-0.10.") {

@@ -96,7 +96,11 @@ mod tests {
     fn rejects_lengths_no_byte_count_maps_to() {
         for bad in [1, 2, 4, 6, 7, 9, 11, 12, 14, 16, 18] {
             let s = "0".repeat(bad);
-            assert_eq!(decode(&s), Err(InviteError::BadDigitCount(bad)), "{bad} digits");
+            assert_eq!(
+                decode(&s),
+                Err(InviteError::BadDigitCount(bad)),
+                "{bad} digits"
+            );
         }
     }
 
@@ -104,8 +108,14 @@ mod tests {
     fn rejects_chunks_out_of_range() {
         // 256 does not fit one byte; 2^56 does not fit seven.
         assert_eq!(decode("256"), Err(InviteError::ChunkOutOfRange));
-        assert_eq!(decode("72057594037927936"), Err(InviteError::ChunkOutOfRange));
-        assert_eq!(decode("99999999999999999"), Err(InviteError::ChunkOutOfRange));
+        assert_eq!(
+            decode("72057594037927936"),
+            Err(InviteError::ChunkOutOfRange)
+        );
+        assert_eq!(
+            decode("99999999999999999"),
+            Err(InviteError::ChunkOutOfRange)
+        );
         assert_eq!(decode("65536"), Err(InviteError::ChunkOutOfRange));
     }
 

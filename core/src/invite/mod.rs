@@ -296,9 +296,13 @@ impl fmt::Debug for HostInvite {
 
 impl HostInvite {
     /// Makes a fresh invite: a new X25519 key pair and a new secret.
-    pub fn generate(params: InviteParams, now: SystemTime) -> Result<Self, crate::handshake::HandshakeError> {
+    pub fn generate(
+        params: InviteParams,
+        now: SystemTime,
+    ) -> Result<Self, crate::handshake::HandshakeError> {
         let keypair = crate::handshake::generate_keypair()?;
-        let secret = InviteSecret::generate().map_err(|_| crate::handshake::HandshakeError::Random)?;
+        let secret =
+            InviteSecret::generate().map_err(|_| crate::handshake::HandshakeError::Random)?;
         let public_key: [u8; PUBLIC_KEY_LEN] = keypair
             .public
             .as_slice()
@@ -312,7 +316,9 @@ impl HostInvite {
             expires_at,
             params.relay_url,
             params.lan,
-            params.name.map(|n| truncate_utf8(&n, MAX_NAME_LEN).to_owned()),
+            params
+                .name
+                .map(|n| truncate_utf8(&n, MAX_NAME_LEN).to_owned()),
         );
         Ok(Self {
             invite,
@@ -371,7 +377,10 @@ impl Invite {
             map.push((int(KEY_RELAY), Value::Text(url.clone())));
         }
         if !lan.is_empty() {
-            let endpoints = lan.iter().map(|a| Value::Bytes(endpoint_bytes(a))).collect();
+            let endpoints = lan
+                .iter()
+                .map(|a| Value::Bytes(endpoint_bytes(a)))
+                .collect();
             map.push((int(KEY_LAN), Value::Array(endpoints)));
         }
         if let Some(name) = &name {
@@ -410,9 +419,13 @@ struct Fields {
 impl Fields {
     fn decode(cbor: &[u8]) -> Result<Self, InviteError> {
         let mut rest = cbor;
-        let value: Value = ciborium::de::from_reader(&mut rest).map_err(|e| InviteError::BadCbor(e.to_string()))?;
+        let value: Value = ciborium::de::from_reader(&mut rest)
+            .map_err(|e| InviteError::BadCbor(e.to_string()))?;
         if !rest.is_empty() {
-            return Err(InviteError::BadCbor(format!("{} bytes after the map", rest.len())));
+            return Err(InviteError::BadCbor(format!(
+                "{} bytes after the map",
+                rest.len()
+            )));
         }
         let Value::Map(entries) = value else {
             return Err(InviteError::BadCbor("not a map".into()));
@@ -424,12 +437,28 @@ impl Fields {
                 continue;
             };
             match key {
-                KEY_VERSION => set_once(&mut f.version, uint(value, "protocol version")?, "protocol version")?,
+                KEY_VERSION => set_once(
+                    &mut f.version,
+                    uint(value, "protocol version")?,
+                    "protocol version",
+                )?,
                 KEY_MODE => set_once(&mut f.mode, uint(value, "mode")?, "mode")?,
-                KEY_PUBLIC_KEY => set_once(&mut f.public_key, bytes(value, "desktop key")?, "desktop key")?,
-                KEY_SECRET => set_once(&mut f.secret, Zeroizing::new(bytes(value, "secret")?), "secret")?,
+                KEY_PUBLIC_KEY => set_once(
+                    &mut f.public_key,
+                    bytes(value, "desktop key")?,
+                    "desktop key",
+                )?,
+                KEY_SECRET => set_once(
+                    &mut f.secret,
+                    Zeroizing::new(bytes(value, "secret")?),
+                    "secret",
+                )?,
                 KEY_EXPIRES => set_once(&mut f.expires_at, uint(value, "expiry")?, "expiry")?,
-                KEY_RELAY => set_once(&mut f.relay_url, text(value, "relay address")?, "relay address")?,
+                KEY_RELAY => set_once(
+                    &mut f.relay_url,
+                    text(value, "relay address")?,
+                    "relay address",
+                )?,
                 KEY_LAN => set_once(&mut f.lan, array(value, "LAN addresses")?, "LAN addresses")?,
                 KEY_NAME => set_once(&mut f.name, text(value, "desktop name")?, "desktop name")?,
                 _ => {}
@@ -439,7 +468,9 @@ impl Fields {
     }
 
     fn into_invite(self, cbor: Vec<u8>) -> Result<Invite, InviteError> {
-        let version = self.version.ok_or(InviteError::MissingField("protocol version"))?;
+        let version = self
+            .version
+            .ok_or(InviteError::MissingField("protocol version"))?;
         if version != u64::from(PROTOCOL_VERSION) {
             return Err(InviteError::UnknownVersion(version));
         }
@@ -458,13 +489,16 @@ impl Fields {
         let expires_at = self.expires_at.ok_or(InviteError::MissingField("expiry"))?;
 
         if let Some(url) = &self.relay_url {
-            if url.is_empty() || url.len() > MAX_RELAY_URL_LEN || url.chars().any(char::is_control) {
+            if url.is_empty() || url.len() > MAX_RELAY_URL_LEN || url.chars().any(char::is_control)
+            {
                 return Err(InviteError::InvalidField("relay address"));
             }
         }
         let lan = match self.lan {
             None => Vec::new(),
-            Some(items) if items.len() > MAX_ENDPOINTS => return Err(InviteError::InvalidField("LAN addresses")),
+            Some(items) if items.len() > MAX_ENDPOINTS => {
+                return Err(InviteError::InvalidField("LAN addresses"));
+            }
             Some(items) => items
                 .into_iter()
                 .map(|v| match v {
@@ -534,7 +568,8 @@ fn array(v: Value, field: &'static str) -> Result<Vec<Value>, InviteError> {
 /// digits that follow are matched exactly.
 fn strip_prefix(text: &str) -> Option<&str> {
     let head = text.get(..TEXT_PREFIX.len())?;
-    head.eq_ignore_ascii_case(TEXT_PREFIX).then(|| &text[TEXT_PREFIX.len()..])
+    head.eq_ignore_ascii_case(TEXT_PREFIX)
+        .then(|| &text[TEXT_PREFIX.len()..])
 }
 
 /// An endpoint on the wire: 4 or 16 address bytes, then the port big-endian.
@@ -549,8 +584,14 @@ fn endpoint_bytes(addr: &SocketAddr) -> Vec<u8> {
 
 fn endpoint_from_bytes(b: &[u8]) -> Option<SocketAddr> {
     let (ip, port) = match b.len() {
-        6 => (IpAddr::V4(Ipv4Addr::from(<[u8; 4]>::try_from(&b[..4]).ok()?)), &b[4..]),
-        18 => (IpAddr::V6(Ipv6Addr::from(<[u8; 16]>::try_from(&b[..16]).ok()?)), &b[16..]),
+        6 => (
+            IpAddr::V4(Ipv4Addr::from(<[u8; 4]>::try_from(&b[..4]).ok()?)),
+            &b[4..],
+        ),
+        18 => (
+            IpAddr::V6(Ipv6Addr::from(<[u8; 16]>::try_from(&b[..16]).ok()?)),
+            &b[16..],
+        ),
         _ => return None,
     };
     let port = u16::from_be_bytes([port[0], port[1]]);
@@ -571,7 +612,9 @@ pub(crate) fn truncate_utf8(s: &str, max: usize) -> &str {
 
 /// Seconds since the Unix epoch; times before it count as zero.
 pub(crate) fn unix_seconds(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

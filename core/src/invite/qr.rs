@@ -37,7 +37,9 @@ pub struct InviteQr {
 
 impl fmt::Debug for InviteQr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("InviteQr").field("version", &self.version()).finish()
+        f.debug_struct("InviteQr")
+            .field("version", &self.version())
+            .finish()
     }
 }
 
@@ -92,7 +94,11 @@ impl InviteQr {
         let img = GrayImage::from_fn(side, side, |px, py| {
             let x = i64::from(px / module_px) - q;
             let y = i64::from(py / module_px) - q;
-            if self.is_dark(x, y) { Luma([0]) } else { Luma([255]) }
+            if self.is_dark(x, y) {
+                Luma([0])
+            } else {
+                Luma([255])
+            }
         });
         let mut png = Vec::new();
         image::codecs::png::PngEncoder::new(&mut png)

@@ -51,7 +51,10 @@ fn base_map() -> Vec<(Value, Value)> {
         (2.into(), Value::Bytes(vec![1; 32])),
         (3.into(), Value::Bytes(vec![2; 16])),
         (4.into(), EXPIRES.into()),
-        (6.into(), Value::Array(vec![Value::Bytes(vec![127, 0, 0, 1, 0x1f, 0x90])])),
+        (
+            6.into(),
+            Value::Array(vec![Value::Bytes(vec![127, 0, 0, 1, 0x1f, 0x90])]),
+        ),
     ]
 }
 
@@ -65,18 +68,32 @@ fn golden_bytes_of_the_test_vector() {
     assert_eq!(
         hex::encode(inv.invite().cbor()),
         concat!(
-            "a6", "0001", "0100",
-            "02", "5820", "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f",
-            "03", "50", "000102030405060708090a0b0c0d0e0f",
-            "04", "1a77359400",
-            "06", "81", "46", "c0a8000a9c40",
+            "a6",
+            "0001",
+            "0100",
+            "02",
+            "5820",
+            "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f",
+            "03",
+            "50",
+            "000102030405060708090a0b0c0d0e0f",
+            "04",
+            "1a77359400",
+            "06",
+            "81",
+            "46",
+            "c0a8000a9c40",
         )
     );
 }
 
 #[test]
 fn text_round_trips_every_field() {
-    let host = with(&["192.168.0.10:40000", "[fd00::1]:5000"], Some("김철수의 PC"), Some("wss://relay.example/"));
+    let host = with(
+        &["192.168.0.10:40000", "[fd00::1]:5000"],
+        Some("김철수의 PC"),
+        Some("wss://relay.example/"),
+    );
     let text = host.invite().to_text();
     assert!(text.starts_with(TEXT_PREFIX));
     let back = Invite::parse(&text, at(EXPIRES - 60)).unwrap();
@@ -88,7 +105,10 @@ fn text_round_trips_every_field() {
     assert_eq!(back.relay_url(), Some("wss://relay.example/"));
     assert_eq!(
         back.lan_endpoints(),
-        &["192.168.0.10:40000".parse().unwrap(), "[fd00::1]:5000".parse().unwrap()]
+        &[
+            "192.168.0.10:40000".parse().unwrap(),
+            "[fd00::1]:5000".parse().unwrap()
+        ]
     );
     assert_eq!(back.desktop_name(), Some("김철수의 PC"));
 }
@@ -102,8 +122,17 @@ fn the_prefix_is_matched_without_case() {
 #[test]
 fn wrong_prefix() {
     let digits = digits::encode(vector_invite().invite().cbor());
-    for bad in [format!("FIDO:/{digits}"), digits.clone(), String::new(), "CERTBRIDGE".into()] {
-        assert_eq!(Invite::parse(&bad, at(0)).unwrap_err(), InviteError::WrongPrefix, "{bad}");
+    for bad in [
+        format!("FIDO:/{digits}"),
+        digits.clone(),
+        String::new(),
+        "CERTBRIDGE".into(),
+    ] {
+        assert_eq!(
+            Invite::parse(&bad, at(0)).unwrap_err(),
+            InviteError::WrongPrefix,
+            "{bad}"
+        );
     }
 }
 
@@ -117,7 +146,10 @@ fn truncated_text() {
     ));
     // Cut at a whole chunk: the digits decode but the CBOR map is cut short.
     let cut = TEXT_PREFIX.len() + 17 * 4;
-    assert!(matches!(Invite::parse(&text[..cut], at(0)), Err(InviteError::BadCbor(_))));
+    assert!(matches!(
+        Invite::parse(&text[..cut], at(0)),
+        Err(InviteError::BadCbor(_))
+    ));
 }
 
 #[test]
@@ -127,18 +159,30 @@ fn tampered_text() {
     // A chunk whose first digit becomes 9 exceeds 2^56.
     let mut out_of_range = text.clone();
     out_of_range.replace_range(p..p + 1, "9");
-    assert_eq!(Invite::parse(&out_of_range, at(0)).unwrap_err(), InviteError::ChunkOutOfRange);
+    assert_eq!(
+        Invite::parse(&out_of_range, at(0)).unwrap_err(),
+        InviteError::ChunkOutOfRange
+    );
     // A letter where a digit belongs.
     let mut letter = text.clone();
     letter.replace_range(p + 5..p + 6, "x");
-    assert_eq!(Invite::parse(&letter, at(0)).unwrap_err(), InviteError::BadCharacter('x'));
+    assert_eq!(
+        Invite::parse(&letter, at(0)).unwrap_err(),
+        InviteError::BadCharacter('x')
+    );
 }
 
 #[test]
 fn expired() {
     let text = vector_invite().invite().to_text();
-    assert_eq!(Invite::parse(&text, at(EXPIRES)).unwrap_err(), InviteError::Expired(0));
-    assert_eq!(Invite::parse(&text, at(EXPIRES + 90)).unwrap_err(), InviteError::Expired(90));
+    assert_eq!(
+        Invite::parse(&text, at(EXPIRES)).unwrap_err(),
+        InviteError::Expired(0)
+    );
+    assert_eq!(
+        Invite::parse(&text, at(EXPIRES + 90)).unwrap_err(),
+        InviteError::Expired(90)
+    );
     assert!(Invite::parse(&text, at(EXPIRES - 1)).is_ok());
     assert!(Invite::parse_ignoring_expiry(&text).is_ok());
 }
@@ -147,14 +191,29 @@ fn expired() {
 fn unknown_version() {
     let mut map = base_map();
     map[0].1 = 2.into();
-    assert_eq!(Invite::from_cbor(cbor(map)).unwrap_err(), InviteError::UnknownVersion(2));
+    assert_eq!(
+        Invite::from_cbor(cbor(map)).unwrap_err(),
+        InviteError::UnknownVersion(2)
+    );
 }
 
 #[test]
 fn missing_fields() {
-    for (key, name) in [(0, "protocol version"), (1, "mode"), (2, "desktop key"), (3, "secret"), (4, "expiry")] {
-        let map: Vec<_> = base_map().into_iter().filter(|(k, _)| *k != Value::from(key)).collect();
-        assert_eq!(Invite::from_cbor(cbor(map)).unwrap_err(), InviteError::MissingField(name));
+    for (key, name) in [
+        (0, "protocol version"),
+        (1, "mode"),
+        (2, "desktop key"),
+        (3, "secret"),
+        (4, "expiry"),
+    ] {
+        let map: Vec<_> = base_map()
+            .into_iter()
+            .filter(|(k, _)| *k != Value::from(key))
+            .collect();
+        assert_eq!(
+            Invite::from_cbor(cbor(map)).unwrap_err(),
+            InviteError::MissingField(name)
+        );
     }
 }
 
@@ -165,33 +224,64 @@ fn invalid_fields() {
         (2, Value::Bytes(vec![1; 31]), "desktop key"),
         (3, Value::Bytes(vec![1; 15]), "secret"),
         (3, "text".into(), "secret"),
-        (5, Value::Array(vec![Value::Bytes(vec![1, 2, 3])]), "LAN addresses"),
-        (5, Value::Array(vec![Value::Bytes(vec![127, 0, 0, 1, 0, 0])]), "LAN addresses"),
+        (
+            5,
+            Value::Array(vec![Value::Bytes(vec![1, 2, 3])]),
+            "LAN addresses",
+        ),
+        (
+            5,
+            Value::Array(vec![Value::Bytes(vec![127, 0, 0, 1, 0, 0])]),
+            "LAN addresses",
+        ),
     ];
     for (idx, value, field) in cases {
         let mut map = base_map();
         map[idx].1 = value;
-        assert_eq!(Invite::from_cbor(cbor(map)).unwrap_err(), InviteError::InvalidField(field));
+        assert_eq!(
+            Invite::from_cbor(cbor(map)).unwrap_err(),
+            InviteError::InvalidField(field)
+        );
     }
     let mut long_name = base_map();
     long_name.push((7.into(), "n".repeat(MAX_NAME_LEN + 1).into()));
-    assert_eq!(Invite::from_cbor(cbor(long_name)).unwrap_err(), InviteError::InvalidField("desktop name"));
+    assert_eq!(
+        Invite::from_cbor(cbor(long_name)).unwrap_err(),
+        InviteError::InvalidField("desktop name")
+    );
 }
 
 #[test]
 fn no_endpoint() {
-    let map: Vec<_> = base_map().into_iter().filter(|(k, _)| *k != Value::from(6)).collect();
-    assert_eq!(Invite::from_cbor(cbor(map)).unwrap_err(), InviteError::NoEndpoint);
+    let map: Vec<_> = base_map()
+        .into_iter()
+        .filter(|(k, _)| *k != Value::from(6))
+        .collect();
+    assert_eq!(
+        Invite::from_cbor(cbor(map)).unwrap_err(),
+        InviteError::NoEndpoint
+    );
 }
 
 #[test]
 fn bad_cbor() {
-    for bytes in [vec![], vec![0xff], vec![0x01], cbor(vec![]).into_iter().chain([0x00]).collect()] {
-        assert!(matches!(Invite::from_cbor(bytes), Err(InviteError::BadCbor(_))));
+    for bytes in [
+        vec![],
+        vec![0xff],
+        vec![0x01],
+        cbor(vec![]).into_iter().chain([0x00]).collect(),
+    ] {
+        assert!(matches!(
+            Invite::from_cbor(bytes),
+            Err(InviteError::BadCbor(_))
+        ));
     }
     let mut dup = base_map();
     dup.push((4.into(), 5.into()));
-    assert!(matches!(Invite::from_cbor(cbor(dup)), Err(InviteError::BadCbor(_))));
+    assert!(matches!(
+        Invite::from_cbor(cbor(dup)),
+        Err(InviteError::BadCbor(_))
+    ));
 }
 
 #[test]
@@ -205,7 +295,10 @@ fn unknown_keys_are_ignored() {
 #[test]
 fn oversized_text_is_refused_before_decoding() {
     let text = format!("{TEXT_PREFIX}{}", "0".repeat(5000));
-    assert_eq!(Invite::parse(&text, at(0)).unwrap_err(), InviteError::TooLong);
+    assert_eq!(
+        Invite::parse(&text, at(0)).unwrap_err(),
+        InviteError::TooLong
+    );
 }
 
 #[test]
@@ -244,7 +337,13 @@ fn qr_version(host: &HostInvite) -> u8 {
 #[test]
 fn qr_versions_stay_small() {
     assert!(qr_version(&with(&["192.168.0.10:40000"], None, None)) <= 5);
-    assert!(qr_version(&with(&["192.168.0.10:40000", "10.0.0.7:40001"], Some("DESKTOP-ABCD1234"), None)) <= 7);
+    assert!(
+        qr_version(&with(
+            &["192.168.0.10:40000", "10.0.0.7:40001"],
+            Some("DESKTOP-ABCD1234"),
+            None
+        )) <= 7
+    );
     assert!(
         qr_version(&with(
             &["192.168.0.10:40000", "10.0.0.7:40001"],
@@ -256,7 +355,11 @@ fn qr_versions_stay_small() {
 
 #[test]
 fn the_qr_code_decodes_to_the_text() {
-    let host = with(&["192.168.0.10:40000"], Some("desk"), Some("wss://relay.example/"));
+    let host = with(
+        &["192.168.0.10:40000"],
+        Some("desk"),
+        Some("wss://relay.example/"),
+    );
     let qr = host.invite().to_qr().unwrap();
     let png = qr.to_png(6).unwrap();
     let img = image::load_from_memory(&png).unwrap().to_luma8();
@@ -278,14 +381,23 @@ fn the_terminal_rendering_has_the_right_shape() {
     assert_eq!(rows.len(), side.div_ceil(2));
     assert!(rows.iter().all(|r| r.chars().count() == side));
     // The top-left finder pattern starts two modules in: a full dark row.
-    assert!(rows[1].chars().skip(2).take(7).all(|c| c == '█' || c == '▀' || c == '▄'));
+    assert!(
+        rows[1]
+            .chars()
+            .skip(2)
+            .take(7)
+            .all(|c| c == '█' || c == '▀' || c == '▄')
+    );
     assert!(qr.to_terminal(true).contains("\x1b[30;47m"));
 }
 
 #[test]
 fn text_of_other_cbor_is_refused_with_its_reason() {
     // A CBOR integer, not a map.
-    assert!(matches!(Invite::parse_ignoring_expiry(&text_of(&[0x18, 0x2a])), Err(InviteError::BadCbor(_))));
+    assert!(matches!(
+        Invite::parse_ignoring_expiry(&text_of(&[0x18, 0x2a])),
+        Err(InviteError::BadCbor(_))
+    ));
     // A well-formed invite of a future protocol version.
     let mut future = base_map();
     future[0] = (0.into(), 2.into());

@@ -82,7 +82,9 @@ pub struct CertSummary {
 pub(crate) fn parse(der: &[u8]) -> Result<X509Certificate<'_>, NpkiError> {
     match X509Certificate::from_der(der) {
         Ok(([], cert)) => Ok(cert),
-        Ok(_) => Err(NpkiError::BadCertificate("trailing bytes after the certificate".into())),
+        Ok(_) => Err(NpkiError::BadCertificate(
+            "trailing bytes after the certificate".into(),
+        )),
         Err(e) => Err(NpkiError::BadCertificate(e.to_string())),
     }
 }
@@ -118,11 +120,19 @@ fn attributes(name: &X509Name<'_>) -> Vec<(String, String)> {
 }
 
 fn dn(attrs: &[(String, String)]) -> String {
-    attrs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
+    attrs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn first(attrs: &[(String, String)], key: &str) -> String {
-    attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+    attrs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
 }
 
 /// Makes a value safe as part of a file name on every OS.
@@ -136,7 +146,11 @@ fn sanitize(value: &str) -> String {
         })
         .collect();
     let trimmed = cleaned.trim_matches(|c: char| c == '.' || c == ' ');
-    if trimmed.is_empty() { "_".to_owned() } else { trimmed.to_owned() }
+    if trimmed.is_empty() {
+        "_".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 /// The folder name Korean certificate software gives a subject: the DN's
@@ -146,7 +160,9 @@ pub fn subject_folder_name(cert_der: &[u8]) -> Result<String, NpkiError> {
     let cert = parse(cert_der)?;
     let attrs = attributes(cert.subject());
     if attrs.is_empty() {
-        return Err(NpkiError::BadCertificate("the certificate has an empty subject".into()));
+        return Err(NpkiError::BadCertificate(
+            "the certificate has an empty subject".into(),
+        ));
     }
     let name = attrs
         .iter()
@@ -170,7 +186,15 @@ pub fn ca_folder_name(cert_der: &[u8]) -> Result<String, NpkiError> {
 }
 
 fn ca_of(organisation: &str) -> String {
-    const KNOWN: [&str; 7] = ["yessign", "SignKorea", "KICA", "CrossCert", "TradeSign", "NCASign", "INIPASS"];
+    const KNOWN: [&str; 7] = [
+        "yessign",
+        "SignKorea",
+        "KICA",
+        "CrossCert",
+        "TradeSign",
+        "NCASign",
+        "INIPASS",
+    ];
     let lower = organisation.to_lowercase();
     if let Some(known) = KNOWN.iter().find(|k| k.to_lowercase() == lower) {
         return (*known).to_owned();
@@ -184,7 +208,10 @@ fn ca_of(organisation: &str) -> String {
 fn rfc3339(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_else(|| unix.to_string())
 }
 
@@ -205,7 +232,10 @@ impl CertSummary {
         };
         let not_before = cert.validity().not_before.timestamp();
         let not_after = cert.validity().not_after.timestamp();
-        let now = now.duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        let now = now
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
         let days_left = (not_after - now).div_euclid(86_400);
         let status = if now > not_after {
             Status::Expired
@@ -214,12 +244,15 @@ impl CertSummary {
         } else {
             Status::Valid
         };
-        let policy_oid = cert.extensions().iter().find_map(|ext| match ext.parsed_extension() {
-            ParsedExtension::CertificatePolicies(policies) => {
-                policies.first().map(|p| p.policy_id.to_id_string())
-            }
-            _ => None,
-        });
+        let policy_oid = cert
+            .extensions()
+            .iter()
+            .find_map(|ext| match ext.parsed_extension() {
+                ParsedExtension::CertificatePolicies(policies) => {
+                    policies.first().map(|p| p.policy_id.to_id_string())
+                }
+                _ => None,
+            });
         let (key_algorithm, key_bits) = match cert.public_key().parsed() {
             Ok(PublicKey::RSA(rsa)) => ("RSA".to_owned(), rsa.key_size()),
             Ok(PublicKey::EC(ec)) => ("EC".to_owned(), ec.key_size()),
@@ -259,6 +292,8 @@ pub(crate) fn rsa_modulus(cert_der: &[u8]) -> Result<Vec<u8>, NpkiError> {
     let cert = parse(cert_der)?;
     match cert.public_key().parsed() {
         Ok(PublicKey::RSA(rsa)) => Ok(rsa.modulus.to_vec()),
-        _ => Err(NpkiError::BadCertificate("the certificate's key is not RSA".into())),
+        _ => Err(NpkiError::BadCertificate(
+            "the certificate's key is not RSA".into(),
+        )),
     }
 }

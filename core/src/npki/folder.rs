@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::NpkiError;
-use crate::message::{BundleItem, FILE_NAMES, FileBytes, KM_CERT, KM_KEY, MAX_FILE_LEN, SIGN_CERT, SIGN_KEY};
+use crate::message::{
+    BundleItem, FILE_NAMES, FileBytes, KM_CERT, KM_KEY, MAX_FILE_LEN, SIGN_CERT, SIGN_KEY,
+};
 
 /// Reads `signCert.der`, `signPri.key` and, when present, `kmCert.der` and
 /// `kmPri.key` from `dir`, exactly as they are on disk. The certificate must

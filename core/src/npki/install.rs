@@ -42,18 +42,29 @@ pub struct Installed {
 
 /// The folder a certificate is installed in: `<root>/<CA>/USER/<subject folder>`.
 pub fn install_target(root: &Path, cert_der: &[u8]) -> Result<PathBuf, NpkiError> {
-    Ok(root.join(ca_folder_name(cert_der)?).join("USER").join(subject_folder_name(cert_der)?))
+    Ok(root
+        .join(ca_folder_name(cert_der)?)
+        .join("USER")
+        .join(subject_folder_name(cert_der)?))
 }
 
 /// Installs `item` under `root` as `<root>/<CA>/USER/<subject folder>/`.
 /// The same certificate already there is a duplicate; a different one is a
 /// conflict unless `replace`, in which case it is kept as a backup.
 pub fn install(root: &Path, item: &BundleItem, replace: bool) -> Result<Installed, NpkiError> {
-    item.validate().map_err(|e| NpkiError::BadCertificate(e.to_string()))?;
-    let cert = item.files.get(SIGN_CERT).map(|f| f.as_slice()).unwrap_or_default();
+    item.validate()
+        .map_err(|e| NpkiError::BadCertificate(e.to_string()))?;
+    let cert = item
+        .files
+        .get(SIGN_CERT)
+        .map(|f| f.as_slice())
+        .unwrap_or_default();
     parse(cert)?;
     let target = install_target(root, cert)?;
-    let user_dir = target.parent().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+    let user_dir = target
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.to_path_buf());
     create_private_dirs(&user_dir)?;
 
     let mut backup = None;
@@ -88,7 +99,11 @@ pub fn install(root: &Path, item: &BundleItem, replace: bool) -> Result<Installe
     }
     sync_dir(&user_dir);
     Ok(Installed {
-        status: if backup.is_some() { InstallStatus::Replaced } else { InstallStatus::Installed },
+        status: if backup.is_some() {
+            InstallStatus::Replaced
+        } else {
+            InstallStatus::Installed
+        },
         folder: target,
         backup,
     })
@@ -109,13 +124,22 @@ fn compare(folder: &Path, item: &BundleItem) -> Result<Existing, NpkiError> {
         match fs::read(&path) {
             Ok(bytes) => {
                 any = true;
-                same &= item.files.get(name).is_some_and(|f| f.as_slice() == bytes.as_slice());
+                same &= item
+                    .files
+                    .get(name)
+                    .is_some_and(|f| f.as_slice() == bytes.as_slice());
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => same &= !item.files.contains_key(name),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                same &= !item.files.contains_key(name)
+            }
             Err(e) => return Err(NpkiError::io(path)(e)),
         }
     }
-    let empty = !any && fs::read_dir(folder).map_err(NpkiError::io(folder))?.next().is_none();
+    let empty = !any
+        && fs::read_dir(folder)
+            .map_err(NpkiError::io(folder))?
+            .next()
+            .is_none();
     Ok(match (same, empty) {
         (_, true) => Existing::Empty,
         (true, false) => Existing::Same,
@@ -124,7 +148,10 @@ fn compare(folder: &Path, item: &BundleItem) -> Result<Existing, NpkiError> {
 }
 
 fn backup_name(target: &Path) -> PathBuf {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let base = target.as_os_str().to_string_lossy().into_owned();
     let mut candidate = PathBuf::from(format!("{base}.bak-{secs}"));
     let mut n = 1;
@@ -137,16 +164,18 @@ fn backup_name(target: &Path) -> PathBuf {
 
 /// Writes every file into a fresh temporary folder in `parent`; on any
 /// error the folder is removed.
-fn write_temp(parent: &Path, item: &BundleItem) -> Result<PathBuf, NpkiError> {
+pub(crate) fn write_temp(parent: &Path, item: &BundleItem) -> Result<PathBuf, NpkiError> {
     let mut random = [0u8; 8];
-    getrandom::fill(&mut random).map_err(|e| NpkiError::io(parent)(std::io::Error::other(e.to_string())))?;
+    getrandom::fill(&mut random)
+        .map_err(|e| NpkiError::io(parent)(std::io::Error::other(e.to_string())))?;
     let tmp = parent.join(format!("{TEMP_PREFIX}{}", hex::encode(random)));
     let result = (|| {
         create_private_dir(&tmp)?;
         for (name, bytes) in &item.files {
             let path = tmp.join(name);
             let mut file = private_file(&path).map_err(NpkiError::io(&path))?;
-            file.write_all(bytes.as_slice()).map_err(NpkiError::io(&path))?;
+            file.write_all(bytes.as_slice())
+                .map_err(NpkiError::io(&path))?;
             file.sync_all().map_err(NpkiError::io(&path))?;
         }
         sync_dir(&tmp);
@@ -193,7 +222,7 @@ fn private_file(path: &Path) -> std::io::Result<fs::File> {
 }
 
 /// Makes a rename durable (Unix); best effort elsewhere.
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();

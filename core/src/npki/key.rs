@@ -78,12 +78,19 @@ struct Parsed<'a> {
     ciphertext: &'a [u8],
 }
 
-fn seq<'a, 'b>(obj: &'b BerObject<'a>, what: &'static str) -> Result<&'b [BerObject<'a>], KeyError> {
-    obj.as_sequence().map(Vec::as_slice).map_err(|_| KeyError::Malformed(what))
+fn seq<'a, 'b>(
+    obj: &'b BerObject<'a>,
+    what: &'static str,
+) -> Result<&'b [BerObject<'a>], KeyError> {
+    obj.as_sequence()
+        .map(Vec::as_slice)
+        .map_err(|_| KeyError::Malformed(what))
 }
 
 fn oid(obj: &BerObject<'_>, what: &'static str) -> Result<String, KeyError> {
-    obj.as_oid().map(|o| o.to_id_string()).map_err(|_| KeyError::Malformed(what))
+    obj.as_oid()
+        .map(|o| o.to_id_string())
+        .map_err(|_| KeyError::Malformed(what))
 }
 
 fn octets<'a>(obj: &BerObject<'a>, what: &'static str) -> Result<&'a [u8], KeyError> {
@@ -91,7 +98,9 @@ fn octets<'a>(obj: &BerObject<'a>, what: &'static str) -> Result<&'a [u8], KeyEr
 }
 
 fn count(obj: &BerObject<'_>) -> Result<u32, KeyError> {
-    let n = obj.as_u32().map_err(|_| KeyError::Malformed("iteration count"))?;
+    let n = obj
+        .as_u32()
+        .map_err(|_| KeyError::Malformed("iteration count"))?;
     if n == 0 || n > MAX_ITERATIONS {
         return Err(KeyError::Malformed("iteration count out of range"));
     }
@@ -117,7 +126,11 @@ fn parse(key_file: &[u8]) -> Result<Parsed<'_>, KeyError> {
                 return Err(KeyError::Malformed("PBES1 parameters"));
             };
             Ok(Parsed {
-                scheme: if alg == OID_SEED_CBC { "seed-legacy" } else { "pbes1-seed" },
+                scheme: if alg == OID_SEED_CBC {
+                    "seed-legacy"
+                } else {
+                    "pbes1-seed"
+                },
                 salt: octets(salt, "salt")?,
                 iterations: count(iterations)?,
                 prf: Prf::Sha1,
@@ -133,7 +146,9 @@ fn parse(key_file: &[u8]) -> Result<Parsed<'_>, KeyError> {
                 return Err(KeyError::Malformed("key derivation"));
             };
             if oid(kdf_oid, "key derivation")? != OID_PBKDF2 {
-                return Err(KeyError::Unsupported("a key derivation other than PBKDF2".into()));
+                return Err(KeyError::Unsupported(
+                    "a key derivation other than PBKDF2".into(),
+                ));
             }
             let kdf_params = seq(kdf_params, "PBKDF2 parameters")?;
             let (salt, iterations) = match kdf_params {
@@ -150,7 +165,9 @@ fn parse(key_file: &[u8]) -> Result<Parsed<'_>, KeyError> {
                         other => return Err(KeyError::Unsupported(format!("PRF {other}"))),
                     };
                 } else if extra.as_u32().is_ok_and(|len| len != 16) {
-                    return Err(KeyError::Unsupported("a key length other than 16 bytes".into()));
+                    return Err(KeyError::Unsupported(
+                        "a key length other than 16 bytes".into(),
+                    ));
                 }
             }
             let [cipher_oid, iv] = seq(cipher, "encryption scheme")? else {
@@ -232,7 +249,9 @@ impl<'a> PrivateKeyInfo<'a> {
             .and_then(|o| o.as_oid().ok())
             .map(|o| o.to_id_string());
         if alg.as_deref() != Some(OID_RSA) {
-            return Err(KeyError::Unsupported("a private key that is not RSA".into()));
+            return Err(KeyError::Unsupported(
+                "a private key that is not RSA".into(),
+            ));
         }
         let rsa_der = private_key.as_slice().map_err(|_| bad.clone())?;
         let (_, rsa) = parse_der(rsa_der).map_err(|_| bad.clone())?;
@@ -242,8 +261,13 @@ impl<'a> PrivateKeyInfo<'a> {
             .and_then(|s| s.get(1))
             .and_then(|n| n.as_slice().ok())
             .ok_or(bad)?;
-        let random_num = rest.iter().find_map(|attrs| random_num_of(attrs.as_slice().ok()?));
-        Ok(Self { modulus, random_num })
+        let random_num = rest
+            .iter()
+            .find_map(|attrs| random_num_of(attrs.as_slice().ok()?));
+        Ok(Self {
+            modulus,
+            random_num,
+        })
     }
 }
 
@@ -256,7 +280,9 @@ fn random_num_of(mut attrs: &[u8]) -> Option<&[u8]> {
         if parts.first()?.as_oid().ok()?.to_id_string() == OID_RANDOM_NUM {
             let value = parts.get(1)?.as_set().ok()?.first()?;
             return match &value.content {
-                x509_parser::der_parser::ber::BerObjectContent::BitString(_, bits) => Some(bits.data),
+                x509_parser::der_parser::ber::BerObjectContent::BitString(_, bits) => {
+                    Some(bits.data)
+                }
                 _ => value.as_slice().ok(),
             };
         }
@@ -282,7 +308,9 @@ fn derive(p: &Parsed<'_>, password: &[u8]) -> (Zeroizing<[u8; 16]>, Zeroizing<[u
         "pbes2-seed" => {
             match p.prf {
                 Prf::Sha1 => pbkdf2::pbkdf2_hmac::<Sha1>(password, p.salt, p.iterations, &mut *key),
-                Prf::Sha256 => pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, p.salt, p.iterations, &mut *key),
+                Prf::Sha256 => {
+                    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, p.salt, p.iterations, &mut *key)
+                }
             }
             if let Some(explicit) = p.iv {
                 let n = explicit.len().min(16);
@@ -291,7 +319,12 @@ fn derive(p: &Parsed<'_>, password: &[u8]) -> (Zeroizing<[u8; 16]>, Zeroizing<[u
         }
         scheme => {
             // PBKDF1-SHA1: dk = SHA1^iter(password ‖ salt).
-            let mut dk = Zeroizing::new(<[u8; 20]>::from(Sha1::new().chain_update(password).chain_update(p.salt).finalize()));
+            let mut dk = Zeroizing::new(<[u8; 20]>::from(
+                Sha1::new()
+                    .chain_update(password)
+                    .chain_update(p.salt)
+                    .finalize(),
+            ));
             for _ in 1..p.iterations {
                 *dk = Sha1::digest(dk.as_slice()).into();
             }
@@ -331,11 +364,19 @@ pub fn decrypt_private_key(key_file: &[u8], password: &[u8]) -> Result<Decrypted
 
 /// Checks that `password` opens `key_file` and that the key belongs to the
 /// certificate whose RSA modulus is `cert_modulus`.
-pub(crate) fn check_against(key_file: &[u8], password: &[u8], cert_modulus: &[u8]) -> Result<DecryptedKey, KeyError> {
+pub(crate) fn check_against(
+    key_file: &[u8],
+    password: &[u8],
+    cert_modulus: &[u8],
+) -> Result<DecryptedKey, KeyError> {
     let key = decrypt_private_key(key_file, password)?;
     let info = PrivateKeyInfo::parse(key.pkcs8_der())?;
     let same = subtle::ConstantTimeEq::ct_eq(strip_zeros(info.modulus), strip_zeros(cert_modulus));
-    if bool::from(same) { Ok(key) } else { Err(KeyError::KeyMismatch) }
+    if bool::from(same) {
+        Ok(key)
+    } else {
+        Err(KeyError::KeyMismatch)
+    }
 }
 
 fn offset_of(buf: &[u8], part: &[u8]) -> Result<std::ops::Range<usize>, KeyError> {
@@ -350,7 +391,11 @@ fn offset_of(buf: &[u8], part: &[u8]) -> Result<std::ops::Range<usize>, KeyError
 /// iteration count, a fresh salt and (PBES2) a fresh IV. The plaintext key,
 /// and so R, is unchanged byte for byte; so is the file's layout, because
 /// the same plaintext pads to the same length.
-pub fn reencrypt(key_file: &[u8], old_password: &[u8], new_password: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+pub fn reencrypt(
+    key_file: &[u8],
+    old_password: &[u8],
+    new_password: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     let plain = decrypt_private_key(key_file, old_password)?;
     let p = parse(key_file)?;
     let mut out = Zeroizing::new(key_file.to_vec());
@@ -370,7 +415,8 @@ pub fn reencrypt(key_file: &[u8], old_password: &[u8], new_password: &[u8]) -> R
     let (key, iv) = derive(&fresh, new_password);
     let encryptor = cbc::Encryptor::<kisaseed::SEED>::new_from_slices(&*key, &*iv)
         .map_err(|_| KeyError::Malformed("key or IV length"))?;
-    let sealed = cbc::cipher::BlockEncryptMut::encrypt_padded_vec_mut::<Pkcs7>(encryptor, plain.pkcs8_der());
+    let sealed =
+        cbc::cipher::BlockEncryptMut::encrypt_padded_vec_mut::<Pkcs7>(encryptor, plain.pkcs8_der());
     let range = offset_of(key_file, fresh.ciphertext)?;
     if sealed.len() != range.len() {
         return Err(KeyError::Malformed("encrypted data length"));
@@ -383,7 +429,8 @@ pub fn reencrypt(key_file: &[u8], old_password: &[u8], new_password: &[u8]) -> R
 pub const NEW_KEY_ITERATIONS: u32 = 2048;
 
 /// [`OID_PBES1_SEED_SHA1`], checked at compile time.
-const PBES1_SEED_SHA1: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap(OID_PBES1_SEED_SHA1);
+const PBES1_SEED_SHA1: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap(OID_PBES1_SEED_SHA1);
 
 /// `EncryptedPrivateKeyInfo` as written for a new key file.
 #[derive(der::Sequence)]
@@ -407,8 +454,12 @@ struct Pbes1Params {
 /// Encrypts a PKCS#8 key (with its attributes, so R is kept) into a new
 /// `signPri.key`: PBES1 seedCBCWithSHA1, the scheme every Korean program
 /// reads, with a fresh 8-byte salt and [`NEW_KEY_ITERATIONS`].
-pub fn encrypt_private_key(pkcs8_der: &[u8], password: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-    PrivateKeyInfo::parse(pkcs8_der).map_err(|_| KeyError::Malformed("not an RSA PKCS#8 private key"))?;
+pub fn encrypt_private_key(
+    pkcs8_der: &[u8],
+    password: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    PrivateKeyInfo::parse(pkcs8_der)
+        .map_err(|_| KeyError::Malformed("not an RSA PKCS#8 private key"))?;
     let mut salt = [0u8; 8];
     getrandom::fill(&mut salt).map_err(|_| KeyError::Malformed("no randomness"))?;
     let params = Parsed {
@@ -422,7 +473,8 @@ pub fn encrypt_private_key(pkcs8_der: &[u8], password: &[u8]) -> Result<Zeroizin
     let (key, iv) = derive(&params, password);
     let encryptor = cbc::Encryptor::<kisaseed::SEED>::new_from_slices(&*key, &*iv)
         .map_err(|_| KeyError::Malformed("key or IV length"))?;
-    let sealed = cbc::cipher::BlockEncryptMut::encrypt_padded_vec_mut::<Pkcs7>(encryptor, pkcs8_der);
+    let sealed =
+        cbc::cipher::BlockEncryptMut::encrypt_padded_vec_mut::<Pkcs7>(encryptor, pkcs8_der);
     let encoding = |_| KeyError::Malformed("encoding");
     let file = NewKeyFile {
         algorithm: NewKeyAlgorithm {
@@ -434,5 +486,7 @@ pub fn encrypt_private_key(pkcs8_der: &[u8], password: &[u8]) -> Result<Zeroizin
         },
         data: der::asn1::OctetString::new(sealed).map_err(encoding)?,
     };
-    der::Encode::to_der(&file).map(Zeroizing::new).map_err(encoding)
+    der::Encode::to_der(&file)
+        .map(Zeroizing::new)
+        .map_err(encoding)
 }

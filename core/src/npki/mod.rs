@@ -14,6 +14,7 @@ mod key;
 mod pfx;
 mod roots;
 mod store;
+mod swap;
 mod usage;
 
 use std::io;
@@ -24,8 +25,8 @@ pub use folder::read_folder;
 
 pub use install::{InstallStatus, Installed, install, install_target};
 pub use key::{
-    DecryptedKey, KeyEncryption, KeyError, NEW_KEY_ITERATIONS, OID_RANDOM_NUM, decrypt_private_key, encrypt_private_key,
-    key_encryption, reencrypt,
+    DecryptedKey, KeyEncryption, KeyError, NEW_KEY_ITERATIONS, OID_RANDOM_NUM, decrypt_private_key,
+    encrypt_private_key, key_encryption, reencrypt,
 };
 pub use pfx::{ExportedPfx, ImportedPfx, MAX_PFX_LEN, PfxError, PfxFormat, export_pfx, import_pfx};
 pub use roots::{Env, ListFailure, Listing, Os, candidate_roots, default_root, install_root, list};
@@ -75,7 +76,10 @@ pub enum NpkiError {
 /// Checks `password` against a certificate folder's keys: `signPri.key`
 /// (and `kmPri.key` when present) must decrypt and belong to their
 /// certificates. Returns the decrypted signing key.
-pub fn check_password(item: &crate::message::BundleItem, password: &[u8]) -> Result<DecryptedKey, KeyError> {
+pub fn check_password(
+    item: &crate::message::BundleItem,
+    password: &[u8],
+) -> Result<DecryptedKey, KeyError> {
     use crate::message::{KM_CERT, KM_KEY, SIGN_CERT, SIGN_KEY};
     let file = |name: &str| item.files.get(name).map(|f| f.as_slice());
     let pairs = [(SIGN_CERT, SIGN_KEY), (KM_CERT, KM_KEY)];
@@ -106,23 +110,41 @@ pub enum PasswordChangeError {
 /// Changes the password of the certificate folder `dir`: checks the old
 /// one against every key, re-encrypts `signPri.key` (and `kmPri.key`) with
 /// the same scheme, checks the new files open with the new password, then
-/// replaces each file by an atomic rename. R and the key are unchanged.
-pub fn change_password(dir: &std::path::Path, old: &[u8], new: &[u8]) -> Result<(), PasswordChangeError> {
+/// swaps in a new copy of the folder in one atomic exchange (Linux), or
+/// replaces each key file by an atomic rename. R and the key are unchanged.
+pub fn change_password(
+    dir: &std::path::Path,
+    old: &[u8],
+    new: &[u8],
+) -> Result<(), PasswordChangeError> {
     use crate::message::{KM_KEY, SIGN_KEY};
     let mut item = read_folder(dir)?;
     check_password(&item, old)?;
     let mut staged = Vec::new();
     for name in [SIGN_KEY, KM_KEY] {
-        let Some(file) = item.files.get(name) else { continue };
+        let Some(file) = item.files.get(name) else {
+            continue;
+        };
         let bytes = reencrypt(file.as_slice(), old, new)?;
-        item.files.insert(name.to_owned(), crate::message::FileBytes::new(bytes.to_vec()));
+        item.files.insert(
+            name.to_owned(),
+            crate::message::FileBytes::new(bytes.to_vec()),
+        );
         staged.push(name);
     }
     check_password(&item, new)?;
+    if swap::replace_keys(dir, &item)? {
+        return Ok(());
+    }
+    // Where folders cannot be exchanged atomically: one rename per key.
     let mut temps = Vec::new();
     for name in &staged {
         let tmp = dir.join(format!("{name}.certbridge-new"));
-        let bytes = item.files.get(*name).map(|f| f.as_slice()).unwrap_or_default();
+        let bytes = item
+            .files
+            .get(*name)
+            .map(|f| f.as_slice())
+            .unwrap_or_default();
         if let Err(e) = install::write_private_file(&tmp, bytes) {
             for t in &temps {
                 let _ = std::fs::remove_file(t);

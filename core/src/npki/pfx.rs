@@ -8,8 +8,8 @@
 //! The PKCS#12 password is the certificate's password.
 
 use p12_keystore::{
-    Certificate, EncryptionAlgorithm, KeyStore, KeyStoreEntry, MacAlgorithm, Pkcs12Archive, PrivateKey,
-    PrivateKeyChain, error::Error as P12Error,
+    Certificate, EncryptionAlgorithm, KeyStore, KeyStoreEntry, MacAlgorithm, Pkcs12Archive,
+    PrivateKey, PrivateKeyChain, error::Error as P12Error,
 };
 use sha1::{Digest, Sha1};
 use x509_parser::der_parser::der::parse_der;
@@ -85,7 +85,11 @@ pub struct ExportedPfx {
 /// Exports the signing certificate and key of `item` as PKCS#12, after
 /// checking `password` against the folder's keys. The file is protected by
 /// the same password.
-pub fn export_pfx(item: &BundleItem, password: &str, format: PfxFormat) -> Result<ExportedPfx, PfxError> {
+pub fn export_pfx(
+    item: &BundleItem,
+    password: &str,
+    format: PfxFormat,
+) -> Result<ExportedPfx, PfxError> {
     let decrypted = check_password(item, password.as_bytes())?;
     let cert_der = item
         .files
@@ -102,8 +106,16 @@ pub fn export_pfx(item: &BundleItem, password: &str, format: PfxFormat) -> Resul
     let mut store = KeyStore::new();
     store.add_entry(&alias, KeyStoreEntry::PrivateKeyChain(chain));
     let (encryption, mac, iterations) = match format {
-        PfxFormat::Modern => (EncryptionAlgorithm::PbeWithHmacSha256AndAes256, MacAlgorithm::HmacSha256, MODERN_ITERATIONS),
-        PfxFormat::Legacy => (EncryptionAlgorithm::PbeWithShaAnd3KeyTripleDesCbc, MacAlgorithm::HmacSha1, LEGACY_ITERATIONS),
+        PfxFormat::Modern => (
+            EncryptionAlgorithm::PbeWithHmacSha256AndAes256,
+            MacAlgorithm::HmacSha256,
+            MODERN_ITERATIONS,
+        ),
+        PfxFormat::Legacy => (
+            EncryptionAlgorithm::PbeWithShaAnd3KeyTripleDesCbc,
+            MacAlgorithm::HmacSha1,
+            LEGACY_ITERATIONS,
+        ),
     };
     let bytes = store
         .writer(password)
@@ -143,15 +155,20 @@ pub fn import_pfx(data: &[u8], password: &str) -> Result<ImportedPfx, PfxError> 
             let pkcs8 = bag.key.as_der();
             let modulus = key::pkcs8_modulus(pkcs8).ok()?;
             let cert = archive.certs.iter().find(|c| {
-                cert::rsa_modulus(c.cert.as_der()).is_ok_and(|m| key::strip_zeros(&m) == key::strip_zeros(modulus))
+                cert::rsa_modulus(c.cert.as_der())
+                    .is_ok_and(|m| key::strip_zeros(&m) == key::strip_zeros(modulus))
             })?;
             Some((pkcs8, cert.cert.as_der()))
         })
         .ok_or(PfxError::NoKeyPair)?;
     let sealed = key::encrypt_private_key(key, password.as_bytes())?;
-    let mut item = BundleItem { files: Default::default() };
-    item.files.insert(SIGN_CERT.to_owned(), FileBytes::new(cert_der.to_vec()));
-    item.files.insert(SIGN_KEY.to_owned(), FileBytes::new(sealed.to_vec()));
+    let mut item = BundleItem {
+        files: Default::default(),
+    };
+    item.files
+        .insert(SIGN_CERT.to_owned(), FileBytes::new(cert_der.to_vec()));
+    item.files
+        .insert(SIGN_KEY.to_owned(), FileBytes::new(sealed.to_vec()));
     let reopened = check_password(&item, password.as_bytes())?;
     Ok(ImportedPfx {
         has_random_num: reopened.random_num().is_some(),
@@ -170,9 +187,13 @@ fn outline(data: &[u8]) -> Result<bool, PfxError> {
     if !rest.is_empty() {
         return Err(PfxError::Malformed("trailing bytes".into()));
     }
-    let fields = top.as_sequence().map_err(|_| PfxError::Malformed("not a PFX".into()))?;
+    let fields = top
+        .as_sequence()
+        .map_err(|_| PfxError::Malformed("not a PFX".into()))?;
     match fields.as_slice() {
-        [version, _auth_safe, mac @ ..] if version.as_u32().ok() == Some(3) && mac.len() <= 1 => Ok(mac.len() == 1),
+        [version, _auth_safe, mac @ ..] if version.as_u32().ok() == Some(3) && mac.len() <= 1 => {
+            Ok(mac.len() == 1)
+        }
         [version, ..] if version.as_u32().is_ok_and(|v| v != 3) => {
             Err(PfxError::Unsupported("a PFX version other than 3".into()))
         }
@@ -185,7 +206,10 @@ fn outline(data: &[u8]) -> Result<bool, PfxError> {
 fn classify(e: P12Error, has_mac: bool) -> PfxError {
     match e {
         P12Error::MacError(_) => PfxError::WrongPassword,
-        P12Error::UnpadError | P12Error::Pkcs5Error(_) | P12Error::InvalidPrivateKey | P12Error::DerError(_)
+        P12Error::UnpadError
+        | P12Error::Pkcs5Error(_)
+        | P12Error::InvalidPrivateKey
+        | P12Error::DerError(_)
             if !has_mac =>
         {
             PfxError::WrongPassword

@@ -48,7 +48,9 @@ impl Env {
             Os::Linux
         };
         let drives = if os == Os::Windows {
-            ('C'..='Z').filter(|d| Path::new(&format!("{d}:\\")).exists()).collect()
+            ('C'..='Z')
+                .filter(|d| Path::new(&format!("{d}:\\")).exists())
+                .collect()
         } else {
             Vec::new()
         };
@@ -82,7 +84,10 @@ pub fn install_root(env: &Env) -> Option<PathBuf> {
             .user_profile
             .as_ref()
             .map(|p| p.join("AppData").join("LocalLow").join("NPKI")),
-        Os::MacOs => env.home.as_ref().map(|h| h.join("Library").join("Preferences").join("NPKI")),
+        Os::MacOs => env
+            .home
+            .as_ref()
+            .map(|h| h.join("Library").join("Preferences").join("NPKI")),
         Os::Linux => env.home.as_ref().map(|h| h.join("NPKI")),
     }
 }
@@ -152,7 +157,10 @@ pub fn list(roots: &[PathBuf], now: SystemTime) -> Listing {
     for root in roots {
         for ca in subdirs(root) {
             for folder in subdirs(&ca.join("USER")) {
-                let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = folder
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 if name.starts_with(TEMP_PREFIX) || name.contains(".bak-") {
                     continue;
                 }

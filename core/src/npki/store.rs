@@ -53,7 +53,9 @@ impl CertificateStore for NpkiStore {
 
     fn save_incoming(&self, item: &BundleItem) -> Result<Saved, StoreError> {
         let Some(root) = &self.install_root else {
-            return Err(StoreError::new("this device is not set up to receive certificates"));
+            return Err(StoreError::new(
+                "this device is not set up to receive certificates",
+            ));
         };
         match install(root, item, self.replace) {
             Ok(installed) => Ok(Saved {
@@ -67,8 +69,12 @@ impl CertificateStore for NpkiStore {
             Err(NpkiError::Conflict { .. }) => Ok(Saved::rejected(
                 "a different certificate with the same name is already installed there (it can be replaced with --replace)",
             )),
-            Err(NpkiError::BadCertificate(why)) => Ok(Saved::rejected(format!("not a valid certificate: {why}"))),
-            Err(e) => Err(StoreError::new(format!("could not install the certificate: {e}"))),
+            Err(NpkiError::BadCertificate(why)) => {
+                Ok(Saved::rejected(format!("not a valid certificate: {why}")))
+            }
+            Err(e) => Err(StoreError::new(format!(
+                "could not install the certificate: {e}"
+            ))),
         }
     }
 }

@@ -9,7 +9,8 @@ use crate::message::{BundleItem, FileBytes};
 mod pfx;
 
 fn vector() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testvectors/npki-yessign-test");
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testvectors/npki-yessign-test");
     if dir.join("signCert.der").is_file() {
         Some(dir)
     } else {
@@ -40,7 +41,10 @@ fn the_summary_matches_the_vectors_expected_values() {
     assert_eq!(s.issuer_cn, want["issuer_cn"].as_str().unwrap());
     assert_eq!(s.ca, want["issuer_o"].as_str().unwrap());
     assert_eq!(s.serial_hex, want["serial_hex"].as_str().unwrap());
-    assert_eq!(u64::from_str_radix(&s.serial_hex, 16).unwrap(), want["serial"].as_u64().unwrap());
+    assert_eq!(
+        u64::from_str_radix(&s.serial_hex, 16).unwrap(),
+        want["serial"].as_u64().unwrap()
+    );
     assert_eq!(s.not_before, want["not_before_utc"].as_str().unwrap());
     assert_eq!(s.not_after, want["not_after_utc"].as_str().unwrap());
     assert_eq!(s.policy_oid.as_deref(), want["policy_oid"].as_str());
@@ -55,7 +59,10 @@ fn the_summary_matches_the_vectors_expected_values() {
 #[test]
 fn status_follows_the_clock() {
     let Some(dir) = vector() else { return };
-    assert_eq!(inspect(&dir, at(1_582_000_000)).unwrap().status, Status::Valid);
+    assert_eq!(
+        inspect(&dir, at(1_582_000_000)).unwrap().status,
+        Status::Valid
+    );
     let later = inspect(&dir, at(1_700_000_000)).unwrap();
     assert_eq!(later.status, Status::Expired);
     assert!(later.days_left < 0);
@@ -81,21 +88,39 @@ fn reading_a_folder_names_what_is_missing() {
 
     std::fs::copy(dir.join("signCert.der"), tmp.path().join("signCert.der")).unwrap();
     let err = read_folder(tmp.path()).unwrap_err();
-    assert!(matches!(err, NpkiError::MissingFile { file: "signPri.key", .. }));
+    assert!(matches!(
+        err,
+        NpkiError::MissingFile {
+            file: "signPri.key",
+            ..
+        }
+    ));
     assert!(err.to_string().contains("signPri.key"));
 
     std::fs::copy(dir.join("signPri.key"), tmp.path().join("signPri.key")).unwrap();
     let item = read_folder(tmp.path()).unwrap();
-    assert_eq!(item.files["signPri.key"].as_slice(), std::fs::read(dir.join("signPri.key")).unwrap());
+    assert_eq!(
+        item.files["signPri.key"].as_slice(),
+        std::fs::read(dir.join("signPri.key")).unwrap()
+    );
 
     std::fs::write(tmp.path().join("kmCert.der"), b"x").unwrap();
-    assert!(matches!(read_folder(tmp.path()), Err(NpkiError::HalfKmPair(_))));
+    assert!(matches!(
+        read_folder(tmp.path()),
+        Err(NpkiError::HalfKmPair(_))
+    ));
     std::fs::remove_file(tmp.path().join("kmCert.der")).unwrap();
 
     std::fs::write(tmp.path().join("signCert.der"), b"not a certificate").unwrap();
-    assert!(matches!(read_folder(tmp.path()), Err(NpkiError::BadCertificate(_))));
+    assert!(matches!(
+        read_folder(tmp.path()),
+        Err(NpkiError::BadCertificate(_))
+    ));
     std::fs::write(tmp.path().join("signCert.der"), b"").unwrap();
-    assert!(matches!(read_folder(tmp.path()), Err(NpkiError::BadSize(_))));
+    assert!(matches!(
+        read_folder(tmp.path()),
+        Err(NpkiError::BadSize(_))
+    ));
 }
 
 fn vector_item(dir: &Path) -> BundleItem {
@@ -115,9 +140,16 @@ fn install_writes_a_private_folder_then_reports_duplicates() {
     let item = vector_item(&dir);
     let first = install(root.path(), &item, false).unwrap();
     assert_eq!(first.status, InstallStatus::Installed);
-    assert!(first.folder.starts_with(root.path().join("yessign").join("USER")));
+    assert!(
+        first
+            .folder
+            .starts_with(root.path().join("yessign").join("USER"))
+    );
     for name in ["signCert.der", "signPri.key"] {
-        assert_eq!(std::fs::read(first.folder.join(name)).unwrap(), std::fs::read(dir.join(name)).unwrap());
+        assert_eq!(
+            std::fs::read(first.folder.join(name)).unwrap(),
+            std::fs::read(dir.join(name)).unwrap()
+        );
         #[cfg(unix)]
         assert_eq!(mode(&first.folder.join(name)), 0o600);
     }
@@ -128,7 +160,11 @@ fn install_writes_a_private_folder_then_reports_duplicates() {
     assert_eq!(again.status, InstallStatus::Duplicate);
     assert_eq!(again.folder, first.folder);
     let user = root.path().join("yessign/USER");
-    assert_eq!(std::fs::read_dir(&user).unwrap().count(), 1, "no temporary folder is left");
+    assert_eq!(
+        std::fs::read_dir(&user).unwrap().count(),
+        1,
+        "no temporary folder is left"
+    );
 }
 
 #[test]
@@ -140,7 +176,10 @@ fn a_different_certificate_is_refused_unless_replacing_and_then_kept() {
 
     // Same certificate, another key file: a different certificate folder.
     let mut other = item.clone();
-    other.files.insert("signPri.key".into(), FileBytes::new(vec![0x30, 0x03, 0x02, 0x01, 0x00]));
+    other.files.insert(
+        "signPri.key".into(),
+        FileBytes::new(vec![0x30, 0x03, 0x02, 0x01, 0x00]),
+    );
     let err = install(root.path(), &other, false).unwrap_err();
     assert!(matches!(err, NpkiError::Conflict { .. }));
     assert!(err.to_string().contains("--replace"));
@@ -153,8 +192,14 @@ fn a_different_certificate_is_refused_unless_replacing_and_then_kept() {
     let replaced = install(root.path(), &other, true).unwrap();
     assert_eq!(replaced.status, InstallStatus::Replaced);
     let backup = replaced.backup.unwrap();
-    assert_eq!(std::fs::read(backup.join("signPri.key")).unwrap(), std::fs::read(dir.join("signPri.key")).unwrap());
-    assert_eq!(std::fs::read(replaced.folder.join("signPri.key")).unwrap(), vec![0x30, 0x03, 0x02, 0x01, 0x00]);
+    assert_eq!(
+        std::fs::read(backup.join("signPri.key")).unwrap(),
+        std::fs::read(dir.join("signPri.key")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(replaced.folder.join("signPri.key")).unwrap(),
+        vec![0x30, 0x03, 0x02, 0x01, 0x00]
+    );
 }
 
 #[cfg(unix)]
@@ -179,7 +224,10 @@ fn a_failed_install_leaves_nothing_behind() {
 #[cfg(unix)]
 fn nix_is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
-        .map(|s| s.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0")))
+        .map(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        })
         .unwrap_or(false)
 }
 
@@ -194,7 +242,10 @@ fn a_temp_folder_that_cannot_be_renamed_is_removed() {
     let blocker = user.join(subject_folder_name(item.files["signCert.der"].as_slice()).unwrap());
     std::fs::write(&blocker, b"in the way").unwrap();
     assert!(install(root.path(), &item, false).is_err());
-    let left: Vec<_> = std::fs::read_dir(&user).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let left: Vec<_> = std::fs::read_dir(&user)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(left.len(), 1, "only the blocking file remains: {left:?}");
 }
 
@@ -213,11 +264,21 @@ fn roots_for_every_os() {
         home: Some("/Users/kim".into()),
         ..Env::default()
     };
-    assert_eq!(install_root(&mac), Some(PathBuf::from("/Users/kim/Library/Preferences/NPKI")));
+    assert_eq!(
+        install_root(&mac),
+        Some(PathBuf::from("/Users/kim/Library/Preferences/NPKI"))
+    );
     let roots = candidate_roots(&mac);
     assert!(roots.contains(&PathBuf::from("/Users/kim/Documents/NPKI")));
     assert!(roots.contains(&PathBuf::from("/Users/kim/NPKI")));
-    assert_eq!(roots.iter().filter(|r| r.ends_with("Preferences/NPKI")).count(), 1, "no duplicates");
+    assert_eq!(
+        roots
+            .iter()
+            .filter(|r| r.ends_with("Preferences/NPKI"))
+            .count(),
+        1,
+        "no duplicates"
+    );
 
     let windows = Env {
         os: Some(Os::Windows),
@@ -226,11 +287,16 @@ fn roots_for_every_os() {
         ..Env::default()
     };
     let root = install_root(&windows).unwrap();
-    assert!(root.to_string_lossy().ends_with("NPKI") && root.to_string_lossy().contains("LocalLow"));
+    assert!(
+        root.to_string_lossy().ends_with("NPKI") && root.to_string_lossy().contains("LocalLow")
+    );
     let roots = candidate_roots(&windows);
     assert!(roots.contains(&PathBuf::from(r"C:\Program Files\NPKI")));
     assert!(roots.contains(&PathBuf::from(r"E:\NPKI")));
-    assert!(!roots.contains(&PathBuf::from(r"D:\NPKI")), "absent drives are not listed");
+    assert!(
+        !roots.contains(&PathBuf::from(r"D:\NPKI")),
+        "absent drives are not listed"
+    );
 
     let overridden = Env {
         override_root: Some("/tmp/npki".into()),
@@ -248,7 +314,10 @@ fn list_reports_broken_folders_and_goes_on() {
     let broken = root.path().join("KICA/USER/cn=broken");
     std::fs::create_dir_all(&broken).unwrap();
     std::fs::write(broken.join("signCert.der"), b"junk").unwrap();
-    let listing = list(&[root.path().to_path_buf(), root.path().join("missing")], at(MARCH_2020));
+    let listing = list(
+        &[root.path().to_path_buf(), root.path().join("missing")],
+        at(MARCH_2020),
+    );
     assert_eq!(listing.certificates.len(), 1);
     assert_eq!(listing.failures.len(), 1);
     assert!(listing.failures[0].folder.ends_with("cn=broken"));
@@ -260,15 +329,25 @@ fn usage_is_known_or_said_to_be_unknown() {
     let general = usage::of(Some("1.2.410.200004.5.2.1.2"));
     assert_eq!(general.kind, UsageKind::GeneralPersonal);
     assert_eq!(general.label_ko, "범용 (KICA 개인)");
-    assert_eq!(usage::of(Some("1.2.410.200005.1.1.5")).kind, UsageKind::GeneralCorporate);
-    assert_eq!(usage::of(Some("1.2.410.200005.1.1.6.8")).kind, UsageKind::Restricted);
+    assert_eq!(
+        usage::of(Some("1.2.410.200005.1.1.5")).kind,
+        UsageKind::GeneralCorporate
+    );
+    assert_eq!(
+        usage::of(Some("1.2.410.200005.1.1.6.8")).kind,
+        UsageKind::Restricted
+    );
     let unknown = usage::of(Some("1.2.3.4"));
     assert_eq!(unknown.kind, UsageKind::Unknown);
     assert!(unknown.label_en.contains("1.2.3.4"));
 }
 
 fn password(dir: &Path) -> Vec<u8> {
-    expected(dir)["password"].as_str().unwrap().as_bytes().to_vec()
+    expected(dir)["password"]
+        .as_str()
+        .unwrap()
+        .as_bytes()
+        .to_vec()
 }
 
 #[test]
@@ -276,10 +355,21 @@ fn the_vectors_key_decrypts_to_the_known_plaintext_and_keeps_r() {
     let Some(dir) = vector() else { return };
     let item = vector_item(&dir);
     let key = check_password(&item, &password(&dir)).unwrap();
-    assert_eq!(key.pkcs8_der(), std::fs::read(dir.join("plainSignPri.der")).unwrap().as_slice());
-    assert_eq!(hex::encode(key.random_num().unwrap()), expected(&dir)["random_num_r_hex"].as_str().unwrap());
+    assert_eq!(
+        key.pkcs8_der(),
+        std::fs::read(dir.join("plainSignPri.der"))
+            .unwrap()
+            .as_slice()
+    );
+    assert_eq!(
+        hex::encode(key.random_num().unwrap()),
+        expected(&dir)["random_num_r_hex"].as_str().unwrap()
+    );
     let enc = key_encryption(item.files["signPri.key"].as_slice()).unwrap();
-    assert_eq!((enc.scheme, enc.iterations, enc.prf), ("pbes1-seed", 2048, "sha1"));
+    assert_eq!(
+        (enc.scheme, enc.iterations, enc.prf),
+        ("pbes1-seed", 2048, "sha1")
+    );
 }
 
 #[test]
@@ -287,7 +377,11 @@ fn wrong_passwords_are_a_clean_result() {
     let Some(dir) = vector() else { return };
     let item = vector_item(&dir);
     for wrong in ["", "wtua8ev0lwxvfsii!", "비밀번호123!", "WTuA8Ev0lWXVFSiI"] {
-        assert_eq!(check_password(&item, wrong.as_bytes()).unwrap_err(), KeyError::WrongPassword, "{wrong}");
+        assert_eq!(
+            check_password(&item, wrong.as_bytes()).unwrap_err(),
+            KeyError::WrongPassword,
+            "{wrong}"
+        );
     }
 }
 
@@ -296,42 +390,72 @@ fn damaged_keys_give_clear_errors() {
     let Some(dir) = vector() else { return };
     let key = std::fs::read(dir.join("signPri.key")).unwrap();
     let pw = password(&dir);
-    assert!(matches!(decrypt_private_key(&key[..key.len() - 5], &pw), Err(KeyError::Malformed(_))));
-    assert!(matches!(decrypt_private_key(&key[..40], &pw), Err(KeyError::Malformed(_))));
-    assert!(matches!(decrypt_private_key(b"", &pw), Err(KeyError::Malformed(_))));
+    assert!(matches!(
+        decrypt_private_key(&key[..key.len() - 5], &pw),
+        Err(KeyError::Malformed(_))
+    ));
+    assert!(matches!(
+        decrypt_private_key(&key[..40], &pw),
+        Err(KeyError::Malformed(_))
+    ));
+    assert!(matches!(
+        decrypt_private_key(b"", &pw),
+        Err(KeyError::Malformed(_))
+    ));
     // An unknown algorithm OID (last arc changed from .15 to .16).
     let mut other = key.clone();
-    let at = other.windows(8).position(|w| w == [0x2a, 0x83, 0x1a, 0x8c, 0x9a, 0x44, 0x01, 0x0f]).unwrap();
+    let at = other
+        .windows(8)
+        .position(|w| w == [0x2a, 0x83, 0x1a, 0x8c, 0x9a, 0x44, 0x01, 0x0f])
+        .unwrap();
     other[at + 7] = 0x10;
-    assert!(matches!(decrypt_private_key(&other, &pw), Err(KeyError::Unsupported(_))));
+    assert!(matches!(
+        decrypt_private_key(&other, &pw),
+        Err(KeyError::Unsupported(_))
+    ));
     // A flipped ciphertext byte: the padding or the structure no longer holds.
     let mut flipped = key.clone();
     let last = flipped.len() - 20;
     flipped[last] ^= 0x40;
-    assert_eq!(decrypt_private_key(&flipped, &pw).unwrap_err(), KeyError::WrongPassword);
+    assert_eq!(
+        decrypt_private_key(&flipped, &pw).unwrap_err(),
+        KeyError::WrongPassword
+    );
 }
 
 #[test]
 fn a_key_from_another_certificate_is_reported_as_such() {
     let Some(dir) = vector() else { return };
     let tmp = tempfile::tempdir().unwrap();
-    let Some(fixtures) = openssl_fixtures(tmp.path()) else { return };
+    let Some(fixtures) = openssl_fixtures(tmp.path()) else {
+        return;
+    };
     let mut item = vector_item(&dir);
     item.files.insert(
         "signCert.der".into(),
         FileBytes::new(std::fs::read(fixtures.join("demo/signCert.der")).unwrap()),
     );
-    assert_eq!(check_password(&item, &password(&dir)).unwrap_err(), KeyError::KeyMismatch);
+    assert_eq!(
+        check_password(&item, &password(&dir)).unwrap_err(),
+        KeyError::KeyMismatch
+    );
 }
 
 /// Runs `scripts/make-npki-fixtures.sh` (OpenSSL) into `dir`.
 fn openssl_fixtures(dir: &Path) -> Option<PathBuf> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/make-npki-fixtures.sh");
     let out = dir.join("fixtures");
-    match std::process::Command::new("bash").arg(script).arg(&out).output() {
+    match std::process::Command::new("bash")
+        .arg(script)
+        .arg(&out)
+        .output()
+    {
         Ok(o) if o.status.success() => Some(out),
         Ok(o) => {
-            eprintln!("skipping: OpenSSL fixtures failed: {}", String::from_utf8_lossy(&o.stderr));
+            eprintln!(
+                "skipping: OpenSSL fixtures failed: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
             None
         }
         Err(e) => {
@@ -344,9 +468,14 @@ fn openssl_fixtures(dir: &Path) -> Option<PathBuf> {
 #[test]
 fn openssl_pbes2_seed_keys_open_with_sha1_and_sha256_prfs() {
     let tmp = tempfile::tempdir().unwrap();
-    let Some(fixtures) = openssl_fixtures(tmp.path()) else { return };
+    let Some(fixtures) = openssl_fixtures(tmp.path()) else {
+        return;
+    };
     let pw = std::fs::read(fixtures.join("password")).unwrap();
-    assert!(std::str::from_utf8(&pw).unwrap().contains("테스트"), "a Hangul password");
+    assert!(
+        std::str::from_utf8(&pw).unwrap().contains("테스트"),
+        "a Hangul password"
+    );
     for (folder, prf) in [("demo", "hmac-sha1"), ("demo-sha256", "hmac-sha256")] {
         let item = read_folder(&fixtures.join(folder)).unwrap();
         let enc = key_encryption(item.files["signPri.key"].as_slice()).unwrap();
@@ -356,7 +485,10 @@ fn openssl_pbes2_seed_keys_open_with_sha1_and_sha256_prfs() {
         }
         assert_eq!((enc.iterations, enc.prf), (2048, prf));
         check_password(&item, &pw).unwrap();
-        assert_eq!(check_password(&item, b"wrong").unwrap_err(), KeyError::WrongPassword);
+        assert_eq!(
+            check_password(&item, b"wrong").unwrap_err(),
+            KeyError::WrongPassword
+        );
     }
 }
 
@@ -380,26 +512,80 @@ fn changing_the_password_keeps_the_key_and_r() {
     let old = password(&dir);
     let new = "새 비밀번호 2026!".as_bytes();
 
-    assert!(matches!(change_password(&copy, b"wrong", new), Err(PasswordChangeError::Key(KeyError::WrongPassword))));
-    assert_eq!(std::fs::read(copy.join("signPri.key")).unwrap(), std::fs::read(dir.join("signPri.key")).unwrap(), "a refused change writes nothing");
+    assert!(matches!(
+        change_password(&copy, b"wrong", new),
+        Err(PasswordChangeError::Key(KeyError::WrongPassword))
+    ));
+    assert_eq!(
+        std::fs::read(copy.join("signPri.key")).unwrap(),
+        std::fs::read(dir.join("signPri.key")).unwrap(),
+        "a refused change writes nothing"
+    );
 
     change_password(&copy, &old, new).unwrap();
     let item = read_folder(&copy).unwrap();
-    assert_eq!(check_password(&item, &old).unwrap_err(), KeyError::WrongPassword);
+    assert_eq!(
+        check_password(&item, &old).unwrap_err(),
+        KeyError::WrongPassword
+    );
     let key = check_password(&item, new).unwrap();
-    assert_eq!(key.pkcs8_der(), std::fs::read(dir.join("plainSignPri.der")).unwrap().as_slice());
-    assert_eq!(hex::encode(key.random_num().unwrap()), expected(&dir)["random_num_r_hex"].as_str().unwrap());
+    assert_eq!(
+        key.pkcs8_der(),
+        std::fs::read(dir.join("plainSignPri.der"))
+            .unwrap()
+            .as_slice()
+    );
+    assert_eq!(
+        hex::encode(key.random_num().unwrap()),
+        expected(&dir)["random_num_r_hex"].as_str().unwrap()
+    );
     let enc = key_encryption(item.files["signPri.key"].as_slice()).unwrap();
     assert_eq!((enc.scheme, enc.iterations), ("pbes1-seed", 2048));
-    assert_ne!(item.files["signPri.key"].as_slice(), std::fs::read(dir.join("signPri.key")).unwrap(), "fresh salt");
-    let left: Vec<_> = std::fs::read_dir(&copy).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_ne!(
+        item.files["signPri.key"].as_slice(),
+        std::fs::read(dir.join("signPri.key")).unwrap(),
+        "fresh salt"
+    );
+    let left: Vec<_> = std::fs::read_dir(&copy)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(left.len(), 2, "no temporary file is left: {left:?}");
+    #[cfg(unix)]
+    assert_eq!(mode(&copy) & 0o777, 0o700, "the new folder is private");
+}
+
+#[test]
+fn a_password_change_swaps_the_whole_folder_and_keeps_other_files() {
+    let Some(dir) = vector() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("cert");
+    copy_folder(&dir, &copy);
+    // Key-management pair (the same files stand in) and a file of another program.
+    std::fs::copy(dir.join("signCert.der"), copy.join("kmCert.der")).unwrap();
+    std::fs::copy(dir.join("signPri.key"), copy.join("kmPri.key")).unwrap();
+    std::fs::write(copy.join("settings.ini"), b"keep me").unwrap();
+    change_password(&copy, &password(&dir), b"another-1").unwrap();
+    let item = read_folder(&copy).unwrap();
+    assert!(item.files.contains_key("kmPri.key"));
+    check_password(&item, b"another-1").unwrap();
+    assert_eq!(
+        std::fs::read(copy.join("settings.ini")).unwrap(),
+        b"keep me"
+    );
+    let siblings: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(siblings, ["cert"], "no temporary folder is left");
 }
 
 #[test]
 fn openssl_pbes2_keys_change_password_in_their_own_scheme() {
     let tmp = tempfile::tempdir().unwrap();
-    let Some(fixtures) = openssl_fixtures(tmp.path()) else { return };
+    let Some(fixtures) = openssl_fixtures(tmp.path()) else {
+        return;
+    };
     let old = std::fs::read(fixtures.join("password")).unwrap();
     let dir = fixtures.join("demo-sha256");
     let before = key_encryption(&std::fs::read(dir.join("signPri.key")).unwrap()).unwrap();
@@ -413,11 +599,26 @@ fn openssl_pbes2_keys_change_password_in_their_own_scheme() {
     check_password(&read_folder(&dir).unwrap(), b"another").unwrap();
     // OpenSSL, independently, opens the re-encrypted key.
     let out = std::process::Command::new("openssl")
-        .args(["pkcs8", "-inform", "DER", "-passin", "pass:another", "-provider", "legacy", "-provider", "default", "-in"])
+        .args([
+            "pkcs8",
+            "-inform",
+            "DER",
+            "-passin",
+            "pass:another",
+            "-provider",
+            "legacy",
+            "-provider",
+            "default",
+            "-in",
+        ])
         .arg(dir.join("signPri.key"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "openssl: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 mod properties {

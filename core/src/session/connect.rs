@@ -17,7 +17,9 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
 use super::SessionError;
-use crate::handshake::{Established, HandshakeError, Hello, Initiator, MAX_HANDSHAKE_MESSAGE, PendingReply, Responder};
+use crate::handshake::{
+    Established, HandshakeError, Hello, Initiator, MAX_HANDSHAKE_MESSAGE, PendingReply, Responder,
+};
 use crate::invite::{HostInvite, Invite};
 use crate::transport::lan::{self, LanListener};
 use crate::transport::{Link, LinkError};
@@ -42,7 +44,10 @@ pub(crate) struct Acceptor {
 
 impl Acceptor {
     /// Starts accepting on `listener` (if any).
-    pub(crate) fn start(host: Arc<HostInvite>, listener: Option<LanListener>) -> (Self, mpsc::Receiver<Claimed>) {
+    pub(crate) fn start(
+        host: Arc<HostInvite>,
+        listener: Option<LanListener>,
+    ) -> (Self, mpsc::Receiver<Claimed>) {
         let (tx, rx) = mpsc::channel(1);
         let claimed = Arc::new(AtomicBool::new(false));
         let mut tasks = JoinSet::new();
@@ -59,7 +64,12 @@ impl Acceptor {
     }
 }
 
-async fn accept_lan(listener: LanListener, host: Arc<HostInvite>, claimed: Arc<AtomicBool>, tx: mpsc::Sender<Claimed>) {
+async fn accept_lan(
+    listener: LanListener,
+    host: Arc<HostInvite>,
+    claimed: Arc<AtomicBool>,
+    tx: mpsc::Sender<Claimed>,
+) {
     let probes = Arc::new(Semaphore::new(MAX_PENDING_PROBES));
     let mut running = JoinSet::new();
     loop {
@@ -85,18 +95,24 @@ async fn accept_lan(listener: LanListener, host: Arc<HostInvite>, claimed: Arc<A
 
 /// Reads a connection's first message and claims the invite if it is a
 /// valid handshake and nobody claimed it before.
-pub(crate) async fn probe(mut link: Box<dyn Link>, host: &HostInvite, claimed: &AtomicBool, tx: &mpsc::Sender<Claimed>) {
-    let first = match tokio::time::timeout(FIRST_MESSAGE_TIMEOUT, link.recv(MAX_HANDSHAKE_MESSAGE)).await {
-        Ok(Ok(first)) => first,
-        Ok(Err(e)) => {
-            tracing::debug!(path = %link.path(), "dropped a connection: {e}");
-            return;
-        }
-        Err(_) => {
-            tracing::debug!(path = %link.path(), "dropped a silent connection");
-            return;
-        }
-    };
+pub(crate) async fn probe(
+    mut link: Box<dyn Link>,
+    host: &HostInvite,
+    claimed: &AtomicBool,
+    tx: &mpsc::Sender<Claimed>,
+) {
+    let first =
+        match tokio::time::timeout(FIRST_MESSAGE_TIMEOUT, link.recv(MAX_HANDSHAKE_MESSAGE)).await {
+            Ok(Ok(first)) => first,
+            Ok(Err(e)) => {
+                tracing::debug!(path = %link.path(), "dropped a connection: {e}");
+                return;
+            }
+            Err(_) => {
+                tracing::debug!(path = %link.path(), "dropped a silent connection");
+                return;
+            }
+        };
     let pending = match Responder::read_first(host, &first) {
         Ok(pending) => pending,
         Err(e) => {
@@ -153,10 +169,16 @@ impl Dialer {
         &mut self,
         connect: impl std::future::Future<Output = Result<Box<dyn Link>, SessionError>> + Send + 'static,
     ) {
-        let (invite, hello, timeout) = (self.invite.clone(), self.hello.clone(), self.handshake_timeout);
+        let (invite, hello, timeout) = (
+            self.invite.clone(),
+            self.hello.clone(),
+            self.handshake_timeout,
+        );
         self.attempts.spawn(async move {
             let mut link = connect.await?;
-            handshake(&mut *link, &invite, &hello, timeout).await.map(|est| (link, est))
+            handshake(&mut *link, &invite, &hello, timeout)
+                .await
+                .map(|est| (link, est))
         });
     }
 
@@ -176,7 +198,9 @@ impl Dialer {
                 Err(e) => tracing::debug!("an attempt task ended: {e}"),
             }
         }
-        Err(best.unwrap_or_else(|| SessionError::Unreachable("the code names no address to try".into())))
+        Err(best.unwrap_or_else(|| {
+            SessionError::Unreachable("the code names no address to try".into())
+        }))
     }
 }
 
@@ -189,15 +213,26 @@ fn rank(e: &SessionError) -> u8 {
     }
 }
 
-async fn handshake(link: &mut dyn Link, invite: &Invite, hello: &Hello, timeout: Duration) -> Result<Established, SessionError> {
+async fn handshake(
+    link: &mut dyn Link,
+    invite: &Invite,
+    hello: &Hello,
+    timeout: Duration,
+) -> Result<Established, SessionError> {
     let (initiator, msg1) = Initiator::start(invite, hello)?;
     link.send(&msg1).await.map_err(|_| SessionError::Refused)?;
     let msg2 = match tokio::time::timeout(timeout, link.recv(MAX_HANDSHAKE_MESSAGE)).await {
         Ok(Ok(msg2)) => msg2,
         Ok(Err(LinkError::TooLarge { .. })) => return Err(HandshakeError::TooLarge.into()),
-        Ok(Err(LinkError::Relay(reason))) => return Err(SessionError::Unreachable(format!("relay: {reason}"))),
+        Ok(Err(LinkError::Relay(reason))) => {
+            return Err(SessionError::Unreachable(format!("relay: {reason}")));
+        }
         Ok(Err(_)) => return Err(SessionError::Refused),
-        Err(_) => return Err(SessionError::Unreachable("the desktop did not answer".into())),
+        Err(_) => {
+            return Err(SessionError::Unreachable(
+                "the desktop did not answer".into(),
+            ));
+        }
     };
     Ok(initiator.finish(&msg2)?)
 }

@@ -56,21 +56,37 @@ async fn host(
     } else {
         load_outgoing(&store).await?
     };
-    let listener = if config.use_lan { Some(bind(&config.listen).await?) } else { None };
+    let listener = if config.use_lan {
+        Some(bind(&config.listen).await?)
+    } else {
+        None
+    };
     let params = InviteParams {
         mode: config.mode,
         lifetime: config.invite_lifetime,
         relay_url: config.relay_url.clone(),
-        lan: listener.as_ref().map(|l| l.endpoints().to_vec()).unwrap_or_default(),
+        lan: listener
+            .as_ref()
+            .map(|l| l.endpoints().to_vec())
+            .unwrap_or_default(),
         name: Some(config.hello.name.clone()),
     };
     let host = Arc::new(HostInvite::generate(params, SystemTime::now())?);
     let invite = host.invite().clone();
     // Keeps refusing later devices until the session ends.
     let (_acceptor, mut claims) = Acceptor::start(host.clone(), listener);
-    emit(events, Event::InviteReady { invite: invite.clone() });
+    emit(
+        events,
+        Event::InviteReady {
+            invite: invite.clone(),
+        },
+    );
 
-    let until_expiry = Duration::from_secs(invite.expires_at().saturating_sub(unix_seconds(SystemTime::now())));
+    let until_expiry = Duration::from_secs(
+        invite
+            .expires_at()
+            .saturating_sub(unix_seconds(SystemTime::now())),
+    );
     let Claimed { mut link, pending } = tokio::select! {
         claimed = claims.recv() => claimed.ok_or(SessionError::InviteExpired)?,
         () = tokio::time::sleep(until_expiry) => return Err(SessionError::InviteExpired),
@@ -81,11 +97,26 @@ async fn host(
     link.send(&msg2).await.map_err(SessionError::Disconnected)?;
     let code = established.verification_code();
     let path = link.path().clone();
-    emit(events, Event::PeerConnected { peer: peer.clone(), path: path.clone() });
+    emit(
+        events,
+        Event::PeerConnected {
+            peer: peer.clone(),
+            path: path.clone(),
+        },
+    );
     let channel = Channel::new(link, established);
 
     let (machine, steps) = HostMachine::new(config.mode, outgoing, code);
-    let items = drive(machine, steps, channel, inputs, events, store, config.idle_timeout).await?;
+    let items = drive(
+        machine,
+        steps,
+        channel,
+        inputs,
+        events,
+        store,
+        config.idle_timeout,
+    )
+    .await?;
     Ok(Outcome {
         peer,
         path,
@@ -122,7 +153,11 @@ async fn guest(
     };
     emit(events, Event::Connecting);
     let invite = Arc::new(invite);
-    let mut dialer = Dialer::new(invite.clone(), config.hello.clone(), config.handshake_timeout);
+    let mut dialer = Dialer::new(
+        invite.clone(),
+        config.hello.clone(),
+        config.handshake_timeout,
+    );
     if config.use_lan {
         dialer.dial_lan(config.connect_timeout);
     }
@@ -133,11 +168,26 @@ async fn guest(
     let peer = established.peer().clone();
     let path = link.path().clone();
     let code = established.verification_code();
-    emit(events, Event::PeerConnected { peer: peer.clone(), path: path.clone() });
+    emit(
+        events,
+        Event::PeerConnected {
+            peer: peer.clone(),
+            path: path.clone(),
+        },
+    );
     let channel = Channel::new(link, established);
 
     let (machine, steps) = GuestMachine::new(mode, outgoing, code, config.consent);
-    let items = drive(machine, steps, channel, inputs, events, store, config.idle_timeout).await?;
+    let items = drive(
+        machine,
+        steps,
+        channel,
+        inputs,
+        events,
+        store,
+        config.idle_timeout,
+    )
+    .await?;
     Ok(Outcome {
         peer,
         path,
@@ -158,17 +208,26 @@ async fn wait_for_cancel(inputs: &mut mpsc::UnboundedReceiver<Input>) {
     }
 }
 
-async fn load_outgoing(store: &Arc<dyn CertificateStore>) -> Result<Vec<OutgoingItem>, SessionError> {
+async fn load_outgoing(
+    store: &Arc<dyn CertificateStore>,
+) -> Result<Vec<OutgoingItem>, SessionError> {
     let store = store.clone();
     let items = tokio::task::spawn_blocking(move || store.load_outgoing())
         .await
-        .map_err(|e| SessionError::Store(super::StoreError::new(format!("reading certificates failed: {e}"))))??;
+        .map_err(|e| {
+            SessionError::Store(super::StoreError::new(format!(
+                "reading certificates failed: {e}"
+            )))
+        })??;
     if items.is_empty() {
         return Err(SessionError::NothingToSend);
     }
     for outgoing in &items {
         outgoing.item.validate().map_err(|e| {
-            SessionError::Store(super::StoreError::new(format!("{} cannot be sent: {e}", outgoing.label)))
+            SessionError::Store(super::StoreError::new(format!(
+                "{} cannot be sent: {e}",
+                outgoing.label
+            )))
         })?;
     }
     Ok(items)
@@ -178,7 +237,10 @@ async fn load_outgoing(store: &Arc<dyn CertificateStore>) -> Result<Vec<Outgoing
 /// private LAN addresses.
 async fn bind(listen: &[SocketAddr]) -> Result<LanListener, ListenError> {
     let addrs: Vec<SocketAddr> = if listen.is_empty() {
-        lan::private_addresses().into_iter().map(|ip: IpAddr| SocketAddr::new(ip, 0)).collect()
+        lan::private_addresses()
+            .into_iter()
+            .map(|ip: IpAddr| SocketAddr::new(ip, 0))
+            .collect()
     } else {
         listen.to_vec()
     };
@@ -248,7 +310,9 @@ async fn drive(
                 Step::Emit(event) => emit(events, event),
                 Step::Save(items) => {
                     let store = store.clone();
-                    saving = Some(tokio::task::spawn_blocking(move || save_all(&*store, items)));
+                    saving = Some(tokio::task::spawn_blocking(move || {
+                        save_all(&*store, items)
+                    }));
                 }
                 Step::Finish(result) => {
                     channel.close().await;
@@ -275,7 +339,10 @@ async fn drive(
             () = tokio::time::sleep(idle) => Some(SessionError::Timeout(idle.as_secs())),
         };
         if let Some(error) = stopped {
-            if !matches!(error, SessionError::Disconnected(_) | SessionError::Tampered) {
+            if !matches!(
+                error,
+                SessionError::Disconnected(_) | SessionError::Tampered
+            ) {
                 let _ = channel.send(&Message::abort(&error.abort_reason())).await;
             }
             // A save in progress completes on its own (each item is atomic);
@@ -290,28 +357,35 @@ async fn join(
     saving: &mut Option<JoinHandle<Result<Vec<SaveResult>, SessionError>>>,
 ) -> Result<Vec<SaveResult>, SessionError> {
     match saving {
-        Some(handle) => handle
-            .await
-            .unwrap_or_else(|e| Err(SessionError::Store(super::StoreError::new(format!("saving failed: {e}"))))),
+        Some(handle) => handle.await.unwrap_or_else(|e| {
+            Err(SessionError::Store(super::StoreError::new(format!(
+                "saving failed: {e}"
+            ))))
+        }),
         None => std::future::pending().await,
     }
 }
 
 fn channel_error(e: ChannelError) -> SessionError {
     match e {
-        ChannelError::Link(LinkError::TooLarge { len, max }) => {
-            SessionError::Protocol(format!("a message of {len} bytes exceeds the {max} allowed"))
-        }
+        ChannelError::Link(LinkError::TooLarge { len, max }) => SessionError::Protocol(format!(
+            "a message of {len} bytes exceeds the {max} allowed"
+        )),
         ChannelError::Link(e) => SessionError::Disconnected(e),
         ChannelError::Decrypt => SessionError::Tampered,
         ChannelError::Message(e) => SessionError::Protocol(e.to_string()),
-        ChannelError::TooLarge(n) => SessionError::Protocol(format!("a message of {n} bytes is too large to send")),
+        ChannelError::TooLarge(n) => {
+            SessionError::Protocol(format!("a message of {n} bytes is too large to send"))
+        }
     }
 }
 
 /// Validates and saves each received item; a refused item is reported in
 /// the receipt, a store failure ends the session.
-fn save_all(store: &dyn CertificateStore, items: Vec<BundleItem>) -> Result<Vec<SaveResult>, SessionError> {
+fn save_all(
+    store: &dyn CertificateStore,
+    items: Vec<BundleItem>,
+) -> Result<Vec<SaveResult>, SessionError> {
     items
         .iter()
         .map(|item| {

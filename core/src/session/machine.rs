@@ -10,8 +10,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{Event, ItemReport, Progress, SessionError};
 use super::store::{OutgoingItem, Saved};
+use super::{Event, ItemReport, Progress, SessionError};
 use crate::invite::Mode;
 use crate::message::{BundleItem, ItemStatus, Message, ReceiptItem};
 use crate::verification::{MAX_ATTEMPTS, VerificationCode};
@@ -33,12 +33,17 @@ pub(crate) enum Step {
 pub(crate) type SaveResult = (BTreeMap<String, [u8; 32]>, Saved);
 
 fn abort_and_fail(error: SessionError) -> Vec<Step> {
-    vec![Step::Send(Message::abort(&error.abort_reason())), Step::Finish(Err(error))]
+    vec![
+        Step::Send(Message::abort(&error.abort_reason())),
+        Step::Finish(Err(error)),
+    ]
 }
 
 fn unexpected(message: &Message, state: &str) -> Vec<Step> {
     match message {
-        Message::Abort { reason } => vec![Step::Finish(Err(SessionError::PeerAborted(sanitize(reason))))],
+        Message::Abort { reason } => vec![Step::Finish(Err(SessionError::PeerAborted(sanitize(
+            reason,
+        ))))],
         other => abort_and_fail(SessionError::Protocol(format!(
             "unexpected {} message while {state}",
             other.name()
@@ -55,20 +60,32 @@ pub(crate) fn sanitize(text: &str) -> String {
 fn bundle_of(outgoing: &[OutgoingItem]) -> (Message, Progress) {
     let items: Vec<BundleItem> = outgoing.iter().map(|o| o.item.clone()).collect();
     let bytes = items.iter().map(BundleItem::len).sum();
-    let progress = Progress::Sending { items: items.len(), bytes };
+    let progress = Progress::Sending {
+        items: items.len(),
+        bytes,
+    };
     (Message::Bundle { items }, progress)
 }
 
 /// Checks the receiver's receipt against what was sent: one entry per item,
 /// and the digests of everything it kept equal to ours.
-fn check_receipt(outgoing: &[OutgoingItem], receipt: Vec<ReceiptItem>) -> Result<Vec<ItemReport>, SessionError> {
+fn check_receipt(
+    outgoing: &[OutgoingItem],
+    receipt: Vec<ReceiptItem>,
+) -> Result<Vec<ItemReport>, SessionError> {
     if receipt.len() != outgoing.len() {
         return Err(SessionError::ReceiptMismatch);
     }
     let mut reports = Vec::with_capacity(receipt.len());
     for (sent, got) in outgoing.iter().zip(receipt) {
-        let ours: BTreeMap<String, [u8; 32]> = sent.item.digests().into_iter().map(|(n, d)| (n, d.0)).collect();
-        let theirs: BTreeMap<String, [u8; 32]> = got.sha256.into_iter().map(|(n, d)| (n, d.0)).collect();
+        let ours: BTreeMap<String, [u8; 32]> = sent
+            .item
+            .digests()
+            .into_iter()
+            .map(|(n, d)| (n, d.0))
+            .collect();
+        let theirs: BTreeMap<String, [u8; 32]> =
+            got.sha256.into_iter().map(|(n, d)| (n, d.0)).collect();
         if got.status != ItemStatus::Rejected && ours != theirs {
             return Err(SessionError::ReceiptMismatch);
         }
@@ -91,7 +108,10 @@ fn receipt_of(results: Vec<SaveResult>) -> (Message, Vec<ItemReport>) {
         items.push(ReceiptItem {
             status: saved.status,
             reason: saved.reason.clone(),
-            sha256: digests.iter().map(|(n, d)| (n.clone(), crate::message::Digest32(*d))).collect(),
+            sha256: digests
+                .iter()
+                .map(|(n, d)| (n.clone(), crate::message::Digest32(*d)))
+                .collect(),
         });
         reports.push(ItemReport {
             label: None,
@@ -125,7 +145,11 @@ pub(crate) struct HostMachine {
 
 impl HostMachine {
     /// A machine for a completed handshake; the first steps ask for the number.
-    pub(crate) fn new(mode: Mode, outgoing: Vec<OutgoingItem>, code: VerificationCode) -> (Self, Vec<Step>) {
+    pub(crate) fn new(
+        mode: Mode,
+        outgoing: Vec<OutgoingItem>,
+        code: VerificationCode,
+    ) -> (Self, Vec<Step>) {
         let machine = Self {
             mode,
             outgoing,
@@ -133,7 +157,12 @@ impl HostMachine {
             attempts_left: MAX_ATTEMPTS,
             state: HostState::AwaitingCode,
         };
-        (machine, vec![Step::Emit(Event::EnterCode { attempts_left: MAX_ATTEMPTS })])
+        (
+            machine,
+            vec![Step::Emit(Event::EnterCode {
+                attempts_left: MAX_ATTEMPTS,
+            })],
+        )
     }
 
     /// The user typed a number.
@@ -144,7 +173,9 @@ impl HostMachine {
         match self.code.check(typed) {
             Err(_) => vec![
                 Step::Emit(Event::CodeMalformed),
-                Step::Emit(Event::EnterCode { attempts_left: self.attempts_left }),
+                Step::Emit(Event::EnterCode {
+                    attempts_left: self.attempts_left,
+                }),
             ],
             Ok(false) => {
                 self.attempts_left = self.attempts_left.saturating_sub(1);
@@ -153,8 +184,12 @@ impl HostMachine {
                     abort_and_fail(SessionError::CodeMismatch)
                 } else {
                     vec![
-                        Step::Emit(Event::CodeRejected { attempts_left: self.attempts_left }),
-                        Step::Emit(Event::EnterCode { attempts_left: self.attempts_left }),
+                        Step::Emit(Event::CodeRejected {
+                            attempts_left: self.attempts_left,
+                        }),
+                        Step::Emit(Event::EnterCode {
+                            attempts_left: self.attempts_left,
+                        }),
                     ]
                 }
             }
@@ -189,7 +224,10 @@ impl HostMachine {
                 self.state = HostState::Saving;
                 let bytes = items.iter().map(BundleItem::len).sum();
                 return vec![
-                    Step::Emit(Event::Progress(Progress::Received { items: items.len(), bytes })),
+                    Step::Emit(Event::Progress(Progress::Received {
+                        items: items.len(),
+                        bytes,
+                    })),
                     Step::Save(items),
                 ];
             }
@@ -302,7 +340,11 @@ impl GuestMachine {
     fn send_bundle(&mut self) -> Vec<Step> {
         let (bundle, progress) = bundle_of(&self.outgoing);
         self.state = GuestState::AwaitingReceipt;
-        vec![Step::Emit(Event::Progress(progress)), Step::Send(bundle), Step::Emit(Event::WaitingForPeer)]
+        vec![
+            Step::Emit(Event::Progress(progress)),
+            Step::Send(bundle),
+            Step::Emit(Event::WaitingForPeer),
+        ]
     }
 
     /// A message arrived from the desktop.
@@ -324,7 +366,10 @@ impl GuestMachine {
                 self.state = GuestState::Saving;
                 let bytes = items.iter().map(BundleItem::len).sum();
                 return vec![
-                    Step::Emit(Event::Progress(Progress::Received { items: items.len(), bytes })),
+                    Step::Emit(Event::Progress(Progress::Received {
+                        items: items.len(),
+                        bytes,
+                    })),
                     Step::Save(items),
                 ];
             }

@@ -157,13 +157,17 @@ pub enum SessionError {
     #[error("could not reach the desktop ({0}); check that both devices are on the same network")]
     Unreachable(String),
     /// The desktop closed the connection during the handshake.
-    #[error("the desktop refused the connection: its code was already used by another device or does not match; scan a new code")]
+    #[error(
+        "the desktop refused the connection: its code was already used by another device or does not match; scan a new code"
+    )]
     Refused,
     /// The handshake failed.
     #[error(transparent)]
     Handshake(#[from] HandshakeError),
     /// The desktop's user typed a wrong number too often.
-    #[error("the verification number was typed wrong 3 times; the transfer was stopped and nothing was sent")]
+    #[error(
+        "the verification number was typed wrong 3 times; the transfer was stopped and nothing was sent"
+    )]
     CodeMismatch,
     /// The other device stopped the session, with its reason.
     #[error("the other device stopped the transfer: {0}")]
@@ -175,7 +179,9 @@ pub enum SessionError {
     #[error("the transfer was cancelled")]
     Cancelled,
     /// The connection broke.
-    #[error("the connection to the other device was lost ({0}); nothing was installed from this transfer")]
+    #[error(
+        "the connection to the other device was lost ({0}); nothing was installed from this transfer"
+    )]
     Disconnected(LinkError),
     /// A message did not decrypt.
     #[error("a message from the other device did not decrypt; the connection was tampered with")]
@@ -198,7 +204,9 @@ impl SessionError {
     /// A stable name for the error's kind, as used in `--json` output.
     pub fn kind(&self) -> &'static str {
         match self {
-            SessionError::Invite(InviteError::Expired(_)) | SessionError::InviteExpired => "expired",
+            SessionError::Invite(InviteError::Expired(_)) | SessionError::InviteExpired => {
+                "expired"
+            }
             SessionError::Invite(_) => "invalid_invite",
             SessionError::Store(_) => "store",
             SessionError::NothingToSend => "nothing_to_send",
@@ -351,7 +359,11 @@ pub fn start_host(config: HostConfig, store: Arc<dyn CertificateStore>) -> (Sess
 
 /// Starts the scanner's side of a session with a scanned invite on the
 /// current tokio runtime.
-pub fn start_guest(invite: Invite, config: GuestConfig, store: Arc<dyn CertificateStore>) -> (SessionHandle, Events) {
+pub fn start_guest(
+    invite: Invite,
+    config: GuestConfig,
+    store: Arc<dyn CertificateStore>,
+) -> (SessionHandle, Events) {
     let (inputs_tx, inputs) = mpsc::unbounded_channel();
     let (events_tx, events) = mpsc::unbounded_channel();
     tokio::spawn(driver::run_guest(invite, config, store, inputs, events_tx));

@@ -49,7 +49,9 @@ pub struct StoreError {
 impl StoreError {
     /// A store error with a message for the user.
     pub fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into() }
+        Self {
+            message: message.into(),
+        }
     }
 }
 

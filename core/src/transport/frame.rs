@@ -20,7 +20,10 @@ pub const MAX_FRAME_LEN: usize = u16::MAX as usize;
 /// payload range and the bytes it occupies, `None` when more bytes are
 /// needed, or an error when the announced length exceeds `max_len`: such a
 /// peer is dropped before its bytes are read.
-pub(crate) fn parse(buf: &[u8], max_len: usize) -> Result<Option<(std::ops::Range<usize>, usize)>, LinkError> {
+pub(crate) fn parse(
+    buf: &[u8],
+    max_len: usize,
+) -> Result<Option<(std::ops::Range<usize>, usize)>, LinkError> {
     if buf.len() < PREFIX_LEN {
         return Ok(None);
     }
@@ -65,7 +68,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> FramedStream<S> {
                 None => PREFIX_LEN - self.buf.len(),
             };
             self.buf.reserve(want);
-            let n = (&mut self.stream).take(want as u64).read_buf(&mut self.buf).await?;
+            let n = (&mut self.stream)
+                .take(want as u64)
+                .read_buf(&mut self.buf)
+                .await?;
             if n == 0 {
                 return Err(if self.buf.is_empty() {
                     LinkError::Closed
@@ -117,8 +123,17 @@ mod tests {
 
     #[test]
     fn parse_refuses_oversized_lengths_before_reading_them() {
-        assert!(matches!(parse(&[0xff, 0xff], 1024), Err(LinkError::TooLarge { len: 65535, max: 1024 })));
-        assert!(matches!(parse(&[0x04, 0x01], 1024), Err(LinkError::TooLarge { len: 1025, .. })));
+        assert!(matches!(
+            parse(&[0xff, 0xff], 1024),
+            Err(LinkError::TooLarge {
+                len: 65535,
+                max: 1024
+            })
+        ));
+        assert!(matches!(
+            parse(&[0x04, 0x01], 1024),
+            Err(LinkError::TooLarge { len: 1025, .. })
+        ));
     }
 
     #[tokio::test]
@@ -136,7 +151,10 @@ mod tests {
         assert_eq!(b.read_frame(MAX_FRAME_LEN).await.unwrap(), b"hello");
         assert_eq!(b.read_frame(MAX_FRAME_LEN).await.unwrap(), b"");
         assert_eq!(b.read_frame(MAX_FRAME_LEN).await.unwrap(), vec![7u8; 5000]);
-        assert!(matches!(b.read_frame(MAX_FRAME_LEN).await, Err(LinkError::Closed)));
+        assert!(matches!(
+            b.read_frame(MAX_FRAME_LEN).await,
+            Err(LinkError::Closed)
+        ));
         writer.await.unwrap();
     }
 
@@ -146,7 +164,10 @@ mod tests {
         let mut b = FramedStream::new(b);
         a.write_all(&[0, 10, 1, 2, 3]).await.unwrap();
         drop(a);
-        assert!(matches!(b.read_frame(MAX_FRAME_LEN).await, Err(LinkError::Truncated)));
+        assert!(matches!(
+            b.read_frame(MAX_FRAME_LEN).await,
+            Err(LinkError::Truncated)
+        ));
     }
 
     #[tokio::test]
@@ -155,7 +176,8 @@ mod tests {
         let mut b = FramedStream::new(b);
         a.write_all(&[0, 4, 1, 2]).await.unwrap();
         // The read is dropped after the first half arrived…
-        let timed_out = tokio::time::timeout(std::time::Duration::from_millis(20), b.read_frame(100)).await;
+        let timed_out =
+            tokio::time::timeout(std::time::Duration::from_millis(20), b.read_frame(100)).await;
         assert!(timed_out.is_err());
         // …and the frame still comes out whole once the rest arrives.
         a.write_all(&[3, 4]).await.unwrap();

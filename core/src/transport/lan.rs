@@ -25,7 +25,9 @@ pub struct LanListener {
 #[non_exhaustive]
 pub enum ListenError {
     /// No address to listen on was given or found.
-    #[error("this computer has no private network address to listen on; connect to a network, choose one with --listen, or use a relay")]
+    #[error(
+        "this computer has no private network address to listen on; connect to a network, choose one with --listen, or use a relay"
+    )]
     NoAddress,
     /// An address that cannot be advertised, such as 0.0.0.0.
     #[error("{0} cannot be listed in a code: choose a specific address")]
@@ -61,11 +63,16 @@ impl LanListener {
             let listener = TcpListener::bind(addr)
                 .await
                 .map_err(|source| ListenError::Bind { addr, source })?;
-            let local = listener.local_addr().map_err(|source| ListenError::Bind { addr, source })?;
+            let local = listener
+                .local_addr()
+                .map_err(|source| ListenError::Bind { addr, source })?;
             endpoints.push(local);
             listeners.push(listener);
         }
-        Ok(Self { listeners, endpoints })
+        Ok(Self {
+            listeners,
+            endpoints,
+        })
     }
 
     /// The addresses and ports to list in the invite.
@@ -100,7 +107,9 @@ pub async fn connect(addr: SocketAddr, timeout: Duration) -> io::Result<StreamLi
 
 /// Interface names that belong to containers, VMs and VPN bridges rather
 /// than to the network the phone is on.
-const VIRTUAL_PREFIXES: [&str; 8] = ["docker", "br-", "veth", "virbr", "vmnet", "vboxnet", "cni", "flannel"];
+const VIRTUAL_PREFIXES: [&str; 8] = [
+    "docker", "br-", "veth", "virbr", "vmnet", "vboxnet", "cni", "flannel",
+];
 
 /// The machine's private LAN addresses, best first: IPv4 in 192.168/16,
 /// 10/8 and 172.16/12, then IPv6 unique-local; loopback, link-local, public
@@ -174,7 +183,9 @@ mod tests {
 
     #[tokio::test]
     async fn bind_lists_ephemeral_ports_and_refuses_unspecified_addresses() {
-        let l = LanListener::bind(&["127.0.0.1:0".parse().unwrap()]).await.unwrap();
+        let l = LanListener::bind(&["127.0.0.1:0".parse().unwrap()])
+            .await
+            .unwrap();
         let ep = l.endpoints()[0];
         assert_eq!(ep.ip(), "127.0.0.1".parse::<IpAddr>().unwrap());
         assert_ne!(ep.port(), 0);
@@ -182,12 +193,17 @@ mod tests {
             LanListener::bind(&["0.0.0.0:0".parse().unwrap()]).await,
             Err(ListenError::Unspecified(_))
         ));
-        assert!(matches!(LanListener::bind(&[]).await, Err(ListenError::NoAddress)));
+        assert!(matches!(
+            LanListener::bind(&[]).await,
+            Err(ListenError::NoAddress)
+        ));
     }
 
     #[tokio::test]
     async fn accept_and_connect_make_a_link() {
-        let l = LanListener::bind(&["127.0.0.1:0".parse().unwrap()]).await.unwrap();
+        let l = LanListener::bind(&["127.0.0.1:0".parse().unwrap()])
+            .await
+            .unwrap();
         let ep = l.endpoints()[0];
         let client = tokio::spawn(async move {
             let mut link = connect(ep, Duration::from_secs(2)).await.unwrap();

@@ -108,7 +108,9 @@ pub struct StreamLink<S> {
 
 impl<S> fmt::Debug for StreamLink<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StreamLink").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("StreamLink")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 

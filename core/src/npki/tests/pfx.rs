@@ -22,11 +22,20 @@ fn the_vectors_pfx_imports_with_r_restored() {
     let pw = expected(&dir)["pfx_password"].as_str().unwrap().to_owned();
     let imported = import_pfx(&pfx, &pw).unwrap();
     assert!(imported.has_random_num);
-    assert_eq!(imported.item.files["signCert.der"].as_slice(), std::fs::read(dir.join("signCert.der")).unwrap());
+    assert_eq!(
+        imported.item.files["signCert.der"].as_slice(),
+        std::fs::read(dir.join("signCert.der")).unwrap()
+    );
     // The new signPri.key opens to exactly the vector's plaintext, R included.
-    assert_eq!(decrypted(&imported.item, pw.as_bytes()), std::fs::read(dir.join("plainSignPri.der")).unwrap());
+    assert_eq!(
+        decrypted(&imported.item, pw.as_bytes()),
+        std::fs::read(dir.join("plainSignPri.der")).unwrap()
+    );
     let enc = key_encryption(imported.item.files["signPri.key"].as_slice()).unwrap();
-    assert_eq!((enc.scheme, enc.iterations), ("pbes1-seed", NEW_KEY_ITERATIONS));
+    assert_eq!(
+        (enc.scheme, enc.iterations),
+        ("pbes1-seed", NEW_KEY_ITERATIONS)
+    );
     imported.item.validate().unwrap();
 }
 
@@ -35,7 +44,10 @@ fn a_wrong_pfx_password_is_a_clean_result() {
     let Some(dir) = vector() else { return };
     let pfx = std::fs::read(dir.join("cert.pfx")).unwrap();
     for wrong in ["", "wtua8ev0lwxvfsii!", "비밀번호123!"] {
-        assert!(matches!(import_pfx(&pfx, wrong), Err(PfxError::WrongPassword)), "{wrong}");
+        assert!(
+            matches!(import_pfx(&pfx, wrong), Err(PfxError::WrongPassword)),
+            "{wrong}"
+        );
     }
 }
 
@@ -44,18 +56,34 @@ fn damaged_pfx_files_give_clear_errors() {
     let Some(dir) = vector() else { return };
     let pfx = std::fs::read(dir.join("cert.pfx")).unwrap();
     let pw = text(&password(&dir)).to_owned();
-    for bad in [&pfx[..pfx.len() - 7], &pfx[..100], b"", b"not a pfx at all", &[0x30, 0x03, 0x02, 0x01, 0x03][..]] {
+    for bad in [
+        &pfx[..pfx.len() - 7],
+        &pfx[..100],
+        b"",
+        b"not a pfx at all",
+        &[0x30, 0x03, 0x02, 0x01, 0x03][..],
+    ] {
         let err = import_pfx(bad, &pw).unwrap_err();
-        assert!(matches!(err, PfxError::Malformed(_)), "{} bytes: {err:?}", bad.len());
+        assert!(
+            matches!(err, PfxError::Malformed(_)),
+            "{} bytes: {err:?}",
+            bad.len()
+        );
     }
     let mut extra = pfx.clone();
     extra.push(0);
-    assert!(matches!(import_pfx(&extra, &pw), Err(PfxError::Malformed(_))));
+    assert!(matches!(
+        import_pfx(&extra, &pw),
+        Err(PfxError::Malformed(_))
+    ));
     // A changed byte inside the MAC-protected content fails the MAC.
     let mut flipped = pfx.clone();
     let mid = flipped.len() / 2;
     flipped[mid] ^= 1;
-    assert!(matches!(import_pfx(&flipped, &pw), Err(PfxError::WrongPassword | PfxError::Malformed(_))));
+    assert!(matches!(
+        import_pfx(&flipped, &pw),
+        Err(PfxError::WrongPassword | PfxError::Malformed(_))
+    ));
 }
 
 #[test]
@@ -69,7 +97,11 @@ fn export_then_import_keeps_the_key_and_r_in_both_formats() {
         let back = import_pfx(&exported.bytes, text(&pw)).unwrap();
         assert!(back.has_random_num, "{format:?}");
         assert_eq!(back.item.files["signCert.der"], item.files["signCert.der"]);
-        assert_eq!(decrypted(&back.item, &pw), decrypted(&item, &pw), "{format:?}");
+        assert_eq!(
+            decrypted(&back.item, &pw),
+            decrypted(&item, &pw),
+            "{format:?}"
+        );
     }
 }
 
@@ -77,12 +109,18 @@ fn export_then_import_keeps_the_key_and_r_in_both_formats() {
 fn export_checks_the_password_first() {
     let Some(dir) = vector() else { return };
     let item = vector_item(&dir);
-    assert!(matches!(export_pfx(&item, "wrong", PfxFormat::Modern), Err(PfxError::WrongPassword)));
+    assert!(matches!(
+        export_pfx(&item, "wrong", PfxFormat::Modern),
+        Err(PfxError::WrongPassword)
+    ));
 }
 
 fn openssl_info(pfx: &Path, pw: &str, legacy: bool) -> Option<String> {
     let mut cmd = Command::new("openssl");
-    cmd.args(["pkcs12", "-info", "-nodes", "-passin"]).arg(format!("pass:{pw}")).arg("-in").arg(pfx);
+    cmd.args(["pkcs12", "-info", "-nodes", "-passin"])
+        .arg(format!("pass:{pw}"))
+        .arg("-in")
+        .arg(pfx);
     if legacy {
         cmd.args(["-legacy"]);
     }
@@ -93,8 +131,16 @@ fn openssl_info(pfx: &Path, pw: &str, legacy: bool) -> Option<String> {
             return None;
         }
     };
-    assert!(out.status.success(), "openssl could not read our file: {}", String::from_utf8_lossy(&out.stderr));
-    Some(format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    assert!(
+        out.status.success(),
+        "openssl could not read our file: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    ))
 }
 
 #[test]
@@ -102,8 +148,16 @@ fn openssl_reads_what_we_export_with_r_as_a_key_attribute() {
     let Some(dir) = vector() else { return };
     let item = vector_item(&dir);
     let pw = text(&password(&dir)).to_owned();
-    let r = expected(&dir)["random_num_r_hex"].as_str().unwrap().to_uppercase();
-    let r_spaced: String = r.as_bytes().chunks(2).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(" ");
+    let r = expected(&dir)["random_num_r_hex"]
+        .as_str()
+        .unwrap()
+        .to_uppercase();
+    let r_spaced: String = r
+        .as_bytes()
+        .chunks(2)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join(" ");
     let tmp = tempfile::tempdir().unwrap();
     for (format, legacy, expect) in [
         (PfxFormat::Modern, false, "AES-256-CBC"),
@@ -111,13 +165,26 @@ fn openssl_reads_what_we_export_with_r_as_a_key_attribute() {
     ] {
         let path = tmp.path().join("out.pfx");
         std::fs::write(&path, &*export_pfx(&item, &pw, format).unwrap().bytes).unwrap();
-        let Some(info) = openssl_info(&path, &pw, legacy) else { return };
+        let Some(info) = openssl_info(&path, &pw, legacy) else {
+            return;
+        };
         assert!(info.contains(expect), "{format:?}: {info}");
-        assert!(info.contains(&format!("1.2.410.200004.10.1.1.3: {r_spaced}")), "R missing: {info}");
+        assert!(
+            info.contains(&format!("1.2.410.200004.10.1.1.3: {r_spaced}")),
+            "R missing: {info}"
+        );
         assert!(info.contains("BEGIN CERTIFICATE") && info.contains("BEGIN PRIVATE KEY"));
         // And OpenSSL refuses our file under a wrong password.
         let wrong = Command::new("openssl")
-            .args(["pkcs12", "-info", "-nodes", "-passin", "pass:nope", "-legacy", "-in"])
+            .args([
+                "pkcs12",
+                "-info",
+                "-nodes",
+                "-passin",
+                "pass:nope",
+                "-legacy",
+                "-in",
+            ])
             .arg(&path)
             .output()
             .unwrap();
@@ -128,7 +195,9 @@ fn openssl_reads_what_we_export_with_r_as_a_key_attribute() {
 #[test]
 fn pfx_files_made_by_openssl_import_modern_and_legacy() {
     let tmp = tempfile::tempdir().unwrap();
-    let Some(fixtures) = openssl_fixtures(tmp.path()) else { return };
+    let Some(fixtures) = openssl_fixtures(tmp.path()) else {
+        return;
+    };
     let pw = std::fs::read_to_string(fixtures.join("password")).unwrap();
     let cert = std::fs::read(fixtures.join("demo/signCert.der")).unwrap();
     let folder_key = read_folder(&fixtures.join("demo")).unwrap();
@@ -141,13 +210,19 @@ fn pfx_files_made_by_openssl_import_modern_and_legacy() {
         let imported = import_pfx(&std::fs::read(&path).unwrap(), &pw).unwrap();
         // OpenSSL drops PKCS#8 attributes, so its files carry no R.
         assert!(!imported.has_random_num);
-        assert_eq!(imported.item.files["signCert.der"].as_slice(), cert.as_slice());
+        assert_eq!(
+            imported.item.files["signCert.der"].as_slice(),
+            cert.as_slice()
+        );
         // Same RSA key as the OpenSSL-made NPKI folder of that certificate.
         assert_eq!(
             key::pkcs8_modulus(&decrypted(&imported.item, pw.as_bytes())).unwrap(),
             key::pkcs8_modulus(&decrypted(&folder_key, pw.as_bytes())).unwrap(),
         );
-        assert!(matches!(import_pfx(&std::fs::read(&path).unwrap(), "틀린 비밀번호"), Err(PfxError::WrongPassword)));
+        assert!(matches!(
+            import_pfx(&std::fs::read(&path).unwrap(), "틀린 비밀번호"),
+            Err(PfxError::WrongPassword)
+        ));
     }
 }
 
@@ -155,12 +230,26 @@ fn pfx_files_made_by_openssl_import_modern_and_legacy() {
 fn a_pfx_whose_key_has_no_certificate_is_refused() {
     let Some(dir) = vector() else { return };
     let tmp = tempfile::tempdir().unwrap();
-    let Some(fixtures) = openssl_fixtures(tmp.path()) else { return };
+    let Some(fixtures) = openssl_fixtures(tmp.path()) else {
+        return;
+    };
     // The vector's key next to the OpenSSL certificate: no pair matches.
-    let key = p12_keystore::PrivateKey::from_der(&std::fs::read(dir.join("plainSignPri.der")).unwrap()).unwrap();
-    let cert = p12_keystore::Certificate::from_der(&std::fs::read(fixtures.join("demo/signCert.der")).unwrap()).unwrap();
+    let key =
+        p12_keystore::PrivateKey::from_der(&std::fs::read(dir.join("plainSignPri.der")).unwrap())
+            .unwrap();
+    let cert = p12_keystore::Certificate::from_der(
+        &std::fs::read(fixtures.join("demo/signCert.der")).unwrap(),
+    )
+    .unwrap();
     let mut store = p12_keystore::KeyStore::new();
-    store.add_entry("x", p12_keystore::KeyStoreEntry::PrivateKeyChain(p12_keystore::PrivateKeyChain::new(vec![1], key, [cert])));
+    store.add_entry(
+        "x",
+        p12_keystore::KeyStoreEntry::PrivateKeyChain(p12_keystore::PrivateKeyChain::new(
+            vec![1],
+            key,
+            [cert],
+        )),
+    );
     let pfx = store.writer("pw").write().unwrap();
     assert!(matches!(import_pfx(&pfx, "pw"), Err(PfxError::NoKeyPair)));
 }

@@ -152,7 +152,10 @@ fn export_moves_every_item_after_the_right_number() {
     let items = [item(1, true), item(9, false)];
     let mut pair = Pair::new(Mode::DesktopSends, &items, None);
     pair.pump();
-    assert!(pair.guest_store.saved().is_empty(), "nothing moves before the number");
+    assert!(
+        pair.guest_store.saved().is_empty(),
+        "nothing moves before the number"
+    );
     assert!(pair.to_guest.is_empty());
     pair.type_code(&code().grouped());
 
@@ -166,8 +169,17 @@ fn export_moves_every_item_after_the_right_number() {
     for (h, g) in host_items.iter().zip(&guest_items) {
         assert_eq!(h.sha256, g.sha256);
     }
-    assert!(pair.guest_events.iter().any(|e| matches!(e, Event::VerificationCode { code: c } if *c == code())));
-    assert!(!pair.guest_events.iter().any(|e| matches!(e, Event::ConsentRequired { .. })));
+    assert!(
+        pair.guest_events
+            .iter()
+            .any(|e| matches!(e, Event::VerificationCode { code: c } if *c == code()))
+    );
+    assert!(
+        !pair
+            .guest_events
+            .iter()
+            .any(|e| matches!(e, Event::ConsentRequired { .. }))
+    );
 }
 
 #[test]
@@ -194,7 +206,12 @@ fn import_waits_for_consent_then_sends() {
 fn consent_given_in_advance_sends_right_after_confirmation() {
     let items = [item(3, false)];
     let mut pair = Pair::new(Mode::DesktopReceives, &items, Some(true));
-    assert!(!pair.guest_events.iter().any(|e| matches!(e, Event::ConsentRequired { .. })));
+    assert!(
+        !pair
+            .guest_events
+            .iter()
+            .any(|e| matches!(e, Event::ConsentRequired { .. }))
+    );
     pair.type_code(&code().digits());
     assert_eq!(pair.host_store.saved(), items.to_vec());
 }
@@ -208,7 +225,10 @@ fn declining_aborts_and_sends_nothing() {
     pair.guest_steps(steps);
     pair.pump();
     assert!(matches!(pair.guest_done, Some(Err(SessionError::Declined))));
-    assert!(matches!(pair.host_done, Some(Err(SessionError::PeerAborted(_)))));
+    assert!(matches!(
+        pair.host_done,
+        Some(Err(SessionError::PeerAborted(_)))
+    ));
     assert!(pair.host_store.saved().is_empty());
 }
 
@@ -220,10 +240,19 @@ fn three_wrong_numbers_abort_both_sides_with_nothing_sent() {
     pair.type_code(&bad);
     pair.type_code(&bad);
     assert!(pair.host_done.is_none());
-    assert!(pair.host_events.iter().any(|e| matches!(e, Event::CodeRejected { attempts_left: 1 })));
+    assert!(
+        pair.host_events
+            .iter()
+            .any(|e| matches!(e, Event::CodeRejected { attempts_left: 1 }))
+    );
     pair.type_code(&bad);
-    assert!(matches!(pair.host_done, Some(Err(SessionError::CodeMismatch))));
-    assert!(matches!(&pair.guest_done, Some(Err(SessionError::PeerAborted(r))) if r.contains("wrong")));
+    assert!(matches!(
+        pair.host_done,
+        Some(Err(SessionError::CodeMismatch))
+    ));
+    assert!(
+        matches!(&pair.guest_done, Some(Err(SessionError::PeerAborted(r))) if r.contains("wrong"))
+    );
     assert!(pair.guest_store.saved().is_empty());
     // The right number after the end changes nothing.
     pair.type_code(&code().digits());
@@ -237,8 +266,17 @@ fn malformed_entries_do_not_use_up_tries() {
     for typed in ["", "12345", "abcdef", "1234567"] {
         pair.type_code(typed);
     }
-    assert!(pair.host_events.iter().filter(|e| matches!(e, Event::CodeMalformed)).count() == 4);
-    assert!(matches!(pair.host_events.last(), Some(Event::EnterCode { attempts_left: 3 })));
+    assert!(
+        pair.host_events
+            .iter()
+            .filter(|e| matches!(e, Event::CodeMalformed))
+            .count()
+            == 4
+    );
+    assert!(matches!(
+        pair.host_events.last(),
+        Some(Event::EnterCode { attempts_left: 3 })
+    ));
     pair.type_code(&code().digits());
     assert_eq!(pair.guest_store.saved().len(), 1);
 }
@@ -247,14 +285,18 @@ fn malformed_entries_do_not_use_up_tries() {
 fn a_bundle_before_confirmation_is_a_protocol_error() {
     // A desktop that skips the number: the scanner must refuse the files.
     let (mut guest, _) = GuestMachine::new(Mode::DesktopSends, Vec::new(), code(), None);
-    let fx = apply(guest.on_message(Message::Bundle { items: vec![item(1, false)] }));
+    let fx = apply(guest.on_message(Message::Bundle {
+        items: vec![item(1, false)],
+    }));
     assert!(fx.save.is_none());
     assert!(matches!(fx.sent.as_slice(), [Message::Abort { .. }]));
     assert!(matches!(fx.finished, Some(Err(SessionError::Protocol(_)))));
 
     // A scanner that pushes files before the number was typed.
     let (mut host, _) = HostMachine::new(Mode::DesktopReceives, Vec::new(), code());
-    let fx = apply(host.on_message(Message::Bundle { items: vec![item(1, false)] }));
+    let fx = apply(host.on_message(Message::Bundle {
+        items: vec![item(1, false)],
+    }));
     assert!(fx.save.is_none());
     assert!(matches!(fx.finished, Some(Err(SessionError::Protocol(_)))));
 }
@@ -283,7 +325,10 @@ fn a_receipt_with_other_digests_is_reported() {
         }],
     };
     let fx = apply(host.on_message(receipt));
-    assert!(matches!(fx.finished, Some(Err(SessionError::ReceiptMismatch))));
+    assert!(matches!(
+        fx.finished,
+        Some(Err(SessionError::ReceiptMismatch))
+    ));
 }
 
 #[test]
@@ -292,7 +337,10 @@ fn a_receipt_for_fewer_items_is_reported() {
     let (mut host, _) = HostMachine::new(Mode::DesktopSends, outgoing(&items), code());
     let _ = apply(host.on_code(&code().digits()));
     let fx = apply(host.on_message(Message::Receipt { items: Vec::new() }));
-    assert!(matches!(fx.finished, Some(Err(SessionError::ReceiptMismatch))));
+    assert!(matches!(
+        fx.finished,
+        Some(Err(SessionError::ReceiptMismatch))
+    ));
 }
 
 #[test]
@@ -315,9 +363,15 @@ fn the_peers_abort_reason_is_cleaned_before_it_is_shown() {
 fn a_store_failure_aborts_the_sender_too() {
     let (mut guest, _) = GuestMachine::new(Mode::DesktopSends, Vec::new(), code(), None);
     assert!(apply(guest.on_message(Message::Confirmed)).sent.is_empty());
-    let fx = apply(guest.on_message(Message::Bundle { items: vec![item(1, false)] }));
+    let fx = apply(guest.on_message(Message::Bundle {
+        items: vec![item(1, false)],
+    }));
     assert!(fx.save.is_some());
-    let fx = apply(guest.on_saved(Err(SessionError::Store(crate::session::StoreError::new("disk full")))));
+    let fx = apply(
+        guest.on_saved(Err(SessionError::Store(crate::session::StoreError::new(
+            "disk full",
+        )))),
+    );
     assert!(matches!(fx.sent.as_slice(), [Message::Abort { .. }]));
     assert!(matches!(fx.finished, Some(Err(SessionError::Store(_)))));
 }

@@ -14,10 +14,19 @@ use crate::message::{BundleItem, FileBytes, ItemStatus};
 pub(super) fn item(seed: u8, with_km: bool) -> BundleItem {
     let mut files = BTreeMap::new();
     files.insert("signCert.der".to_owned(), FileBytes::new(vec![seed; 900]));
-    files.insert("signPri.key".to_owned(), FileBytes::new(vec![seed.wrapping_add(1); 1200]));
+    files.insert(
+        "signPri.key".to_owned(),
+        FileBytes::new(vec![seed.wrapping_add(1); 1200]),
+    );
     if with_km {
-        files.insert("kmCert.der".to_owned(), FileBytes::new(vec![seed.wrapping_add(2); 800]));
-        files.insert("kmPri.key".to_owned(), FileBytes::new(vec![seed.wrapping_add(3); 1100]));
+        files.insert(
+            "kmCert.der".to_owned(),
+            FileBytes::new(vec![seed.wrapping_add(2); 800]),
+        );
+        files.insert(
+            "kmPri.key".to_owned(),
+            FileBytes::new(vec![seed.wrapping_add(3); 1100]),
+        );
     }
     BundleItem { files }
 }

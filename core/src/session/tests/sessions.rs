@@ -11,7 +11,9 @@ use tokio::net::TcpStream;
 use super::{MemoryStore, item};
 use crate::handshake::{Hello, Initiator};
 use crate::invite::{Invite, Mode};
-use crate::session::{Event, Events, GuestConfig, HostConfig, SessionError, SessionHandle, start_guest, start_host};
+use crate::session::{
+    Event, Events, GuestConfig, HostConfig, SessionError, SessionHandle, start_guest, start_host,
+};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -62,7 +64,11 @@ async fn host(mode: Mode, store: Arc<MemoryStore>) -> (SessionHandle, Events, In
     (handle, events, invite)
 }
 
-fn guest(invite: Invite, store: Arc<MemoryStore>, consent: Option<bool>) -> (SessionHandle, Events) {
+fn guest(
+    invite: Invite,
+    store: Arc<MemoryStore>,
+    consent: Option<bool>,
+) -> (SessionHandle, Events) {
     let mut config = GuestConfig::new(Hello::new("phone", "test"));
     config.consent = consent;
     start_guest(invite, config, store)
@@ -77,7 +83,10 @@ async fn shown_code(events: &mut Events) -> String {
 }
 
 async fn asked_for_code(events: &mut Events) {
-    until(events, |e| matches!(e, Event::EnterCode { .. }).then_some(())).await;
+    until(events, |e| {
+        matches!(e, Event::EnterCode { .. }).then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -113,7 +122,10 @@ async fn import_over_loopback_asks_for_consent_and_saves_on_the_desktop() {
     let (phone, mut phone_events) = guest(invite, phone_store, None);
 
     let code = shown_code(&mut phone_events).await;
-    until(&mut phone_events, |e| matches!(e, Event::ConsentRequired { .. }).then_some(())).await;
+    until(&mut phone_events, |e| {
+        matches!(e, Event::ConsentRequired { .. }).then_some(())
+    })
+    .await;
     asked_for_code(&mut desk_events).await;
     desk.submit_code(&code);
     phone.set_consent(true);
@@ -135,22 +147,32 @@ async fn three_wrong_numbers_end_both_sessions_and_nothing_is_saved() {
         asked_for_code(&mut desk_events).await;
         desk.submit_code(&format!("{:06}", (code + 500_000) % 1_000_000));
     }
-    assert!(matches!(outcome(&mut desk_events).await, Err(SessionError::CodeMismatch)));
-    assert!(matches!(outcome(&mut phone_events).await, Err(SessionError::PeerAborted(_))));
+    assert!(matches!(
+        outcome(&mut desk_events).await,
+        Err(SessionError::CodeMismatch)
+    ));
+    assert!(matches!(
+        outcome(&mut phone_events).await,
+        Err(SessionError::PeerAborted(_))
+    ));
     assert!(phone_store.saved().is_empty());
 }
 
 #[tokio::test]
 async fn a_second_scanner_is_refused_and_the_first_carries_on() {
     let items = [item(1, false)];
-    let (desk, mut desk_events, invite) = host(Mode::DesktopSends, Arc::new(MemoryStore::sending(&items))).await;
+    let (desk, mut desk_events, invite) =
+        host(Mode::DesktopSends, Arc::new(MemoryStore::sending(&items))).await;
     let first_store = Arc::new(MemoryStore::default());
     let (_first, mut first_events) = guest(invite.clone(), first_store.clone(), None);
     let code = shown_code(&mut first_events).await;
 
     let second_store = Arc::new(MemoryStore::default());
     let (_second, mut second_events) = guest(invite, second_store.clone(), None);
-    assert!(matches!(outcome(&mut second_events).await, Err(SessionError::Refused)));
+    assert!(matches!(
+        outcome(&mut second_events).await,
+        Err(SessionError::Refused)
+    ));
 
     asked_for_code(&mut desk_events).await;
     desk.submit_code(&code);
@@ -163,12 +185,15 @@ async fn a_second_scanner_is_refused_and_the_first_carries_on() {
 #[tokio::test]
 async fn garbage_and_silent_connections_do_not_disturb_the_session() {
     let items = [item(1, false)];
-    let (desk, mut desk_events, invite) = host(Mode::DesktopSends, Arc::new(MemoryStore::sending(&items))).await;
+    let (desk, mut desk_events, invite) =
+        host(Mode::DesktopSends, Arc::new(MemoryStore::sending(&items))).await;
     let addr = invite.lan_endpoints()[0];
     // Random bytes, a frame longer than any handshake message, a valid
     // length with junk inside, and a connection that says nothing.
     let mut junk = TcpStream::connect(addr).await.unwrap();
-    junk.write_all(&[0x13, 0x37, 0xde, 0xad, 0xbe, 0xef, 0, 1, 2]).await.unwrap();
+    junk.write_all(&[0x13, 0x37, 0xde, 0xad, 0xbe, 0xef, 0, 1, 2])
+        .await
+        .unwrap();
     let mut oversized = TcpStream::connect(addr).await.unwrap();
     oversized.write_all(&[0xff, 0xff]).await.unwrap();
     oversized.write_all(&[0u8; 4096]).await.unwrap();
@@ -180,7 +205,10 @@ async fn garbage_and_silent_connections_do_not_disturb_the_session() {
     // The desktop closes the bad ones without answering.
     for stream in [&mut oversized, &mut wrong] {
         let mut buf = [0u8; 16];
-        let n = tokio::time::timeout(WAIT, stream.read(&mut buf)).await.unwrap().unwrap_or(0);
+        let n = tokio::time::timeout(WAIT, stream.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap_or(0);
         assert_eq!(n, 0, "the desktop answered a bad handshake");
     }
 
@@ -198,7 +226,10 @@ async fn garbage_and_silent_connections_do_not_disturb_the_session() {
 async fn raw_scanner(invite: &Invite) -> TcpStream {
     let mut stream = TcpStream::connect(invite.lan_endpoints()[0]).await.unwrap();
     let (initiator, msg1) = Initiator::start(invite, &Hello::new("raw", "test")).unwrap();
-    stream.write_all(&(msg1.len() as u16).to_be_bytes()).await.unwrap();
+    stream
+        .write_all(&(msg1.len() as u16).to_be_bytes())
+        .await
+        .unwrap();
     stream.write_all(&msg1).await.unwrap();
     let len = stream.read_u16().await.unwrap() as usize;
     let mut msg2 = vec![0u8; len];
@@ -239,13 +270,23 @@ async fn a_forged_message_after_the_handshake_ends_the_session() {
 
 #[tokio::test]
 async fn cancelling_before_anyone_connects_ends_the_desktop_session() {
-    let (desk, mut desk_events, invite) = host(Mode::DesktopSends, Arc::new(MemoryStore::sending(&[item(1, false)]))).await;
+    let (desk, mut desk_events, invite) = host(
+        Mode::DesktopSends,
+        Arc::new(MemoryStore::sending(&[item(1, false)])),
+    )
+    .await;
     desk.cancel();
-    assert!(matches!(outcome(&mut desk_events).await, Err(SessionError::Cancelled)));
+    assert!(matches!(
+        outcome(&mut desk_events).await,
+        Err(SessionError::Cancelled)
+    ));
     // The invite is dead: a scanner now cannot connect or is refused.
     let (_phone, mut phone_events) = guest(invite, Arc::new(MemoryStore::default()), None);
     let err = outcome(&mut phone_events).await.unwrap_err();
-    assert!(matches!(err, SessionError::Unreachable(_) | SessionError::Refused), "{err:?}");
+    assert!(
+        matches!(err, SessionError::Unreachable(_) | SessionError::Refused),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -261,10 +302,17 @@ async fn nothing_to_send_fails_before_any_invite() {
 
 #[tokio::test]
 async fn a_desktop_that_is_gone_is_unreachable() {
-    let (desk, mut desk_events, invite) = host(Mode::DesktopSends, Arc::new(MemoryStore::sending(&[item(1, false)]))).await;
+    let (desk, mut desk_events, invite) = host(
+        Mode::DesktopSends,
+        Arc::new(MemoryStore::sending(&[item(1, false)])),
+    )
+    .await;
     desk.cancel();
     outcome(&mut desk_events).await.unwrap_err();
     tokio::time::sleep(Duration::from_millis(100)).await;
     let (_phone, mut events) = guest(invite, Arc::new(MemoryStore::default()), None);
-    assert_eq!(outcome(&mut events).await.unwrap_err().kind(), "unreachable");
+    assert_eq!(
+        outcome(&mut events).await.unwrap_err().kind(),
+        "unreachable"
+    );
 }
