@@ -1,0 +1,176 @@
+//! Every error the foreign side sees, and its mapping from the core's.
+//!
+//! Each is a flat enum with a message, so Kotlin, Swift and Python get typed
+//! cases to `when`/`switch` on and a sentence to show.
+
+use certbridge_core::invite::InviteError as CoreInviteError;
+use certbridge_core::npki::{KeyError, NpkiError};
+use certbridge_core::session::SessionError;
+
+/// A scanned code that cannot be used.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[non_exhaustive]
+pub enum InviteError {
+    /// Not a CertBridge code, or damaged.
+    #[error("{message}")]
+    Invalid {
+        /// What is wrong, for the user.
+        message: String,
+    },
+    /// A CertBridge code whose time has passed.
+    #[error("{message}")]
+    Expired {
+        /// What to do, for the user.
+        message: String,
+    },
+}
+
+impl From<CoreInviteError> for InviteError {
+    fn from(e: CoreInviteError) -> Self {
+        let message = e.to_string();
+        match e {
+            CoreInviteError::Expired(_) => InviteError::Expired { message },
+            _ => InviteError::Invalid { message },
+        }
+    }
+}
+
+/// A certificate that cannot be read or checked.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[non_exhaustive]
+pub enum CertificateError {
+    /// The files are not a usable certificate and key.
+    #[error("{message}")]
+    Damaged {
+        /// What is wrong.
+        message: String,
+    },
+    /// The key belongs to another certificate.
+    #[error("{message}")]
+    KeyMismatch {
+        /// What is wrong.
+        message: String,
+    },
+    /// The key uses a scheme this version cannot open.
+    #[error("{message}")]
+    Unsupported {
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl From<NpkiError> for CertificateError {
+    fn from(e: NpkiError) -> Self {
+        CertificateError::Damaged { message: e.to_string() }
+    }
+}
+
+impl From<KeyError> for CertificateError {
+    fn from(e: KeyError) -> Self {
+        let message = e.to_string();
+        match e {
+            KeyError::KeyMismatch => CertificateError::KeyMismatch { message },
+            KeyError::Unsupported(_) => CertificateError::Unsupported { message },
+            _ => CertificateError::Damaged { message },
+        }
+    }
+}
+
+/// An error the app's store reports. `Failed` ends the session; a single
+/// refused certificate is a [`crate::SaveResult`] instead.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The store cannot work (storage full, locked, …).
+    #[error("{message}")]
+    Failed {
+        /// What is wrong, for the user.
+        message: String,
+    },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for StoreError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        StoreError::Failed { message: format!("the app's certificate store failed: {}", e.reason) }
+    }
+}
+
+/// Calling a session method at the wrong time.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[non_exhaustive]
+pub enum SessionStateError {
+    /// `start()` was called twice.
+    #[error("the session was already started; create a new one for another transfer")]
+    AlreadyStarted,
+    /// The library could not start its threads.
+    #[error("{message}")]
+    Internal {
+        /// What failed.
+        message: String,
+    },
+}
+
+/// Why a session failed, for the app to choose its message. The event
+/// carries the core's sentence too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[non_exhaustive]
+pub enum FailureKind {
+    /// The code expired.
+    Expired,
+    /// The code is damaged.
+    InvalidInvite,
+    /// The app's store failed.
+    Store,
+    /// There was nothing to send.
+    NothingToSend,
+    /// The desktop could not be reached.
+    Unreachable,
+    /// The desktop refused (its code was used by another device).
+    Refused,
+    /// The secure connection could not be set up.
+    Handshake,
+    /// The number was typed wrong too often on the desktop.
+    CodeMismatch,
+    /// The desktop stopped the transfer.
+    PeerAborted,
+    /// The user declined to send.
+    Declined,
+    /// The user cancelled.
+    Cancelled,
+    /// The connection was lost.
+    Disconnected,
+    /// A message was tampered with.
+    Tampered,
+    /// The desktop broke the protocol.
+    Protocol,
+    /// Nothing happened for too long.
+    Timeout,
+    /// The receipt did not match what was sent.
+    ReceiptMismatch,
+    /// Anything else.
+    Other,
+}
+
+impl From<&SessionError> for FailureKind {
+    fn from(e: &SessionError) -> Self {
+        match e.kind() {
+            "expired" => FailureKind::Expired,
+            "invalid_invite" => FailureKind::InvalidInvite,
+            "store" => FailureKind::Store,
+            "nothing_to_send" => FailureKind::NothingToSend,
+            "unreachable" => FailureKind::Unreachable,
+            "refused" => FailureKind::Refused,
+            "handshake" => FailureKind::Handshake,
+            "code_mismatch" => FailureKind::CodeMismatch,
+            "peer_aborted" => FailureKind::PeerAborted,
+            "declined" => FailureKind::Declined,
+            "cancelled" => FailureKind::Cancelled,
+            "disconnected" => FailureKind::Disconnected,
+            "tampered" => FailureKind::Tampered,
+            "protocol" => FailureKind::Protocol,
+            "timeout" => FailureKind::Timeout,
+            "receipt_mismatch" => FailureKind::ReceiptMismatch,
+            _ => FailureKind::Other,
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! UniFFI bindings of `certbridge-core` for the phone apps (Kotlin, Swift)
+//! and for Python.
+//!
+//! This crate only adapts types: every behaviour lives in the core. The
+//! layout mirrors what an app needs:
+//!
+//! - [`invite`]: `parse_invite`, to show what a scanned code is about.
+//! - [`session`]: `ScanSession`, the phone's side of a transfer, run on a
+//!   tokio runtime owned by Rust and reported through a `SessionListener`.
+//! - [`store`]: the `CertificateStore` the app implements (its protected
+//!   storage), and `list_certificates` for the home screen.
+//! - [`certificate`]: `inspect_certificate` and `check_password`.
+//! - [`error`]: every error the foreign side sees, mapped in one place.
+
+uniffi::setup_scaffolding!();
+
+pub mod certificate;
+pub mod error;
+pub mod invite;
+pub mod session;
+pub mod store;
+
+pub use certificate::{CertificateInfo, CertificateStatus, UsageKind, check_password, inspect_certificate};
+pub use error::{CertificateError, FailureKind, InviteError, SessionStateError, StoreError};
+pub use invite::{Invite, TransferMode, parse_invite};
+pub use session::{ItemResult, ItemStatus, ScanSession, SessionEvent, SessionListener, TransferPath};
+pub use store::{CertificateFiles, CertificateStore, SaveResult, list_certificates};

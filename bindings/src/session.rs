@@ -1,0 +1,275 @@
+//! The phone's side of a transfer: one [`ScanSession`] per scanned code.
+//!
+//! The session is the core's guest session, the same state machine the
+//! desktop's `certbridge scan` runs. It runs on a tokio runtime owned by
+//! this library; its events are delivered, in order, on one thread per
+//! session to the app's [`SessionListener`].
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
+
+use certbridge_core::handshake::Hello;
+use certbridge_core::invite::Invite as CoreInvite;
+use certbridge_core::message::ItemStatus as CoreItemStatus;
+use certbridge_core::session::{self, Event, Events, GuestConfig, Progress, SessionHandle};
+use certbridge_core::transport::Path;
+
+use crate::error::{FailureKind, InviteError, SessionStateError};
+use crate::invite::Invite;
+use crate::store::{AppStore, CertificateStore};
+
+/// How the devices are connected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum TransferPath {
+    /// Directly, on the same network.
+    Lan,
+    /// Through the relay server (still end-to-end encrypted).
+    Relay,
+}
+
+impl From<&Path> for TransferPath {
+    fn from(path: &Path) -> Self {
+        match path {
+            Path::Relay { .. } => TransferPath::Relay,
+            _ => TransferPath::Lan,
+        }
+    }
+}
+
+/// What became of one certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ItemStatus {
+    /// Saved.
+    Installed,
+    /// Already there; nothing changed.
+    Duplicate,
+    /// Not saved; see the reason.
+    Rejected,
+}
+
+impl From<CoreItemStatus> for ItemStatus {
+    fn from(status: CoreItemStatus) -> Self {
+        match status {
+            CoreItemStatus::Installed => ItemStatus::Installed,
+            CoreItemStatus::Duplicate => ItemStatus::Duplicate,
+            _ => ItemStatus::Rejected,
+        }
+    }
+}
+
+/// One certificate's result in [`SessionEvent::Finished`].
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ItemResult {
+    /// The sender's name for it (when this device sent it).
+    pub label: Option<String>,
+    /// Where it was saved (when this device received it).
+    pub location: Option<String>,
+    /// Saved, duplicate or refused.
+    pub status: ItemStatus,
+    /// Why it was refused.
+    pub reason: Option<String>,
+}
+
+/// What the session reports, in order. The last event is `Finished` or
+/// `Failed`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum SessionEvent {
+    /// Looking for the desktop.
+    Connecting,
+    /// The secure connection is up.
+    Connected {
+        /// LAN or relay.
+        path: TransferPath,
+        /// The desktop's name.
+        peer_name: String,
+    },
+    /// Show this six-digit number; the user types it on the desktop.
+    VerificationNumber {
+        /// Six digits.
+        number: String,
+    },
+    /// Phone → PC: ask the user whether to send these certificates.
+    ConsentRequired {
+        /// The desktop's name.
+        desktop_name: String,
+        /// Whether the desktop is on the same network or via the relay.
+        path: TransferPath,
+        /// The certificates to send.
+        certificates: Vec<String>,
+    },
+    /// Waiting for the desktop (the number being typed, or saving).
+    WaitingForDesktop,
+    /// Certificates are moving.
+    Progress {
+        /// True when this device sends.
+        sending: bool,
+        /// How many certificates.
+        certificates: u32,
+        /// Their total size in bytes.
+        bytes: u64,
+    },
+    /// Done.
+    Finished {
+        /// True when this device sent.
+        sent: bool,
+        /// The desktop's name.
+        peer_name: String,
+        /// The path taken.
+        path: TransferPath,
+        /// One result per certificate.
+        items: Vec<ItemResult>,
+    },
+    /// The transfer failed; nothing was saved by this device.
+    Failed {
+        /// The kind, to choose a message.
+        kind: FailureKind,
+        /// A sentence for the user.
+        message: String,
+    },
+}
+
+/// Receives a session's events. Called on a background thread.
+#[uniffi::export(with_foreign)]
+pub trait SessionListener: Send + Sync {
+    /// One event.
+    fn on_event(&self, event: SessionEvent);
+}
+
+/// A transfer started from a scanned code.
+#[derive(uniffi::Object)]
+pub struct ScanSession {
+    invite: CoreInvite,
+    config: GuestConfig,
+    store: Arc<dyn CertificateStore>,
+    listener: Arc<dyn SessionListener>,
+    handle: Mutex<Option<SessionHandle>>,
+}
+
+impl std::fmt::Debug for ScanSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScanSession").field("invite", &self.invite).finish_non_exhaustive()
+    }
+}
+
+#[uniffi::export]
+impl ScanSession {
+    /// Prepares a session for a scanned code. Damaged and expired codes are
+    /// refused here, before anything connects.
+    #[uniffi::constructor]
+    pub fn new(
+        invite_text: String,
+        device_name: String,
+        store: Arc<dyn CertificateStore>,
+        listener: Arc<dyn SessionListener>,
+    ) -> Result<Arc<Self>, InviteError> {
+        let invite = CoreInvite::parse(invite_text.trim(), SystemTime::now())?;
+        let config = GuestConfig::new(Hello::new(&device_name, std::env::consts::OS));
+        Ok(Arc::new(ScanSession { invite, config, store, listener, handle: Mutex::new(None) }))
+    }
+
+    /// What the code says.
+    pub fn invite(&self) -> Invite {
+        Invite::from(&self.invite)
+    }
+
+    /// Connects and runs the transfer; events follow on the listener.
+    pub fn start(&self) -> Result<(), SessionStateError> {
+        let mut handle = self.handle.lock().map_err(|_| SessionStateError::AlreadyStarted)?;
+        if handle.is_some() {
+            return Err(SessionStateError::AlreadyStarted);
+        }
+        let runtime = runtime()?;
+        let _entered = runtime.enter();
+        let store = Arc::new(AppStore(self.store.clone()));
+        let (session, events) = session::start_guest(self.invite.clone(), self.config.clone(), store);
+        let listener = self.listener.clone();
+        let forwarder = std::thread::Builder::new()
+            .name("certbridge-events".into())
+            .spawn(move || forward(events, listener.as_ref()));
+        if let Err(e) = forwarder {
+            session.cancel();
+            return Err(SessionStateError::Internal { message: format!("could not start: {e}") });
+        }
+        *handle = Some(session);
+        Ok(())
+    }
+
+    /// Phone → PC: the user's answer to `ConsentRequired`.
+    pub fn set_consent(&self, consent: bool) {
+        if let Ok(Some(handle)) = self.handle.lock().as_deref() {
+            handle.set_consent(consent);
+        }
+    }
+
+    /// Stops the transfer; the desktop is told. Ends with `Failed(Cancelled)`.
+    pub fn cancel(&self) {
+        if let Ok(Some(handle)) = self.handle.lock().as_deref() {
+            handle.cancel();
+        }
+    }
+}
+
+/// The runtime every session runs on, made on first use.
+fn runtime() -> Result<&'static tokio::runtime::Runtime, SessionStateError> {
+    static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("certbridge")
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| SessionStateError::Internal { message: format!("could not start the runtime: {e}") })
+}
+
+/// Delivers the core's events to the listener until the session ends.
+fn forward(mut events: Events, listener: &dyn SessionListener) {
+    let mut peer: Option<(String, TransferPath)> = None;
+    while let Some(event) = events.blocking_recv() {
+        let adapted = match event {
+            Event::Connecting => SessionEvent::Connecting,
+            Event::PeerConnected { peer: hello, path } => {
+                let path = TransferPath::from(&path);
+                peer = Some((hello.name.clone(), path));
+                SessionEvent::Connected { path, peer_name: hello.name }
+            }
+            Event::VerificationCode { code } => SessionEvent::VerificationNumber { number: code.digits() },
+            Event::ConsentRequired { items } => {
+                let (desktop_name, path) = peer.clone().unwrap_or_else(|| (String::new(), TransferPath::Lan));
+                SessionEvent::ConsentRequired { desktop_name, path, certificates: items }
+            }
+            Event::WaitingForPeer => SessionEvent::WaitingForDesktop,
+            Event::Progress(Progress::Sending { items, bytes }) => SessionEvent::Progress {
+                sending: true,
+                certificates: count(items),
+                bytes: bytes as u64,
+            },
+            Event::Progress(Progress::Received { items, bytes }) => SessionEvent::Progress {
+                sending: false,
+                certificates: count(items),
+                bytes: bytes as u64,
+            },
+            Event::Done(outcome) => SessionEvent::Finished {
+                sent: outcome.sent,
+                peer_name: outcome.peer.name.clone(),
+                path: TransferPath::from(&outcome.path),
+                items: outcome
+                    .items
+                    .into_iter()
+                    .map(|r| ItemResult { label: r.label, location: r.location, status: r.status.into(), reason: r.reason })
+                    .collect(),
+            },
+            Event::Failed(error) => SessionEvent::Failed { kind: FailureKind::from(&error), message: error.to_string() },
+            // Desktop-only events never reach a scanner.
+            _ => continue,
+        };
+        listener.on_event(adapted);
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}

@@ -1,0 +1,130 @@
+//! The app's certificate storage, seen by the core.
+//!
+//! Apps implement [`CertificateStore`] over their protected storage
+//! (Android Keystore-wrapped files, the iOS Keychain, a folder in Python);
+//! [`AppStore`] adapts it to the core's store trait.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use certbridge_core::message::{BundleItem, FileBytes, ItemStatus as CoreItemStatus, KM_CERT, KM_KEY, SIGN_CERT, SIGN_KEY};
+use certbridge_core::npki::CertSummary;
+use certbridge_core::session::{self, OutgoingItem, Saved};
+
+use crate::certificate::CertificateInfo;
+use crate::error::{CertificateError, StoreError};
+use crate::session::ItemStatus;
+
+/// One certificate's files, byte for byte, as in an NPKI folder.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CertificateFiles {
+    /// `signCert.der`.
+    pub sign_cert: Vec<u8>,
+    /// `signPri.key` (encrypted; never decrypted by the transfer).
+    pub sign_key: Vec<u8>,
+    /// `kmCert.der`, when present.
+    pub km_cert: Option<Vec<u8>>,
+    /// `kmPri.key`, when present.
+    pub km_key: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for CertificateFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CertificateFiles").field("has_km", &self.km_cert.is_some()).finish_non_exhaustive()
+    }
+}
+
+impl CertificateFiles {
+    /// The core's form, checked like a received folder.
+    pub(crate) fn into_item(self) -> Result<BundleItem, CertificateError> {
+        let mut item = BundleItem { files: Default::default() };
+        let pairs = [(SIGN_CERT, Some(self.sign_cert)), (SIGN_KEY, Some(self.sign_key)), (KM_CERT, self.km_cert), (KM_KEY, self.km_key)];
+        for (name, bytes) in pairs {
+            if let Some(bytes) = bytes {
+                item.files.insert(name.to_owned(), FileBytes::new(bytes));
+            }
+        }
+        item.validate().map_err(|e| CertificateError::Damaged { message: e.to_string() })?;
+        Ok(item)
+    }
+
+    fn from_item(item: &BundleItem) -> Self {
+        let file = |name: &str| item.files.get(name).map(|f| f.as_slice().to_vec());
+        CertificateFiles {
+            sign_cert: file(SIGN_CERT).unwrap_or_default(),
+            sign_key: file(SIGN_KEY).unwrap_or_default(),
+            km_cert: file(KM_CERT),
+            km_key: file(KM_KEY),
+        }
+    }
+}
+
+/// What the store did with a received certificate.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SaveResult {
+    /// Installed, already there, or refused.
+    pub status: ItemStatus,
+    /// Why it was refused, for the sender's user.
+    pub reason: Option<String>,
+    /// Where it is now, in the app's words.
+    pub location: Option<String>,
+}
+
+/// The app's certificate storage.
+#[uniffi::export(with_foreign)]
+pub trait CertificateStore: Send + Sync {
+    /// Every stored certificate (for the home screen).
+    fn list(&self) -> Result<Vec<CertificateFiles>, StoreError>;
+    /// Saves a received certificate. Must be atomic: when it fails or
+    /// refuses, nothing of the certificate may remain.
+    fn save(&self, certificate: CertificateFiles) -> Result<SaveResult, StoreError>;
+    /// The certificates the user chose to send (phone → PC).
+    fn load_outgoing(&self) -> Result<Vec<CertificateFiles>, StoreError>;
+}
+
+/// Describes every certificate in the store, skipping damaged ones.
+#[uniffi::export]
+pub fn list_certificates(store: Arc<dyn CertificateStore>) -> Result<Vec<CertificateInfo>, StoreError> {
+    let now = SystemTime::now();
+    Ok(store
+        .list()?
+        .into_iter()
+        .filter_map(|files| files.into_item().ok())
+        .filter_map(|item| CertSummary::from_item(&item, now).ok())
+        .map(CertificateInfo::from)
+        .collect())
+}
+
+/// The app's store as the core sees it.
+pub(crate) struct AppStore(pub(crate) Arc<dyn CertificateStore>);
+
+impl session::CertificateStore for AppStore {
+    fn load_outgoing(&self) -> Result<Vec<OutgoingItem>, session::StoreError> {
+        let now = SystemTime::now();
+        self.0
+            .load_outgoing()
+            .map_err(|e| session::StoreError::new(e.to_string()))?
+            .into_iter()
+            .map(|files| {
+                let item = files.into_item().map_err(|e| session::StoreError::new(e.to_string()))?;
+                let label = CertSummary::from_item(&item, now)
+                    .map(|s| s.subject_cn)
+                    .map_err(|e| session::StoreError::new(e.to_string()))?;
+                Ok(OutgoingItem { label, item })
+            })
+            .collect()
+    }
+
+    fn save_incoming(&self, item: &BundleItem) -> Result<Saved, session::StoreError> {
+        let result = self.0.save(CertificateFiles::from_item(item)).map_err(|e| session::StoreError::new(e.to_string()))?;
+        Ok(Saved {
+            status: match result.status {
+                ItemStatus::Installed => CoreItemStatus::Installed,
+                ItemStatus::Duplicate => CoreItemStatus::Duplicate,
+                ItemStatus::Rejected => CoreItemStatus::Rejected,
+            },
+            reason: result.reason,
+            location: result.location,
+        })
+    }
+}
