@@ -1,6 +1,6 @@
 //! Every error the foreign side sees, and its mapping from the core's.
 //!
-//! Each is a flat enum with a message, so Kotlin, Swift and Python get typed
+//! Each is an enum whose cases carry a `reason`, so Kotlin, Swift and Python get typed
 //! cases to `when`/`switch` on and a sentence to show.
 
 use certbridge_core::invite::InviteError as CoreInviteError;
@@ -12,16 +12,16 @@ use certbridge_core::session::SessionError;
 #[non_exhaustive]
 pub enum InviteError {
     /// Not a CertBridge code, or damaged.
-    #[error("{message}")]
+    #[error("{reason}")]
     Invalid {
         /// What is wrong, for the user.
-        message: String,
+        reason: String,
     },
     /// A CertBridge code whose time has passed.
-    #[error("{message}")]
+    #[error("{reason}")]
     Expired {
         /// What to do, for the user.
-        message: String,
+        reason: String,
     },
 }
 
@@ -29,8 +29,8 @@ impl From<CoreInviteError> for InviteError {
     fn from(e: CoreInviteError) -> Self {
         let message = e.to_string();
         match e {
-            CoreInviteError::Expired(_) => InviteError::Expired { message },
-            _ => InviteError::Invalid { message },
+            CoreInviteError::Expired(_) => InviteError::Expired { reason: message },
+            _ => InviteError::Invalid { reason: message },
         }
     }
 }
@@ -40,28 +40,28 @@ impl From<CoreInviteError> for InviteError {
 #[non_exhaustive]
 pub enum CertificateError {
     /// The files are not a usable certificate and key.
-    #[error("{message}")]
+    #[error("{reason}")]
     Damaged {
         /// What is wrong.
-        message: String,
+        reason: String,
     },
     /// The key belongs to another certificate.
-    #[error("{message}")]
+    #[error("{reason}")]
     KeyMismatch {
         /// What is wrong.
-        message: String,
+        reason: String,
     },
     /// The key uses a scheme this version cannot open.
-    #[error("{message}")]
+    #[error("{reason}")]
     Unsupported {
         /// What is wrong.
-        message: String,
+        reason: String,
     },
 }
 
 impl From<NpkiError> for CertificateError {
     fn from(e: NpkiError) -> Self {
-        CertificateError::Damaged { message: e.to_string() }
+        CertificateError::Damaged { reason: e.to_string() }
     }
 }
 
@@ -69,9 +69,9 @@ impl From<KeyError> for CertificateError {
     fn from(e: KeyError) -> Self {
         let message = e.to_string();
         match e {
-            KeyError::KeyMismatch => CertificateError::KeyMismatch { message },
-            KeyError::Unsupported(_) => CertificateError::Unsupported { message },
-            _ => CertificateError::Damaged { message },
+            KeyError::KeyMismatch => CertificateError::KeyMismatch { reason: message },
+            KeyError::Unsupported(_) => CertificateError::Unsupported { reason: message },
+            _ => CertificateError::Damaged { reason: message },
         }
     }
 }
@@ -82,16 +82,16 @@ impl From<KeyError> for CertificateError {
 #[non_exhaustive]
 pub enum StoreError {
     /// The store cannot work (storage full, locked, …).
-    #[error("{message}")]
+    #[error("{reason}")]
     Failed {
         /// What is wrong, for the user.
-        message: String,
+        reason: String,
     },
 }
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for StoreError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
-        StoreError::Failed { message: format!("the app's certificate store failed: {}", e.reason) }
+        StoreError::Failed { reason: format!("the app's certificate store failed: {}", e.reason) }
     }
 }
 
@@ -103,10 +103,10 @@ pub enum SessionStateError {
     #[error("the session was already started; create a new one for another transfer")]
     AlreadyStarted,
     /// The library could not start its threads.
-    #[error("{message}")]
+    #[error("{reason}")]
     Internal {
         /// What failed.
-        message: String,
+        reason: String,
     },
 }
 

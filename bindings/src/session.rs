@@ -188,7 +188,7 @@ impl ScanSession {
             .spawn(move || forward(events, listener.as_ref()));
         if let Err(e) = forwarder {
             session.cancel();
-            return Err(SessionStateError::Internal { message: format!("could not start: {e}") });
+            return Err(SessionStateError::Internal { reason: format!("could not start: {e}") });
         }
         *handle = Some(session);
         Ok(())
@@ -222,7 +222,7 @@ fn runtime() -> Result<&'static tokio::runtime::Runtime, SessionStateError> {
                 .map_err(|e| e.to_string())
         })
         .as_ref()
-        .map_err(|e| SessionStateError::Internal { message: format!("could not start the runtime: {e}") })
+        .map_err(|e| SessionStateError::Internal { reason: format!("could not start the runtime: {e}") })
 }
 
 /// Delivers the core's events to the listener until the session ends.

@@ -44,7 +44,7 @@ impl CertificateFiles {
                 item.files.insert(name.to_owned(), FileBytes::new(bytes));
             }
         }
-        item.validate().map_err(|e| CertificateError::Damaged { message: e.to_string() })?;
+        item.validate().map_err(|e| CertificateError::Damaged { reason: e.to_string() })?;
         Ok(item)
     }
 
