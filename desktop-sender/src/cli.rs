@@ -52,9 +52,16 @@ pub(crate) struct HostArgs {
     /// [default: this machine's private LAN addresses].
     #[arg(long, value_name = "ADDR", value_parser = parse_listen)]
     pub(crate) listen: Vec<SocketAddr>,
-    /// Do not offer the relay path.
-    #[arg(long)]
+    /// The relay to offer besides the LAN, for devices on other networks
+    /// (wss://… or ws://…).
+    #[arg(long, value_name = "URL", env = "CERTBRIDGE_RELAY", value_parser = parse_relay)]
+    pub(crate) relay: Option<String>,
+    /// Do not offer the relay path, even if --relay or CERTBRIDGE_RELAY is set.
+    #[arg(long, conflicts_with = "no_lan")]
     pub(crate) no_relay: bool,
+    /// Do not listen on the LAN: the relay only (needs --relay).
+    #[arg(long, requires = "relay")]
+    pub(crate) no_lan: bool,
     /// How long the code stays valid, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(10..=3600))]
     pub(crate) timeout: u64,
@@ -122,6 +129,12 @@ pub(crate) struct ScanArgs {
     /// The name the desktop shows for this device [default: host name].
     #[arg(long)]
     pub(crate) name: Option<String>,
+    /// Do not try the desktop's LAN addresses: the relay only.
+    #[arg(long, conflicts_with = "no_relay")]
+    pub(crate) no_lan: bool,
+    /// Do not try the relay: the LAN only.
+    #[arg(long)]
+    pub(crate) no_relay: bool,
 }
 
 #[derive(Debug, Args)]
@@ -203,6 +216,11 @@ pub(crate) struct ImportPfxArgs {
     /// instead of prompting. It becomes the certificate's password.
     #[arg(long)]
     pub(crate) password_stdin: bool,
+}
+
+/// Checks a relay URL's form.
+fn parse_relay(s: &str) -> Result<String, String> {
+    certbridge_core::transport::relay::check_url(s).map(|()| s.to_owned()).map_err(|e| e.to_string())
 }
 
 /// Reads `IP` (any free port) or `IP:PORT`.

@@ -79,6 +79,8 @@ fn host_config(mode: Mode, args: &HostArgs) -> HostConfig {
     let mut config = HostConfig::new(mode, hello(args.name.as_deref()));
     config.listen = args.listen.clone();
     config.invite_lifetime = Duration::from_secs(args.timeout);
+    config.relay_url = args.relay.clone().filter(|_| !args.no_relay);
+    config.use_lan = !args.no_lan;
     config
 }
 
@@ -151,6 +153,8 @@ pub(crate) async fn scan(args: ScanArgs) -> Result<(), Failure> {
     if args.yes {
         config.consent = Some(true);
     }
+    config.use_lan = !args.no_lan;
+    config.use_relay = !args.no_relay;
     let (handle, events) = start_guest(invite, config, store);
     let view = View {
         out,

@@ -21,11 +21,15 @@ use crate::handshake::{
     Established, HandshakeError, Hello, Initiator, MAX_HANDSHAKE_MESSAGE, PendingReply, Responder,
 };
 use crate::invite::{HostInvite, Invite};
+use crate::kdf::RendezvousId;
 use crate::transport::lan::{self, LanListener};
+use crate::transport::relay::{RelayLink, Role};
 use crate::transport::{Link, LinkError};
 
 /// Time a connection gets to send its first handshake message.
 const FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time allowed to connect to the relay.
+pub(crate) const RELAY_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections whose first message is being read at once; more wait.
 const MAX_PENDING_PROBES: usize = 32;
 
@@ -40,6 +44,9 @@ pub(crate) struct Claimed {
 /// refused by closing it.
 pub(crate) struct Acceptor {
     tasks: JoinSet<()>,
+    host: Arc<HostInvite>,
+    claimed: Arc<AtomicBool>,
+    tx: mpsc::Sender<Claimed>,
 }
 
 impl Acceptor {
@@ -52,15 +59,44 @@ impl Acceptor {
         let claimed = Arc::new(AtomicBool::new(false));
         let mut tasks = JoinSet::new();
         if let Some(listener) = listener {
-            tasks.spawn(accept_lan(listener, host, claimed, tx));
+            tasks.spawn(accept_lan(listener, host.clone(), claimed.clone(), tx.clone()));
         }
-        (Self { tasks }, rx)
+        (Self { tasks, host, claimed, tx }, rx)
     }
 
-    /// Adds a path that produces candidate links (the relay).
-    #[allow(dead_code)]
-    pub(crate) fn spawn(&mut self, task: impl std::future::Future<Output = ()> + Send + 'static) {
-        self.tasks.spawn(task);
+    /// Also waits for the scanner at the relay `url`.
+    pub(crate) fn accept_relay(&mut self, url: String) {
+        let (host, claimed, tx) = (self.host.clone(), self.claimed.clone(), self.tx.clone());
+        self.tasks.spawn(accept_relay(url, host, claimed, tx));
+    }
+}
+
+/// Holds the host's place at the relay: connects, waits for the guest's
+/// first message, and checks it like any connection. A failed or bogus
+/// attempt is followed by a fresh connection, after a pause that grows.
+async fn accept_relay(url: String, host: Arc<HostInvite>, claimed: Arc<AtomicBool>, tx: mpsc::Sender<Claimed>) {
+    let id = RendezvousId::derive(host.invite().secret());
+    let mut pause = Duration::from_millis(250);
+    while !claimed.load(Ordering::SeqCst) {
+        match RelayLink::connect(&url, &id, Role::Host, RELAY_CONNECT_TIMEOUT).await {
+            Ok(link) => {
+                let mut link: Box<dyn Link> = Box::new(link);
+                // The guest may come at any time until the invite expires.
+                match link.recv(MAX_HANDSHAKE_MESSAGE).await {
+                    Ok(first) => {
+                        if check_first(link, &first, &host, &claimed, &tx).await {
+                            return;
+                        }
+                        pause = Duration::from_millis(250);
+                        continue;
+                    }
+                    Err(e) => tracing::info!(relay = %url, "the relay connection ended: {e}"),
+                }
+            }
+            Err(e) => tracing::info!("{e}"),
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_secs(10));
     }
 }
 
@@ -113,19 +149,32 @@ pub(crate) async fn probe(
                 return;
             }
         };
-    let pending = match Responder::read_first(host, &first) {
+    check_first(link, &first, host, claimed, tx).await;
+}
+
+/// Claims the invite for `link` if `first` is a valid first handshake
+/// message and nobody claimed it before. True when claimed.
+async fn check_first(
+    mut link: Box<dyn Link>,
+    first: &[u8],
+    host: &HostInvite,
+    claimed: &AtomicBool,
+    tx: &mpsc::Sender<Claimed>,
+) -> bool {
+    let pending = match Responder::read_first(host, first) {
         Ok(pending) => pending,
         Err(e) => {
             tracing::debug!(path = %link.path(), "dropped a connection: {e}");
-            return;
+            return false;
         }
     };
     if claimed.swap(true, Ordering::SeqCst) {
         tracing::info!(path = %link.path(), "refused a second device on a used invite");
         link.close().await;
-        return;
+        return false;
     }
     let _ = tx.send(Claimed { link, pending }).await;
+    true
 }
 
 /// One finished attempt of the scanner.
@@ -162,6 +211,20 @@ impl Dialer {
             };
             self.dial(connect);
         }
+    }
+
+    /// Tries the invite's relay, if it names one, after `delay` (so that a
+    /// LAN path, when there is one, usually wins).
+    pub(crate) fn dial_relay(&mut self, delay: Duration) {
+        let Some(url) = self.invite.relay_url().map(str::to_owned) else { return };
+        let id = RendezvousId::derive(self.invite.secret());
+        self.dial(async move {
+            tokio::time::sleep(delay).await;
+            RelayLink::connect(&url, &id, Role::Guest, RELAY_CONNECT_TIMEOUT)
+                .await
+                .map(|link| Box::new(link) as Box<dyn Link>)
+                .map_err(|e| SessionError::Unreachable(e.to_string()))
+        });
     }
 
     /// Runs the handshake over a link that `connect` makes.

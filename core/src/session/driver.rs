@@ -74,7 +74,10 @@ async fn host(
     let host = Arc::new(HostInvite::generate(params, SystemTime::now())?);
     let invite = host.invite().clone();
     // Keeps refusing later devices until the session ends.
-    let (_acceptor, mut claims) = Acceptor::start(host.clone(), listener);
+    let (mut acceptor, mut claims) = Acceptor::start(host.clone(), listener);
+    if let Some(url) = &config.relay_url {
+        acceptor.accept_relay(url.clone());
+    }
     emit(
         events,
         Event::InviteReady {
@@ -160,6 +163,10 @@ async fn guest(
     );
     if config.use_lan {
         dialer.dial_lan(config.connect_timeout);
+    }
+    if config.use_relay {
+        let delay = if config.use_lan && !invite.lan_endpoints().is_empty() { config.relay_delay } else { Duration::ZERO };
+        dialer.dial_relay(delay);
     }
     let (link, established) = tokio::select! {
         won = dialer.first() => won?,

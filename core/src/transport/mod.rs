@@ -8,6 +8,7 @@
 
 pub mod frame;
 pub mod lan;
+pub mod relay;
 
 use std::fmt;
 use std::future::Future;

@@ -1,0 +1,210 @@
+//! The relay path: a WebSocket to a CertBridge relay, which pairs the
+//! desktop (host) and the scanner (guest) by a rendezvous id and forwards
+//! their messages verbatim (`docs/RELAY.md`). One binary WebSocket message
+//! carries one Noise message, so the relay only ever sees ciphertext.
+//!
+//! `wss://` is verified against the platform's trust store
+//! (`rustls-platform-verifier`), so phones use their system roots; `ws://`
+//! is for relays on the local machine and tests.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
+
+use super::{BoxFuture, Link, LinkError, Path};
+use crate::kdf::RendezvousId;
+
+/// The largest message a relay link accepts (the relay's own default limit).
+pub const MAX_RELAY_MESSAGE: usize = 64 * 1024;
+/// Longest accepted relay URL.
+pub const MAX_RELAY_URL_LEN: usize = 200;
+
+/// Which side of a rendezvous this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The desktop, which showed the code.
+    Host,
+    /// The scanner.
+    Guest,
+}
+
+impl Role {
+    fn as_str(self) -> &'static str {
+        match self {
+            Role::Host => "host",
+            Role::Guest => "guest",
+        }
+    }
+}
+
+/// Why the relay could not be reached.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RelayError {
+    /// Not a `ws://` or `wss://` URL.
+    #[error("{0:?} is not a relay address (it must start with wss:// or ws://)")]
+    BadUrl(String),
+    /// TLS could not be set up with the platform's trust store.
+    #[error("cannot verify the relay's certificate on this system: {0}")]
+    Tls(String),
+    /// The connection or the WebSocket upgrade failed.
+    #[error("cannot reach the relay {url}: {reason}")]
+    Connect {
+        /// The relay.
+        url: String,
+        /// What failed.
+        reason: String,
+    },
+}
+
+/// Checks a relay URL's form (scheme, length, host present).
+pub fn check_url(url: &str) -> Result<(), RelayError> {
+    let rest = url
+        .strip_prefix("wss://")
+        .or_else(|| url.strip_prefix("ws://"))
+        .ok_or_else(|| RelayError::BadUrl(url.to_owned()))?;
+    if url.len() > MAX_RELAY_URL_LEN || rest.is_empty() || rest.starts_with('/') || rest.contains(['?', '#', ' ']) {
+        return Err(RelayError::BadUrl(url.to_owned()));
+    }
+    Ok(())
+}
+
+/// The rendezvous URL for `id` and `role` under the relay's base URL.
+pub fn rendezvous_url(base: &str, id: &RendezvousId, role: Role) -> String {
+    format!("{}/v1/rendezvous/{}?role={}", base.trim_end_matches('/'), id.to_hex(), role.as_str())
+}
+
+fn tls_config() -> Result<Arc<rustls::ClientConfig>, RelayError> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| RelayError::Tls(e.to_string()))?
+        .with_platform_verifier()
+        .map_err(|e| RelayError::Tls(e.to_string()))?
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
+/// A [`Link`] through a relay.
+pub struct RelayLink {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    path: Path,
+}
+
+impl std::fmt::Debug for RelayLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RelayLink").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl RelayLink {
+    /// Connects to the relay at `base` as `role` for the rendezvous `id`,
+    /// within `timeout`.
+    pub async fn connect(base: &str, id: &RendezvousId, role: Role, timeout: Duration) -> Result<Self, RelayError> {
+        check_url(base)?;
+        let url = rendezvous_url(base, id, role);
+        let connector = if base.starts_with("wss://") { Some(Connector::Rustls(tls_config()?)) } else { None };
+        let mut config = WebSocketConfig::default();
+        config.max_message_size = Some(MAX_RELAY_MESSAGE + 1024);
+        config.max_frame_size = Some(MAX_RELAY_MESSAGE + 1024);
+        let failed = |reason: String| RelayError::Connect { url: base.to_owned(), reason };
+        let connecting = tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, connector);
+        let (ws, _) = tokio::time::timeout(timeout, connecting)
+            .await
+            .map_err(|_| failed("timed out".into()))?
+            .map_err(|e| failed(e.to_string()))?;
+        Ok(Self { ws, path: Path::Relay { url: base.to_owned() } })
+    }
+}
+
+fn closed_by_relay(frame: Option<CloseFrame>) -> LinkError {
+    match frame {
+        Some(f) if f.code != CloseCode::Normal && f.code != CloseCode::Away => {
+            LinkError::Relay(format!("{} ({})", f.reason, u16::from(f.code)))
+        }
+        _ => LinkError::Closed,
+    }
+}
+
+fn ws_error(e: WsError) -> LinkError {
+    match e {
+        WsError::ConnectionClosed | WsError::AlreadyClosed => LinkError::Closed,
+        WsError::Io(e) => LinkError::Io(e),
+        WsError::Capacity(_) => LinkError::TooLarge { len: MAX_RELAY_MESSAGE + 1, max: MAX_RELAY_MESSAGE },
+        other => LinkError::Relay(other.to_string()),
+    }
+}
+
+impl Link for RelayLink {
+    fn send<'a>(&'a mut self, message: &'a [u8]) -> BoxFuture<'a, Result<(), LinkError>> {
+        Box::pin(async move {
+            if message.len() > MAX_RELAY_MESSAGE {
+                return Err(LinkError::TooLarge { len: message.len(), max: MAX_RELAY_MESSAGE });
+            }
+            self.ws.send(Message::Binary(message.to_vec().into())).await.map_err(ws_error)
+        })
+    }
+
+    fn recv(&mut self, max_len: usize) -> BoxFuture<'_, Result<Vec<u8>, LinkError>> {
+        // `next()` keeps a partly read message inside the stream, so this is
+        // cancel-safe.
+        Box::pin(async move {
+            loop {
+                match self.ws.next().await {
+                    Some(Ok(Message::Binary(bytes))) if bytes.len() > max_len => {
+                        return Err(LinkError::TooLarge { len: bytes.len(), max: max_len });
+                    }
+                    Some(Ok(Message::Binary(bytes))) => return Ok(bytes.to_vec()),
+                    Some(Ok(Message::Close(frame))) => return Err(closed_by_relay(frame)),
+                    Some(Ok(Message::Text(_))) => return Err(LinkError::Relay("the relay sent text".into())),
+                    // Pings are answered by tungstenite; nothing else carries data.
+                    Some(Ok(_)) => continue,
+                    Some(Err(e)) => return Err(ws_error(e)),
+                    None => return Err(LinkError::Closed),
+                }
+            }
+        })
+    }
+
+    fn close(&mut self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            let _ = self.ws.close(None).await;
+        })
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_checked_and_built() {
+        for good in ["wss://relay.certbridge.kr", "ws://127.0.0.1:8080", "wss://r.example/base/"] {
+            check_url(good).unwrap();
+        }
+        for bad in ["https://relay", "relay.example", "wss://", "wss:///x", "ws://a b", "wss://x?y=1"] {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
+        let id = RendezvousId::from_hex("000102030405060708090a0b0c0d0e0f").unwrap();
+        assert_eq!(
+            rendezvous_url("wss://r.example/base/", &id, Role::Guest),
+            "wss://r.example/base/v1/rendezvous/000102030405060708090a0b0c0d0e0f?role=guest"
+        );
+    }
+
+    #[test]
+    fn the_platform_trust_store_configures_tls() {
+        tls_config().unwrap();
+    }
+}
