@@ -196,7 +196,7 @@ fn client_ip(req: &Request<Incoming>, remote: SocketAddr, trust_forwarded_for: b
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-            .last();
+            .next_back();
         if let Some(ip) = forwarded {
             return ip;
         }

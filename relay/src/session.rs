@@ -5,7 +5,8 @@
 //! 2. **pair**: a host waits for a guest ([`Limits::host_wait`], 4005); a
 //!    guest looks for the host locally, then through its Redis claim
 //!    ([`Limits::guest_wait`], 4004). Messages sent before pairing wait at
-//!    the relay, at most one message size's worth;
+//!    the relay, about one message size's worth; beyond that the relay
+//!    stops reading until the peer comes;
 //! 3. **forward** binary messages verbatim to the peer, local (its inbox)
 //!    or remote (Redis), under the message, session-byte and idle limits,
 //!    until one side ends; then the other side is closed too.
@@ -168,14 +169,18 @@ impl Conn {
         Ok(claim)
     }
 
+    /// Whether to read more before pairing: up to one message size's worth
+    /// waits at the relay; beyond that the relay stops reading and TCP
+    /// pushes back on the client.
+    fn may_hold(&self) -> bool {
+        self.pending_bytes < self.shared.limits.max_message_bytes
+    }
+
     /// Keeps a message the client sent before pairing.
     fn hold(&mut self, msg: Option<Result<Message, WsError>>) -> Result<(), CloseReason> {
         match classify(msg)? {
             Incoming::Data(b) => {
                 self.pending_bytes += b.len();
-                if self.pending_bytes > self.shared.limits.max_message_bytes {
-                    return Err(CloseReason::SessionByteLimit);
-                }
                 self.pending.push(b);
                 Ok(())
             }
@@ -202,7 +207,7 @@ impl Conn {
                     Some(Event::BackendLost | Event::Data(_) | Event::PeerClosed(_) | Event::Accepted(_)) => {}
                     None => break Err(CloseReason::Internal),
                 },
-                msg = self.ws.next() => if let Err(r) = self.hold(msg) { break Err(r) },
+                msg = self.ws.next(), if self.may_hold() => if let Err(r) = self.hold(msg) { break Err(r) },
                 _ = &mut deadline => break Err(CloseReason::HostWaitExpired),
             }
         };
@@ -242,7 +247,7 @@ impl Conn {
                     Some(Event::Joined(other)) => self.refuse(other).await,
                     None => return Err(CloseReason::Internal),
                 },
-                msg = self.ws.next() => self.hold(msg)?,
+                msg = self.ws.next(), if self.may_hold() => self.hold(msg)?,
                 _ = &mut deadline => return Err(CloseReason::NoSuchSession),
                 _ = poll.tick() => {
                     if let Some(host) = shared.registry.get(self.rv.id.as_str(), Role::Host) {
