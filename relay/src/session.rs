@@ -28,7 +28,7 @@ use tokio::io::AsyncReadExt;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep};
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError};
+use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError, ProtocolError};
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
@@ -80,6 +80,7 @@ fn classify(msg: Option<Result<Message, WsError>>) -> Result<Incoming, CloseReas
             Ok(Incoming::Closed { normal: frame.is_some_and(|f| f.code == CloseCode::Normal) })
         }
         Some(Err(WsError::Capacity(CapacityError::MessageTooLong { .. }))) => Err(CloseReason::MessageTooLarge),
+        Some(Err(WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake))) => Err(CloseReason::ConnectionLost),
         Some(Err(WsError::Capacity(_) | WsError::Protocol(_) | WsError::Utf8(_))) => Err(CloseReason::ProtocolError),
         Some(Err(_)) => Err(CloseReason::ConnectionLost),
     }
@@ -452,6 +453,10 @@ mod tests {
         let big = WsError::Capacity(CapacityError::MessageTooLong { size: 10, max_size: 5 });
         assert!(matches!(classify(Some(Err(big))), Err(CloseReason::MessageTooLarge)));
         assert!(matches!(classify(Some(Err(WsError::ConnectionClosed))), Err(CloseReason::ConnectionLost)));
+        let reset = WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake);
+        assert!(matches!(classify(Some(Err(reset))), Err(CloseReason::ConnectionLost)));
+        let bad = WsError::Protocol(ProtocolError::InvalidOpcode(15));
+        assert!(matches!(classify(Some(Err(bad))), Err(CloseReason::ProtocolError)));
     }
 
     #[test]
