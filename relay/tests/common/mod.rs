@@ -205,6 +205,11 @@ impl RedisServer {
     /// Starts one, or returns `None` (after saying so) when redis-server is
     /// not installed. With `CI` set, a missing redis-server fails the test.
     pub async fn start() -> Option<RedisServer> {
+        RedisServer::start_on(free_port()).await
+    }
+
+    /// Starts one on a given port (to restart a killed one).
+    pub async fn start_on(port: u16) -> Option<RedisServer> {
         let bin = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
             .into_iter()
             .find(|p| std::path::Path::new(p).exists());
@@ -215,7 +220,6 @@ impl RedisServer {
             eprintln!("SKIPPED: redis-server is not installed; install it to run the multi-node tests");
             return None;
         };
-        let port = free_port();
         let child = Command::new(bin)
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             .stdout(Stdio::null())
