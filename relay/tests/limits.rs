@@ -2,6 +2,8 @@
 //! sessions, slowloris, garbage on the port, many idle connections, rates
 //! and the connection cap.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
 mod common;
 
 use std::time::{Duration, Instant};

@@ -1,6 +1,8 @@
 //! Many nodes as one relay through a real `redis-server`: cross-node
 //! pairing, claims, and what happens when Redis goes away.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
 mod common;
 
 use std::time::Duration;

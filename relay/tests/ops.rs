@@ -1,6 +1,8 @@
 //! Operating the relay: `/healthz`, `/metrics`, graceful shutdown, and the
 //! real `certbridge-relay` binary.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
 mod common;
 
 use std::process::{Command, Stdio};
@@ -111,18 +113,30 @@ async fn the_drain_deadline_closes_lingering_sessions_with_1001() {
     relay.shutdown().await;
 }
 
+/// The real binary, killed on drop if a test fails half-way.
+struct Binary(std::process::Child);
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Runs the real binary on a free port and waits until it answers.
-async fn spawn_binary(extra: &[&str]) -> (std::process::Child, std::net::SocketAddr) {
+async fn spawn_binary(extra: &[&str]) -> (Binary, std::net::SocketAddr) {
     let port = free_port();
     let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_certbridge-relay"))
-        .args(["--listen", &addr.to_string()])
-        .args(extra)
-        .env("CERTBRIDGE_RELAY_GUEST_WAIT", "300ms")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = Binary(
+        Command::new(env!("CARGO_BIN_EXE_certbridge-relay"))
+            .args(["--listen", &addr.to_string()])
+            .args(extra)
+            .env("CERTBRIDGE_RELAY_GUEST_WAIT", "300ms")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     for _ in 0..200 {
         if tokio::net::TcpStream::connect(addr).await.is_ok() {
             return (child, addr);
@@ -149,11 +163,11 @@ async fn the_binary_serves_reads_env_and_stops_on_sigterm() {
     drop((host, guest));
 
     // SIGTERM: a graceful stop with exit status 0.
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill").args(["-TERM", &child.0.id().to_string()]).status().unwrap();
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(15);
     let exit = loop {
-        if let Some(s) = child.try_wait().unwrap() {
+        if let Some(s) = child.0.try_wait().unwrap() {
             break s;
         }
         assert!(Instant::now() < deadline, "the relay did not stop on SIGTERM");
@@ -167,8 +181,8 @@ async fn the_binary_can_be_killed() {
     let (mut child, addr) = spawn_binary(&[]).await;
     let id = new_id();
     let mut host = connect(addr, &id, "host").await;
-    child.kill().unwrap();
-    child.wait().unwrap();
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
     // The client sees the connection end (no close frame from a dead process).
     let end = tokio::time::timeout(PATIENCE, futures_util::StreamExt::next(&mut host)).await.unwrap();
     assert!(!matches!(end, Some(Ok(tokio_tungstenite::tungstenite::Message::Binary(_)))));

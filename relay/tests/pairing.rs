@@ -1,6 +1,8 @@
 //! Pairing and forwarding on one node: verbatim, ordered, both ways; the
 //! close codes of the pairing rules.
 
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
 mod common;
 
 use std::time::Duration;

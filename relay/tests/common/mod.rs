@@ -2,7 +2,7 @@
 //! 127.0.0.1:0, WebSocket clients, plain HTTP requests and a throwaway
 //! `redis-server`.
 
-#![allow(dead_code, unreachable_pub, missing_docs)]
+#![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used)] // test code: a panic is a failed test
 
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
