@@ -146,11 +146,19 @@ impl Conn {
         }
     }
 
-    /// Takes the role, in Redis if shared and in the local registry.
+    /// Takes the role: in the local registry first (so that a `Join` from
+    /// another node, sent as soon as the Redis claim is visible, finds
+    /// this connection), then in Redis if shared.
     async fn claim(&mut self) -> Result<Claim, CloseReason> {
         let id = self.rv.id.shared();
         let role = self.rv.role;
+        if !self.shared.registry.insert(&id, role, Entry { token: self.token, inbox: self.tx.clone() }) {
+            return Err(CloseReason::Crowded);
+        }
+        let claim = Claim { shared: Arc::clone(&self.shared), id: Arc::clone(&id), role, token: self.token };
         if let Some(bus) = &self.shared.bus {
+            // On failure, dropping `claim` takes the registry place back
+            // (and releases nothing in Redis that is not ours).
             match bus.claim(&id, role, self.token).await {
                 Ok(true) => {}
                 Ok(false) => return Err(CloseReason::Crowded),
@@ -159,13 +167,6 @@ impl Conn {
                     return Err(CloseReason::BackendUnavailable);
                 }
             }
-        }
-        let claim = Claim { shared: Arc::clone(&self.shared), id: Arc::clone(&id), role, token: self.token };
-        if !self.shared.registry.insert(&id, role, Entry { token: self.token, inbox: self.tx.clone() }) {
-            // Held locally by a connection whose Redis claim expired:
-            // still taken. Dropping `claim` releases our Redis claim but
-            // leaves the holder's registry place alone (tokens differ).
-            return Err(CloseReason::Crowded);
         }
         Ok(claim)
     }
@@ -243,8 +244,10 @@ impl Conn {
                 ev = self.rx.recv() => match ev {
                     Some(Event::Accepted(peer)) => return Ok(peer),
                     Some(Event::BackendLost) if asked.is_some() => return Err(CloseReason::BackendUnavailable),
-                    // "No such host there": keep looking until the deadline.
-                    Some(Event::PeerClosed(_) | Event::BackendLost | Event::Data(_)) => {}
+                    // "No such host there" (it may be registering as we
+                    // speak): ask again at the next look, until the deadline.
+                    Some(Event::PeerClosed(_)) => asked = None,
+                    Some(Event::BackendLost | Event::Data(_)) => {}
                     Some(Event::Joined(other)) => self.refuse(other).await,
                     None => return Err(CloseReason::Internal),
                 },

@@ -71,6 +71,9 @@ struct Args {
     /// The redis-server binary for the two-node run.
     #[arg(long, default_value = "/usr/bin/redis-server")]
     redis_server: PathBuf,
+    /// Log filter passed to the relays (`--log`).
+    #[arg(long, default_value = "warn")]
+    relay_log: String,
     /// Skip the memory measurement.
     #[arg(long)]
     skip_memory: bool,
@@ -110,12 +113,12 @@ async fn wait_for_port(addr: SocketAddr) {
 
 /// Starts a relay with no per-address limits (all load comes from
 /// 127.0.0.x) and waits until it listens.
-async fn start_relay(bin: &PathBuf, node: &str, redis: Option<&str>) -> (Proc, SocketAddr) {
+async fn start_relay(bin: &PathBuf, log: &str, node: &str, redis: Option<&str>) -> (Proc, SocketAddr) {
     let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let mut cmd = Command::new(bin);
     cmd.args(["--listen", &addr.to_string(), "--node-id", node])
         .args(["--connections-per-ip", "0", "--sessions-per-ip", "0", "--max-connections", "0"])
-        .args(["--host-wait", "1h", "--log", "warn"])
+        .args(["--host-wait", "1h", "--log", log])
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
     if let Some(url) = redis {
@@ -172,65 +175,76 @@ fn client_config() -> WebSocketConfig {
 }
 
 /// Opens a WebSocket to the relay from one of the 127.0.0.x addresses.
-async fn connect(relay: SocketAddr, id: &str, role: &str) -> Ws {
+async fn connect(relay: SocketAddr, id: &str, role: &str) -> Result<Ws, String> {
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let source = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1 + (n % u64::from(SOURCES)) as u8));
-    let socket = TcpSocket::new_v4().unwrap();
-    socket.bind(SocketAddr::new(source, 0)).unwrap();
-    let stream = socket.connect(relay).await.unwrap();
-    stream.set_nodelay(true).unwrap();
+    let socket = TcpSocket::new_v4().map_err(|e| format!("socket: {e}"))?;
+    socket.bind(SocketAddr::new(source, 0)).map_err(|e| format!("bind: {e}"))?;
+    let stream = socket.connect(relay).await.map_err(|e| format!("connect: {e}"))?;
+    stream.set_nodelay(true).map_err(|e| format!("nodelay: {e}"))?;
     let url = format!("ws://{relay}/v1/rendezvous/{id}?role={role}");
-    let (ws, _) = client_async_with_config(url, stream, Some(client_config())).await.unwrap();
-    ws
+    let (ws, _) = client_async_with_config(url, stream, Some(client_config()))
+        .await
+        .map_err(|e| format!("upgrade: {e}"))?;
+    Ok(ws)
 }
 
-async fn recv_binary(ws: &mut Ws) -> usize {
+async fn recv_binary(ws: &mut Ws) -> Result<usize, String> {
     loop {
         match ws.next().await {
-            Some(Ok(Message::Binary(b))) => return b.len(),
+            Some(Ok(Message::Binary(b))) => return Ok(b.len()),
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-            other => panic!("expected a binary message, got {other:?}"),
+            other => return Err(format!("expected a binary message, got {other:?}")),
         }
     }
 }
 
-async fn expect_close(ws: &mut Ws) -> u16 {
+async fn expect_close(ws: &mut Ws) -> Result<u16, String> {
     loop {
         match ws.next().await {
-            Some(Ok(Message::Close(Some(f)))) => return u16::from(f.code),
+            Some(Ok(Message::Close(Some(f)))) => return Ok(u16::from(f.code)),
             Some(Ok(_)) => {}
-            other => panic!("expected a close frame, got {other:?}"),
+            other => return Err(format!("expected a close frame, got {other:?}")),
         }
     }
 }
 
 /// One complete rendezvous; returns the pairing latency.
-async fn rendezvous(host_relay: SocketAddr, guest_relay: SocketAddr, payload: &[u8]) -> Duration {
+async fn rendezvous(host_relay: SocketAddr, guest_relay: SocketAddr, payload: &[u8]) -> Result<Duration, String> {
     let id = new_id();
-    let mut host = connect(host_relay, &id, "host").await;
+    let mut host = connect(host_relay, &id, "host").await?;
     let started = Instant::now();
-    let mut guest = connect(guest_relay, &id, "guest").await;
-    guest.send(Message::Binary(payload.to_vec().into())).await.unwrap();
-    assert_eq!(recv_binary(&mut host).await, payload.len());
+    let mut guest = connect(guest_relay, &id, "guest").await?;
+    let send_err = |e| format!("send: {e}");
+    guest.send(Message::Binary(payload.to_vec().into())).await.map_err(send_err)?;
+    if recv_binary(&mut host).await? != payload.len() {
+        return Err("the host got a message of the wrong size".into());
+    }
     let latency = started.elapsed();
-    host.send(Message::Binary(payload.to_vec().into())).await.unwrap();
-    assert_eq!(recv_binary(&mut guest).await, payload.len());
+    host.send(Message::Binary(payload.to_vec().into())).await.map_err(send_err)?;
+    if recv_binary(&mut guest).await? != payload.len() {
+        return Err("the guest got a message of the wrong size".into());
+    }
     guest
         .close(Some(CloseFrame { code: CloseCode::Normal, reason: "done".into() }))
         .await
-        .unwrap();
-    assert_eq!(expect_close(&mut host).await, 1000);
+        .map_err(send_err)?;
+    let code = expect_close(&mut host).await?;
+    if code != 1000 {
+        return Err(format!("the host was closed with {code}"));
+    }
     // Let the close handshakes finish so the relay ends both tasks.
     let _ = tokio::time::timeout(Duration::from_secs(1), async {
         while guest.next().await.is_some() {}
     })
     .await;
     drop(host);
-    latency
+    Ok(latency)
 }
 
 struct RateResult {
     count: usize,
+    errors: Vec<String>,
     per_sec: f64,
     p50: Duration,
     p99: Duration,
@@ -240,7 +254,7 @@ async fn measure_rate(host_relay: SocketAddr, guest_relay: SocketAddr, concurren
     let payload: Arc<Vec<u8>> = Arc::new((0..EXCHANGE).map(|i| i as u8).collect());
     // Warm up (connections, allocator, Redis scripts).
     for _ in 0..20 {
-        rendezvous(host_relay, guest_relay, &payload).await;
+        rendezvous(host_relay, guest_relay, &payload).await.unwrap();
     }
     let deadline = Instant::now() + duration;
     let started = Instant::now();
@@ -249,20 +263,28 @@ async fn measure_rate(host_relay: SocketAddr, guest_relay: SocketAddr, concurren
         let payload = Arc::clone(&payload);
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
+            let mut errors = Vec::new();
             while Instant::now() < deadline {
-                latencies.push(rendezvous(host_relay, guest_relay, &payload).await);
+                match tokio::time::timeout(Duration::from_secs(10), rendezvous(host_relay, guest_relay, &payload)).await {
+                    Ok(Ok(l)) => latencies.push(l),
+                    Ok(Err(e)) => errors.push(e),
+                    Err(_) => errors.push("a rendezvous took more than 10 s".into()),
+                }
             }
-            latencies
+            (latencies, errors)
         }));
     }
     let mut all = Vec::new();
+    let mut errors = Vec::new();
     for w in workers {
-        all.extend(w.await.unwrap());
+        let (l, e) = w.await.unwrap();
+        all.extend(l);
+        errors.extend(e);
     }
     let elapsed = started.elapsed();
     all.sort_unstable();
     let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
-    RateResult { count: all.len(), per_sec: all.len() as f64 / elapsed.as_secs_f64(), p50: pct(0.50), p99: pct(0.99) }
+    RateResult { count: all.len(), errors, per_sec: all.len() as f64 / elapsed.as_secs_f64(), p50: pct(0.50), p99: pct(0.99) }
 }
 
 fn print_rate(label: &str, r: &RateResult, concurrency: usize, duration: Duration) {
@@ -274,14 +296,17 @@ fn print_rate(label: &str, r: &RateResult, concurrency: usize, duration: Duratio
         r.p50.as_secs_f64() * 1e3,
         r.p99.as_secs_f64() * 1e3
     );
+    if !r.errors.is_empty() {
+        println!("{label}: {} failed rendezvous; first: {}", r.errors.len(), r.errors[0]);
+    }
 }
 
-async fn measure_memory(bin: &PathBuf, sessions: usize) {
-    let (relay, addr) = start_relay(bin, "mem", None).await;
+async fn measure_memory(bin: &PathBuf, log: &str, sessions: usize) {
+    let (relay, addr) = start_relay(bin, log, "mem", None).await;
     let pid = relay.0.id();
     // One rendezvous first, so that one-time allocations are not counted.
     let payload = vec![0u8; EXCHANGE];
-    rendezvous(addr, addr, &payload).await;
+    rendezvous(addr, addr, &payload).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     let before = rss_kib(pid);
     let started = Instant::now();
@@ -290,7 +315,7 @@ async fn measure_memory(bin: &PathBuf, sessions: usize) {
     for _ in 0..sessions {
         let permit = Arc::clone(&sem).acquire_owned().await.unwrap();
         tasks.push(tokio::spawn(async move {
-            let ws = connect(addr, &new_id(), "host").await;
+            let ws = connect(addr, &new_id(), "host").await.unwrap();
             drop(permit);
             ws
         }));
@@ -317,7 +342,7 @@ async fn measure_memory(bin: &PathBuf, sessions: usize) {
     );
     // And a rendezvous still works with all of them waiting.
     let t = Instant::now();
-    rendezvous(addr, addr, &payload).await;
+    rendezvous(addr, addr, &payload).await.unwrap();
     println!("memory: a rendezvous beside {sessions} waiting sessions took {:.2} ms", t.elapsed().as_secs_f64() * 1e3);
     drop(held);
 }
@@ -345,10 +370,10 @@ fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     rt.block_on(async {
         if !args.skip_memory {
-            measure_memory(&bin, args.sessions).await;
+            measure_memory(&bin, &args.relay_log, args.sessions).await;
         }
         if !args.skip_single {
-            let (_relay, addr) = start_relay(&bin, "single", None).await;
+            let (_relay, addr) = start_relay(&bin, &args.relay_log, "single", None).await;
             let r = measure_rate(addr, addr, args.concurrency, args.duration).await;
             print_rate("one node", &r, args.concurrency, args.duration);
         }
@@ -358,8 +383,8 @@ fn main() {
                 return;
             }
             let (_redis, url) = start_redis(&args.redis_server).await;
-            let (_a, a) = start_relay(&bin, "node-a", Some(&url)).await;
-            let (_b, b) = start_relay(&bin, "node-b", Some(&url)).await;
+            let (_a, a) = start_relay(&bin, &args.relay_log, "node-a", Some(&url)).await;
+            let (_b, b) = start_relay(&bin, &args.relay_log, "node-b", Some(&url)).await;
             let r = measure_rate(a, b, args.concurrency, args.duration).await;
             print_rate("two nodes (host on A, guest on B, Redis)", &r, args.concurrency, args.duration);
         }
