@@ -1,0 +1,392 @@
+//! `relay-load`: the relay's load generator and benchmark.
+//!
+//! It starts fresh `certbridge-relay` processes on 127.0.0.1 (and a
+//! throwaway `redis-server` for the two-node runs) and measures:
+//!
+//! 1. **memory**: opens N waiting host sessions (default 20,000) and
+//!    reports the relay's resident memory growth (`VmRSS` in
+//!    `/proc/<pid>/status`) divided by N;
+//! 2. **rate**: for a fixed time, with a fixed number of workers, runs
+//!    complete rendezvous (host connects, guest connects, 8 KiB each way,
+//!    normal close) and reports rendezvous per second and the p50/p99
+//!    pairing latency (from the guest's TCP connect to the host receiving
+//!    the guest's first message); on one node, then with the host on node
+//!    A and the guest on node B sharing Redis.
+//!
+//! Build and run it in release mode (see `relay/BENCH.md`):
+//!
+//! ```text
+//! cargo build --release -p certbridge-relay
+//! target/release/relay-load --sessions 20000 --concurrency 64 --duration 10s
+//! ```
+//!
+//! Each session is a socket on both ends, so the generator raises its
+//! file-descriptor limit (inherited by the relays it starts); as root it
+//! can raise the hard limit too, otherwise raise it first with
+//! `ulimit -n 65536`.
+
+#![forbid(unsafe_code)]
+#![allow(clippy::unwrap_used)] // a benchmark: a failure is a panic with its message
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use certbridge_relay::parse_duration;
+use clap::Parser;
+use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpSocket, TcpStream};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use tokio_tungstenite::{WebSocketStream, client_async_with_config};
+
+/// Bytes each side sends in a rendezvous.
+const EXCHANGE: usize = 8 * 1024;
+/// Source addresses the clients spread over (127.0.0.1 to 127.0.0.8), so
+/// ephemeral ports never run short.
+const SOURCES: u8 = 8;
+/// Connections opened at once while filling the relay.
+const OPEN_PARALLEL: usize = 256;
+
+#[derive(Debug, Parser)]
+#[command(name = "relay-load", about = "Load generator and benchmark for certbridge-relay")]
+struct Args {
+    /// Waiting host sessions to open for the memory measurement.
+    #[arg(long, default_value_t = 20_000)]
+    sessions: usize,
+    /// Concurrent rendezvous workers for the rate measurement.
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// How long each rate measurement runs.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    duration: Duration,
+    /// The relay binary (default: `certbridge-relay` next to this one).
+    #[arg(long)]
+    relay_bin: Option<PathBuf>,
+    /// The redis-server binary for the two-node run.
+    #[arg(long, default_value = "/usr/bin/redis-server")]
+    redis_server: PathBuf,
+    /// Log filter passed to the relays (`--log`).
+    #[arg(long, default_value = "warn")]
+    relay_log: String,
+    /// Skip the memory measurement.
+    #[arg(long)]
+    skip_memory: bool,
+    /// Skip the one-node rate measurement.
+    #[arg(long)]
+    skip_single: bool,
+    /// Skip the two-node (Redis) rate measurement.
+    #[arg(long)]
+    skip_redis: bool,
+}
+
+type Ws = WebSocketStream<TcpStream>;
+
+/// A child process killed on drop.
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn wait_for_port(addr: SocketAddr) {
+    for _ in 0..400 {
+        if TcpStream::connect(addr).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("nothing listens on {addr}");
+}
+
+/// Starts a relay with no per-address limits (all load comes from
+/// 127.0.0.x) and waits until it listens.
+async fn start_relay(bin: &PathBuf, log: &str, node: &str, redis: Option<&str>) -> (Proc, SocketAddr) {
+    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let mut cmd = Command::new(bin);
+    cmd.args(["--listen", &addr.to_string(), "--node-id", node])
+        .args(["--connections-per-ip", "0", "--sessions-per-ip", "0", "--max-connections", "0"])
+        .args(["--host-wait", "1h", "--log", log])
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    if let Some(url) = redis {
+        cmd.args(["--redis", url]);
+    }
+    let child = Proc(cmd.spawn().unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display())));
+    wait_for_port(addr).await;
+    (child, addr)
+}
+
+async fn start_redis(bin: &PathBuf) -> (Proc, String) {
+    let port = free_port();
+    let child = Proc(
+        Command::new(bin)
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display())),
+    );
+    wait_for_port(format!("127.0.0.1:{port}").parse().unwrap()).await;
+    (child, format!("redis://127.0.0.1:{port}/"))
+}
+
+/// Resident memory of a process, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+async fn metric(addr: SocketAddr, name: &str) -> f64 {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(b"GET /metrics HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n").await.unwrap();
+    let mut body = String::new();
+    s.read_to_string(&mut body).await.unwrap();
+    body.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(' ')))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+static NEXT: AtomicU64 = AtomicU64::new(1);
+
+fn new_id() -> String {
+    format!("{:016x}{:016x}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+fn client_config() -> WebSocketConfig {
+    WebSocketConfig::default().read_buffer_size(4096).write_buffer_size(0)
+}
+
+/// Opens a WebSocket to the relay from one of the 127.0.0.x addresses.
+async fn connect(relay: SocketAddr, id: &str, role: &str) -> Result<Ws, String> {
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let source = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1 + (n % u64::from(SOURCES)) as u8));
+    let socket = TcpSocket::new_v4().map_err(|e| format!("socket: {e}"))?;
+    socket.bind(SocketAddr::new(source, 0)).map_err(|e| format!("bind: {e}"))?;
+    let stream = socket.connect(relay).await.map_err(|e| format!("connect: {e}"))?;
+    stream.set_nodelay(true).map_err(|e| format!("nodelay: {e}"))?;
+    let url = format!("ws://{relay}/v1/rendezvous/{id}?role={role}");
+    let (ws, _) = client_async_with_config(url, stream, Some(client_config()))
+        .await
+        .map_err(|e| format!("upgrade: {e}"))?;
+    Ok(ws)
+}
+
+async fn recv_binary(ws: &mut Ws) -> Result<usize, String> {
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Binary(b))) => return Ok(b.len()),
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+            other => return Err(format!("expected a binary message, got {other:?}")),
+        }
+    }
+}
+
+async fn expect_close(ws: &mut Ws) -> Result<u16, String> {
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Close(Some(f)))) => return Ok(u16::from(f.code)),
+            Some(Ok(_)) => {}
+            other => return Err(format!("expected a close frame, got {other:?}")),
+        }
+    }
+}
+
+/// One complete rendezvous; returns the pairing latency.
+async fn rendezvous(host_relay: SocketAddr, guest_relay: SocketAddr, payload: &[u8]) -> Result<Duration, String> {
+    let id = new_id();
+    let mut host = connect(host_relay, &id, "host").await?;
+    let started = Instant::now();
+    let mut guest = connect(guest_relay, &id, "guest").await?;
+    let send_err = |e| format!("send: {e}");
+    guest.send(Message::Binary(payload.to_vec().into())).await.map_err(send_err)?;
+    if recv_binary(&mut host).await? != payload.len() {
+        return Err("the host got a message of the wrong size".into());
+    }
+    let latency = started.elapsed();
+    host.send(Message::Binary(payload.to_vec().into())).await.map_err(send_err)?;
+    if recv_binary(&mut guest).await? != payload.len() {
+        return Err("the guest got a message of the wrong size".into());
+    }
+    guest
+        .close(Some(CloseFrame { code: CloseCode::Normal, reason: "done".into() }))
+        .await
+        .map_err(send_err)?;
+    let code = expect_close(&mut host).await?;
+    if code != 1000 {
+        return Err(format!("the host was closed with {code}"));
+    }
+    // Let the close handshakes finish so the relay ends both tasks.
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        while guest.next().await.is_some() {}
+    })
+    .await;
+    drop(host);
+    Ok(latency)
+}
+
+struct RateResult {
+    count: usize,
+    errors: Vec<String>,
+    per_sec: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+async fn measure_rate(host_relay: SocketAddr, guest_relay: SocketAddr, concurrency: usize, duration: Duration) -> RateResult {
+    let payload: Arc<Vec<u8>> = Arc::new((0..EXCHANGE).map(|i| i as u8).collect());
+    // Warm up (connections, allocator, Redis scripts).
+    for _ in 0..20 {
+        rendezvous(host_relay, guest_relay, &payload).await.unwrap();
+    }
+    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let payload = Arc::clone(&payload);
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = Vec::new();
+            while Instant::now() < deadline {
+                match tokio::time::timeout(Duration::from_secs(10), rendezvous(host_relay, guest_relay, &payload)).await {
+                    Ok(Ok(l)) => latencies.push(l),
+                    Ok(Err(e)) => errors.push(e),
+                    Err(_) => errors.push("a rendezvous took more than 10 s".into()),
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = Vec::new();
+    for w in workers {
+        let (l, e) = w.await.unwrap();
+        all.extend(l);
+        errors.extend(e);
+    }
+    let elapsed = started.elapsed();
+    all.sort_unstable();
+    let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
+    RateResult { count: all.len(), errors, per_sec: all.len() as f64 / elapsed.as_secs_f64(), p50: pct(0.50), p99: pct(0.99) }
+}
+
+fn print_rate(label: &str, r: &RateResult, concurrency: usize, duration: Duration) {
+    println!(
+        "{label}: {} rendezvous in {:?} with {concurrency} workers = {:.0} rendezvous/s; pairing latency p50 {:.2} ms, p99 {:.2} ms",
+        r.count,
+        duration,
+        r.per_sec,
+        r.p50.as_secs_f64() * 1e3,
+        r.p99.as_secs_f64() * 1e3
+    );
+    if !r.errors.is_empty() {
+        println!("{label}: {} failed rendezvous; first: {}", r.errors.len(), r.errors[0]);
+    }
+}
+
+async fn measure_memory(bin: &PathBuf, log: &str, sessions: usize) {
+    let (relay, addr) = start_relay(bin, log, "mem", None).await;
+    let pid = relay.0.id();
+    // One rendezvous first, so that one-time allocations are not counted.
+    let payload = vec![0u8; EXCHANGE];
+    rendezvous(addr, addr, &payload).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let before = rss_kib(pid);
+    let started = Instant::now();
+    let sem = Arc::new(tokio::sync::Semaphore::new(OPEN_PARALLEL));
+    let mut tasks = Vec::with_capacity(sessions);
+    for _ in 0..sessions {
+        let permit = Arc::clone(&sem).acquire_owned().await.unwrap();
+        tasks.push(tokio::spawn(async move {
+            let ws = connect(addr, &new_id(), "host").await.unwrap();
+            drop(permit);
+            ws
+        }));
+    }
+    let mut held = Vec::with_capacity(sessions);
+    for t in tasks {
+        held.push(t.await.unwrap());
+    }
+    let opened = started.elapsed();
+    // Wait until the relay counts them all as waiting.
+    for _ in 0..200 {
+        if metric(addr, "certbridge_sessions_waiting").await as usize >= sessions {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let waiting = metric(addr, "certbridge_sessions_waiting").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after = rss_kib(pid);
+    let per = (after.saturating_sub(before)) as f64 * 1024.0 / sessions as f64;
+    println!(
+        "memory: {sessions} waiting sessions opened in {:.1} s ({waiting} counted by the relay); relay RSS {before} KiB -> {after} KiB = {per:.0} bytes per waiting session",
+        opened.as_secs_f64()
+    );
+    // And a rendezvous still works with all of them waiting.
+    let t = Instant::now();
+    rendezvous(addr, addr, &payload).await.unwrap();
+    println!("memory: a rendezvous beside {sessions} waiting sessions took {:.2} ms", t.elapsed().as_secs_f64() * 1e3);
+    drop(held);
+}
+
+fn raise_fd_limit(want: u64) {
+    use rlimit::Resource;
+    if rlimit::setrlimit(Resource::NOFILE, want, want).is_err() {
+        match rlimit::increase_nofile_limit(want) {
+            Ok(n) if n < want => eprintln!(
+                "warning: only {n} file descriptors allowed; run `ulimit -n {want}` first (or as root) for the full test"
+            ),
+            Ok(_) => {}
+            Err(e) => eprintln!("warning: cannot raise the file descriptor limit: {e}"),
+        }
+    }
+}
+
+fn main() {
+    let args = Args::parse();
+    raise_fd_limit((args.sessions as u64 * 2 + 4096).max(65_536));
+    let bin = args.relay_bin.clone().unwrap_or_else(|| {
+        let me = std::env::current_exe().unwrap();
+        me.with_file_name("certbridge-relay")
+    });
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        if !args.skip_memory {
+            measure_memory(&bin, &args.relay_log, args.sessions).await;
+        }
+        if !args.skip_single {
+            let (_relay, addr) = start_relay(&bin, &args.relay_log, "single", None).await;
+            let r = measure_rate(addr, addr, args.concurrency, args.duration).await;
+            print_rate("one node", &r, args.concurrency, args.duration);
+        }
+        if !args.skip_redis {
+            if !args.redis_server.exists() {
+                println!("two nodes: skipped, {} is not installed", args.redis_server.display());
+                return;
+            }
+            let (_redis, url) = start_redis(&args.redis_server).await;
+            let (_a, a) = start_relay(&bin, &args.relay_log, "node-a", Some(&url)).await;
+            let (_b, b) = start_relay(&bin, &args.relay_log, "node-b", Some(&url)).await;
+            let r = measure_rate(a, b, args.concurrency, args.duration).await;
+            print_rate("two nodes (host on A, guest on B, Redis)", &r, args.concurrency, args.duration);
+        }
+    });
+}

@@ -1,0 +1,220 @@
+//! Counters and gauges of the relay and their Prometheus text rendering
+//! (exposition format 0.0.4), written by hand: a handful of atomics is all
+//! `/metrics` needs.
+//!
+//! Nothing here ever holds a rendezvous id or payload bytes.
+
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::close::CloseReason;
+
+/// Upper bounds (seconds) of the `certbridge_pairing_seconds` buckets.
+const PAIRING_BUCKETS: [f64; 12] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0, 60.0, 600.0];
+
+/// Why a request was refused before the upgrade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// HTTP 400.
+    BadRequest,
+    /// HTTP 429, connections per address.
+    ConnectionRate,
+    /// HTTP 429, sessions per address.
+    SessionRate,
+    /// HTTP 503, the connection cap.
+    Full,
+    /// HTTP 503, shutting down.
+    Draining,
+}
+
+impl Refusal {
+    const ALL: [Refusal; 5] =
+        [Refusal::BadRequest, Refusal::ConnectionRate, Refusal::SessionRate, Refusal::Full, Refusal::Draining];
+
+    fn label(self) -> &'static str {
+        match self {
+            Refusal::BadRequest => "bad_request",
+            Refusal::ConnectionRate => "connection_rate",
+            Refusal::SessionRate => "session_rate",
+            Refusal::Full => "full",
+            Refusal::Draining => "draining",
+        }
+    }
+}
+
+/// The relay's metrics.
+#[derive(Debug, Default)]
+pub(crate) struct Metrics {
+    /// Hosts waiting for a guest on this node.
+    sessions_waiting: AtomicI64,
+    /// Paired sessions whose host is on this node.
+    sessions_paired: AtomicI64,
+    /// Payload bytes this node delivered to its clients.
+    bytes_forwarded: AtomicU64,
+    /// Messages this node delivered to its clients.
+    messages_forwarded: AtomicU64,
+    /// Accepted TCP connections.
+    connections_accepted: AtomicU64,
+    /// WebSocket upgrades.
+    upgrades: AtomicU64,
+    /// Connections dropped before sending their request in time.
+    header_timeouts: AtomicU64,
+    closes: [AtomicU64; CloseReason::ALL.len()],
+    refusals: [AtomicU64; Refusal::ALL.len()],
+    pairing_buckets: [AtomicU64; PAIRING_BUCKETS.len()],
+    pairing_count: AtomicU64,
+    pairing_sum_micros: AtomicU64,
+    /// 1 while the shared backend (Redis) is reachable, 0 when not,
+    /// -1 when the node runs alone.
+    backend_up: AtomicI64,
+}
+
+impl Metrics {
+    pub(crate) fn new(with_backend: bool) -> Metrics {
+        let m = Metrics::default();
+        m.backend_up.store(if with_backend { 1 } else { -1 }, Ordering::Relaxed);
+        m
+    }
+
+    pub(crate) fn waiting(&self, delta: i64) {
+        self.sessions_waiting.fetch_add(delta, Ordering::Relaxed);
+    }
+
+    pub(crate) fn paired(&self, delta: i64) {
+        self.sessions_paired.fetch_add(delta, Ordering::Relaxed);
+    }
+
+    pub(crate) fn forwarded(&self, bytes: usize) {
+        self.bytes_forwarded.fetch_add(bytes as u64, Ordering::Relaxed);
+        self.messages_forwarded.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn accepted(&self) {
+        self.connections_accepted.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn upgraded(&self) {
+        self.upgrades.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn header_timeout(&self) {
+        self.header_timeouts.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn closed(&self, reason: CloseReason) {
+        self.closes[reason.index()].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn refused(&self, why: Refusal) {
+        let i = Refusal::ALL.iter().position(|r| *r == why).unwrap_or(0);
+        self.refusals[i].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn pairing(&self, waited: Duration) {
+        let secs = waited.as_secs_f64();
+        for (bound, bucket) in PAIRING_BUCKETS.iter().zip(&self.pairing_buckets) {
+            if secs <= *bound {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.pairing_count.fetch_add(1, Ordering::Relaxed);
+        let micros = u64::try_from(waited.as_micros()).unwrap_or(u64::MAX);
+        self.pairing_sum_micros.fetch_add(micros, Ordering::Relaxed);
+    }
+
+    pub(crate) fn backend(&self, up: bool) {
+        self.backend_up.store(i64::from(up), Ordering::Relaxed);
+    }
+
+    /// The metrics in Prometheus text format; `connections` is the number
+    /// of WebSocket connections held now.
+    pub(crate) fn render(&self, connections: usize) -> String {
+        let mut out = String::with_capacity(4096);
+        let g = |o: &AtomicI64| o.load(Ordering::Relaxed);
+        let c = |o: &AtomicU64| o.load(Ordering::Relaxed);
+        let gauge = |out: &mut String, name: &str, help: &str, v: i64| {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
+        };
+        gauge(&mut out, "certbridge_sessions_waiting", "Hosts on this node waiting for their guest.", g(&self.sessions_waiting));
+        gauge(&mut out, "certbridge_sessions_paired", "Paired sessions whose host is on this node.", g(&self.sessions_paired));
+        gauge(&mut out, "certbridge_connections", "WebSocket connections held by this node.", connections as i64);
+        gauge(
+            &mut out,
+            "certbridge_backend_up",
+            "1 if Redis is reachable, 0 if not, -1 if this node runs without Redis.",
+            g(&self.backend_up),
+        );
+        let counter = |out: &mut String, name: &str, help: &str, v: u64| {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}");
+        };
+        counter(&mut out, "certbridge_bytes_forwarded_total", "Payload bytes delivered to clients.", c(&self.bytes_forwarded));
+        counter(&mut out, "certbridge_messages_forwarded_total", "Messages delivered to clients.", c(&self.messages_forwarded));
+        counter(&mut out, "certbridge_connections_accepted_total", "TCP connections accepted.", c(&self.connections_accepted));
+        counter(&mut out, "certbridge_upgrades_total", "WebSocket upgrades.", c(&self.upgrades));
+        counter(
+            &mut out,
+            "certbridge_header_timeouts_total",
+            "Connections dropped for not sending their request in time.",
+            c(&self.header_timeouts),
+        );
+
+        let _ = writeln!(out, "# HELP certbridge_closes_total WebSocket connections ended, by reason.");
+        let _ = writeln!(out, "# TYPE certbridge_closes_total counter");
+        for (r, n) in CloseReason::ALL.iter().zip(&self.closes) {
+            let _ = writeln!(out, "certbridge_closes_total{{reason=\"{}\"}} {}", r.label(), c(n));
+        }
+        let _ = writeln!(out, "# HELP certbridge_refusals_total Requests refused before the upgrade, by reason.");
+        let _ = writeln!(out, "# TYPE certbridge_refusals_total counter");
+        for (r, n) in Refusal::ALL.iter().zip(&self.refusals) {
+            let _ = writeln!(out, "certbridge_refusals_total{{reason=\"{}\"}} {}", r.label(), c(n));
+        }
+
+        let _ = writeln!(out, "# HELP certbridge_pairing_seconds How long hosts on this node waited for their guest.");
+        let _ = writeln!(out, "# TYPE certbridge_pairing_seconds histogram");
+        for (bound, n) in PAIRING_BUCKETS.iter().zip(&self.pairing_buckets) {
+            let _ = writeln!(out, "certbridge_pairing_seconds_bucket{{le=\"{bound}\"}} {}", c(n));
+        }
+        let count = c(&self.pairing_count);
+        let _ = writeln!(out, "certbridge_pairing_seconds_bucket{{le=\"+Inf\"}} {count}");
+        let sum = c(&self.pairing_sum_micros) as f64 / 1e6;
+        let _ = writeln!(out, "certbridge_pairing_seconds_sum {sum}");
+        let _ = writeln!(out, "certbridge_pairing_seconds_count {count}");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_prometheus_text() {
+        let m = Metrics::new(false);
+        m.waiting(2);
+        m.waiting(-1);
+        m.paired(1);
+        m.forwarded(100);
+        m.closed(CloseReason::Crowded);
+        m.pairing(Duration::from_millis(30));
+        m.pairing(Duration::from_secs(2));
+        let text = m.render(3);
+        assert!(text.contains("\ncertbridge_sessions_waiting 1\n"), "{text}");
+        assert!(text.contains("\ncertbridge_sessions_paired 1\n"));
+        assert!(text.contains("\ncertbridge_connections 3\n"));
+        assert!(text.contains("\ncertbridge_backend_up -1\n"));
+        assert!(text.contains("\ncertbridge_bytes_forwarded_total 100\n"));
+        assert!(text.contains("\ncertbridge_closes_total{reason=\"crowded\"} 1\n"));
+        assert!(text.contains("\ncertbridge_closes_total{reason=\"idle\"} 0\n"));
+        assert!(text.contains("\ncertbridge_pairing_seconds_bucket{le=\"0.025\"} 0\n"));
+        assert!(text.contains("\ncertbridge_pairing_seconds_bucket{le=\"0.05\"} 1\n"));
+        assert!(text.contains("\ncertbridge_pairing_seconds_bucket{le=\"2.5\"} 2\n"));
+        assert!(text.contains("\ncertbridge_pairing_seconds_bucket{le=\"+Inf\"} 2\n"));
+        assert!(text.contains("\ncertbridge_pairing_seconds_sum 2.03\n"));
+        assert!(text.contains("\ncertbridge_pairing_seconds_count 2\n"));
+        // Every sample line is "name{labels} value".
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            assert_eq!(line.split(' ').count(), 2, "{line}");
+        }
+    }
+}

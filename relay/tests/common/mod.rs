@@ -1,0 +1,267 @@
+//! Helpers for the relay's integration tests: an in-process relay on
+//! 127.0.0.1:0, WebSocket clients, plain HTTP requests and a throwaway
+//! `redis-server`.
+
+#![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used)] // test code: a panic is a failed test
+
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use certbridge_relay::{Config, Limits, run};
+use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+
+pub type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How long any single expectation may take before the test fails.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+/// A relay running in this process.
+pub struct Relay {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    pub task: JoinHandle<Result<(), certbridge_relay::RelayError>>,
+}
+
+impl Relay {
+    /// Starts a relay with `config`.
+    pub async fn start(config: Config) -> Relay {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(run(listener, config, async {
+            let _ = stopped.await;
+        }));
+        Relay { addr, stop: Some(stop), task }
+    }
+
+    /// Starts shutting down (returns at once).
+    pub fn begin_shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+
+    /// Shuts down and waits until `run` returns.
+    pub async fn shutdown(mut self) {
+        self.begin_shutdown();
+        tokio::time::timeout(Duration::from_secs(60), &mut self.task)
+            .await
+            .expect("relay did not stop")
+            .unwrap()
+            .unwrap();
+    }
+
+    pub fn url(&self, id: &str, role: &str) -> String {
+        format!("ws://{}/v1/rendezvous/{id}?role={role}", self.addr)
+    }
+
+    pub async fn connect(&self, id: &str, role: &str) -> Client {
+        connect(self.addr, id, role).await
+    }
+}
+
+/// Test limits: short waits, no per-address rate limits.
+pub fn config() -> Config {
+    let mut c = Config::default();
+    c.limits = test_limits();
+    c
+}
+
+pub fn test_limits() -> Limits {
+    let mut l = Limits::default();
+    l.guest_wait = Duration::from_millis(500);
+    l.connections_per_ip_per_minute = 0;
+    l.sessions_per_ip_per_minute = 0;
+    l.header_timeout = Duration::from_secs(1);
+    l.drain_deadline = Duration::from_secs(1);
+    l
+}
+
+/// A fresh rendezvous id (32 hex characters).
+pub fn new_id() -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("{:08x}{:08x}{:016x}", std::process::id(), nanos, n)
+}
+
+pub async fn connect(addr: SocketAddr, id: &str, role: &str) -> Client {
+    let url = format!("ws://{addr}/v1/rendezvous/{id}?role={role}");
+    let (ws, resp) = tokio::time::timeout(PATIENCE, connect_async(url)).await.expect("connect timed out").unwrap();
+    assert_eq!(resp.status(), 101);
+    ws
+}
+
+/// The HTTP status of a refused upgrade.
+pub async fn refused_status(url: &str) -> u16 {
+    match connect_async(url).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => resp.status().as_u16(),
+        Ok(_) => panic!("upgrade to {url} was accepted"),
+        Err(e) => panic!("unexpected error: {e}"),
+    }
+}
+
+/// Sends a binary message.
+pub async fn send(ws: &mut Client, data: &[u8]) {
+    ws.send(Message::Binary(data.to_vec().into())).await.unwrap();
+}
+
+/// The next binary message.
+pub async fn recv(ws: &mut Client) -> Vec<u8> {
+    loop {
+        let msg = tokio::time::timeout(PATIENCE, ws.next())
+            .await
+            .expect("no message in time")
+            .expect("stream ended")
+            .expect("read error");
+        match msg {
+            Message::Binary(b) => return b.to_vec(),
+            Message::Ping(_) | Message::Pong(_) => {}
+            other => panic!("expected a binary message, got {other:?}"),
+        }
+    }
+}
+
+/// Reads until the relay's close frame; returns its code and reason.
+pub async fn expect_close(ws: &mut Client) -> (u16, String) {
+    expect_close_within(ws, PATIENCE).await
+}
+
+pub async fn expect_close_within(ws: &mut Client, within: Duration) -> (u16, String) {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let msg = tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .expect("no close frame in time");
+        match msg {
+            Some(Ok(Message::Close(Some(frame)))) => return (u16::from(frame.code), frame.reason.to_string()),
+            Some(Ok(Message::Close(None))) => return (1005, String::new()),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => panic!("read error before the close frame: {e}"),
+            None => panic!("connection ended without a close frame"),
+        }
+    }
+}
+
+/// Closes normally (1000).
+pub async fn close_normally(ws: &mut Client) {
+    ws.close(Some(tokio_tungstenite::tungstenite::protocol::CloseFrame {
+        code: CloseCode::Normal,
+        reason: "done".into(),
+    }))
+    .await
+    .unwrap();
+}
+
+/// A plain HTTP GET; returns the status and body.
+pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    tokio::time::timeout(PATIENCE, s.read_to_end(&mut buf)).await.unwrap().unwrap();
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let status: u16 = text.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+/// The value of a metric line `name value` in `/metrics`.
+pub async fn metric(addr: SocketAddr, name: &str) -> f64 {
+    let (status, body) = http_get(addr, "/metrics").await;
+    assert_eq!(status, 200);
+    body.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+        .unwrap_or_else(|| panic!("no metric {name} in\n{body}"))
+        .parse()
+        .unwrap()
+}
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A `redis-server` of our own, killed on drop.
+pub struct RedisServer {
+    pub port: u16,
+    child: Child,
+}
+
+impl RedisServer {
+    /// Starts one, or returns `None` (after saying so) when redis-server is
+    /// not installed. With `CI` set, a missing redis-server fails the test.
+    pub async fn start() -> Option<RedisServer> {
+        RedisServer::start_on(free_port()).await
+    }
+
+    /// Starts one on a given port (to restart a killed one).
+    pub async fn start_on(port: u16) -> Option<RedisServer> {
+        let bin = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists());
+        let Some(bin) = bin else {
+            if std::env::var_os("CI").is_some() {
+                panic!("redis-server is not installed, and CI is set: install redis-server to run the multi-node tests");
+            }
+            eprintln!("SKIPPED: redis-server is not installed; install it to run the multi-node tests");
+            return None;
+        };
+        let child = Command::new(bin)
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot start redis-server");
+        let server = RedisServer { port, child };
+        for _ in 0..200 {
+            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)).await {
+                let _ = s.write_all(b"PING\r\n").await;
+                let mut b = [0u8; 7];
+                if s.read_exact(&mut b).await.is_ok() && &b == b"+PONG\r\n" {
+                    return Some(server);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("redis-server did not come up on port {port}");
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    /// Kills the server (SIGKILL) and waits for it to be gone.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Sends a raw command line and returns the raw reply.
+    pub async fn command(&self, line: &str) -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).await.unwrap();
+        s.write_all(format!("{line}\r\n").as_bytes()).await.unwrap();
+        let mut buf = vec![0u8; 4096];
+        let n = tokio::time::timeout(PATIENCE, s.read(&mut buf)).await.unwrap().unwrap();
+        String::from_utf8_lossy(&buf[..n]).to_string()
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

@@ -1,0 +1,174 @@
+//! Many nodes as one relay through a real `redis-server`: cross-node
+//! pairing, claims, and what happens when Redis goes away.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+
+async fn node(redis: &RedisServer, name: &str) -> Relay {
+    let mut c = config();
+    c.node_id = name.to_owned();
+    c.redis_url = Some(redis.url());
+    c.limits.guest_wait = Duration::from_secs(2);
+    Relay::start(c).await
+}
+
+#[tokio::test]
+async fn host_on_one_node_and_guest_on_another_talk_both_ways() {
+    let Some(redis) = RedisServer::start().await else { return };
+    let a = node(&redis, "node-a").await;
+    let b = node(&redis, "node-b").await;
+    let id = new_id();
+    let mut host = a.connect(&id, "host").await;
+    let mut guest = b.connect(&id, "guest").await;
+    for i in 0..100u32 {
+        let m: Vec<u8> = i.to_be_bytes().iter().copied().chain((0..(i * 41 % 3000)).map(|j| j as u8)).collect();
+        send(&mut guest, &m).await;
+        send(&mut host, &m).await;
+    }
+    for i in 0..100u32 {
+        let m: Vec<u8> = i.to_be_bytes().iter().copied().chain((0..(i * 41 % 3000)).map(|j| j as u8)).collect();
+        assert_eq!(recv(&mut host).await, m);
+        assert_eq!(recv(&mut guest).await, m);
+    }
+    // Each node counts what it delivered; the host's node counts the pair.
+    assert_eq!(metric(a.addr, "certbridge_sessions_paired").await, 1.0);
+    assert_eq!(metric(b.addr, "certbridge_sessions_paired").await, 0.0);
+    assert_eq!(metric(a.addr, "certbridge_messages_forwarded_total").await, 100.0);
+    assert_eq!(metric(b.addr, "certbridge_messages_forwarded_total").await, 100.0);
+    assert_eq!(metric(a.addr, "certbridge_backend_up").await, 1.0);
+
+    // The claims live in Redis with a lifetime while the session lives...
+    let ttl = redis.command(&format!("TTL certbridge:{id}:host")).await;
+    let ttl: i64 = ttl.trim().trim_start_matches(':').parse().unwrap();
+    assert!(ttl > 0 && ttl <= 30, "{ttl}");
+    let holder = redis.command(&format!("GET certbridge:{id}:guest")).await;
+    assert!(holder.contains("node-b/"), "{holder}");
+
+    // ...a normal close crosses nodes...
+    close_normally(&mut guest).await;
+    assert_eq!(expect_close(&mut host).await, (1000, "session finished".into()));
+    // ...and afterwards nothing is left in Redis.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(redis.command("DBSIZE").await.trim(), ":0");
+    a.shutdown().await;
+    b.shutdown().await;
+}
+
+#[tokio::test]
+async fn roles_are_claimed_once_across_nodes() {
+    let Some(redis) = RedisServer::start().await else { return };
+    let a = node(&redis, "node-a").await;
+    let b = node(&redis, "node-b").await;
+    let id = new_id();
+    let mut host = a.connect(&id, "host").await;
+    let mut other_host = b.connect(&id, "host").await;
+    assert_eq!(expect_close(&mut other_host).await, (4001, "crowded".into()));
+    let mut guest = a.connect(&id, "guest").await;
+    let mut other_guest = b.connect(&id, "guest").await;
+    assert_eq!(expect_close(&mut other_guest).await, (4001, "crowded".into()));
+    // The same-node pair works, without Redis carrying frames.
+    send(&mut host, b"local").await;
+    assert_eq!(recv(&mut guest).await, b"local");
+    a.shutdown().await;
+    b.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_guest_whose_host_is_nowhere_gets_4004() {
+    let Some(redis) = RedisServer::start().await else { return };
+    let _a = node(&redis, "node-a").await;
+    let b = node(&redis, "node-b").await;
+    let mut guest = b.connect(&new_id(), "guest").await;
+    assert_eq!(expect_close(&mut guest).await, (4004, "no such session".into()));
+}
+
+#[tokio::test]
+async fn a_guest_that_comes_first_finds_a_host_arriving_on_another_node() {
+    let Some(redis) = RedisServer::start().await else { return };
+    let a = node(&redis, "node-a").await;
+    let b = node(&redis, "node-b").await;
+    let id = new_id();
+    let mut guest = b.connect(&id, "guest").await;
+    send(&mut guest, b"early").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut host = a.connect(&id, "host").await;
+    assert_eq!(recv(&mut host).await, b"early");
+    send(&mut host, b"welcome").await;
+    assert_eq!(recv(&mut guest).await, b"welcome");
+    a.shutdown().await;
+    b.shutdown().await;
+}
+
+#[tokio::test]
+async fn losing_redis_closes_cross_node_sessions_with_4010_but_not_local_ones() {
+    let Some(mut redis) = RedisServer::start().await else { return };
+    let port = redis.port;
+    let a = node(&redis, "node-a").await;
+    let b = node(&redis, "node-b").await;
+    // Cross-node: host on A, guest on B.
+    let cross = new_id();
+    let mut cross_host = a.connect(&cross, "host").await;
+    let mut cross_guest = b.connect(&cross, "guest").await;
+    send(&mut cross_guest, b"hi").await;
+    assert_eq!(recv(&mut cross_host).await, b"hi");
+    // Same node: both on A.
+    let local = new_id();
+    let mut local_host = a.connect(&local, "host").await;
+    let mut local_guest = a.connect(&local, "guest").await;
+    send(&mut local_guest, b"hi").await;
+    assert_eq!(recv(&mut local_host).await, b"hi");
+
+    redis.kill();
+
+    assert_eq!(expect_close(&mut cross_host).await, (4010, "relay backend unavailable".into()));
+    assert_eq!(expect_close(&mut cross_guest).await, (4010, "relay backend unavailable".into()));
+    for i in 0..20u8 {
+        send(&mut local_host, &[i]).await;
+        assert_eq!(recv(&mut local_guest).await, [i]);
+        send(&mut local_guest, &[i, i]).await;
+        assert_eq!(recv(&mut local_host).await, [i, i]);
+    }
+    assert_eq!(metric(a.addr, "certbridge_backend_up").await, 0.0);
+    assert_eq!(metric(a.addr, "certbridge_closes_total{reason=\"backend_unavailable\"}").await, 1.0);
+    // While Redis is down a new session cannot be claimed: 4010, cleanly.
+    let mut refused = a.connect(&new_id(), "host").await;
+    assert_eq!(expect_close(&mut refused).await.0, 4010);
+    // /healthz still answers.
+    assert_eq!(http_get(a.addr, "/healthz").await.0, 200);
+
+    // Redis comes back: the nodes reconnect and pair across again.
+    let _redis = RedisServer::start_on(port).await.unwrap();
+    let mut up = false;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if metric(a.addr, "certbridge_backend_up").await == 1.0 && metric(b.addr, "certbridge_backend_up").await == 1.0 {
+            up = true;
+            break;
+        }
+    }
+    assert!(up, "the nodes did not reconnect to Redis");
+    let id = new_id();
+    let mut host = a.connect(&id, "host").await;
+    let mut guest = b.connect(&id, "guest").await;
+    send(&mut host, b"again").await;
+    assert_eq!(recv(&mut guest).await, b"again");
+    // The local session lived through it all.
+    send(&mut local_host, b"still").await;
+    assert_eq!(recv(&mut local_guest).await, b"still");
+    a.shutdown().await;
+    b.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_node_needs_redis_at_startup_when_configured() {
+    let mut c = config();
+    c.redis_url = Some(format!("redis://127.0.0.1:{}/", free_port()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let err = certbridge_relay::run(listener, c, std::future::pending()).await.unwrap_err();
+    assert!(err.to_string().contains("Redis"), "{err}");
+}

@@ -1,0 +1,214 @@
+//! Operating the relay: `/healthz`, `/metrics`, graceful shutdown, and the
+//! real `certbridge-relay` binary.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is a failed test
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+#[tokio::test]
+async fn healthz_and_metrics_after_a_session() {
+    let relay = Relay::start(config()).await;
+    assert_eq!(http_get(relay.addr, "/healthz").await, (200, "ok".into()));
+
+    let id = new_id();
+    let mut host = relay.connect(&id, "host").await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(metric(relay.addr, "certbridge_sessions_waiting").await, 1.0);
+    let mut guest = relay.connect(&id, "guest").await;
+    send(&mut guest, &[1u8; 1000]).await;
+    assert_eq!(recv(&mut host).await.len(), 1000);
+    send(&mut host, &[2u8; 24]).await;
+    assert_eq!(recv(&mut guest).await.len(), 24);
+    assert_eq!(metric(relay.addr, "certbridge_sessions_waiting").await, 0.0);
+    assert_eq!(metric(relay.addr, "certbridge_sessions_paired").await, 1.0);
+    close_normally(&mut guest).await;
+    assert_eq!(expect_close(&mut host).await.0, 1000);
+    let crowd = relay.connect(&id, "host").await; // a fresh host on the same id is fine now...
+    let mut crowd2 = relay.connect(&id, "host").await; // ...a second one is crowded
+    assert_eq!(expect_close(&mut crowd2).await.0, 4001);
+    drop(crowd);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    let (status, body) = http_get(relay.addr, "/metrics").await;
+    assert_eq!(status, 200);
+    let value = |name: &str| -> f64 {
+        body.lines()
+            .find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(' ')))
+            .unwrap_or_else(|| panic!("no {name} in\n{body}"))
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(value("certbridge_sessions_paired"), 0.0);
+    assert_eq!(value("certbridge_bytes_forwarded_total"), 1024.0);
+    assert_eq!(value("certbridge_messages_forwarded_total"), 2.0);
+    assert_eq!(value("certbridge_closes_total{reason=\"client_closed\"}"), 1.0);
+    assert_eq!(value("certbridge_closes_total{reason=\"finished\"}"), 1.0);
+    assert_eq!(value("certbridge_closes_total{reason=\"crowded\"}"), 1.0);
+    assert_eq!(value("certbridge_closes_total{reason=\"connection_lost\"}"), 1.0);
+    assert_eq!(value("certbridge_pairing_seconds_count"), 1.0);
+    assert_eq!(value("certbridge_pairing_seconds_bucket{le=\"+Inf\"}"), 1.0);
+    assert_eq!(value("certbridge_pairing_seconds_bucket{le=\"600\"}"), 1.0);
+    assert!(value("certbridge_pairing_seconds_sum") > 0.0);
+    assert_eq!(value("certbridge_upgrades_total"), 4.0);
+    assert!(body.contains("# TYPE certbridge_pairing_seconds histogram"));
+    assert!(body.contains("# TYPE certbridge_closes_total counter"));
+    // The metrics never carry a rendezvous id.
+    assert!(!body.contains(&id[..8]));
+    relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn graceful_shutdown_lets_a_paired_session_finish() {
+    let mut c = config();
+    c.limits.drain_deadline = Duration::from_secs(5);
+    let mut relay = Relay::start(c).await;
+    let id = new_id();
+    let mut host = relay.connect(&id, "host").await;
+    let mut guest = relay.connect(&id, "guest").await;
+    let mut waiting = relay.connect(&new_id(), "host").await;
+    send(&mut host, b"before").await;
+    assert_eq!(recv(&mut guest).await, b"before");
+
+    relay.begin_shutdown();
+    // A waiting host is sent away at once.
+    assert_eq!(expect_close(&mut waiting).await, (1001, "going away".into()));
+    // New connections are not accepted.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(tokio_tungstenite::connect_async(relay.url(&new_id(), "host")).await.is_err());
+    // The paired session carries on...
+    for i in 0..10u8 {
+        send(&mut guest, &[i]).await;
+        assert_eq!(recv(&mut host).await, [i]);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // ...and finishes on its own terms.
+    close_normally(&mut host).await;
+    assert_eq!(expect_close(&mut guest).await, (1000, "session finished".into()));
+    let started = Instant::now();
+    relay.shutdown().await;
+    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn the_drain_deadline_closes_lingering_sessions_with_1001() {
+    let mut c = config();
+    c.limits.drain_deadline = Duration::from_millis(500);
+    let mut relay = Relay::start(c).await;
+    let id = new_id();
+    let mut host = relay.connect(&id, "host").await;
+    let mut guest = relay.connect(&id, "guest").await;
+    send(&mut host, b"x").await;
+    assert_eq!(recv(&mut guest).await, b"x");
+    let started = Instant::now();
+    relay.begin_shutdown();
+    assert_eq!(expect_close(&mut host).await, (1001, "going away".into()));
+    assert_eq!(expect_close(&mut guest).await, (1001, "going away".into()));
+    assert!(started.elapsed() >= Duration::from_millis(400));
+    drop((host, guest));
+    relay.shutdown().await;
+}
+
+/// The real binary, killed on drop if a test fails half-way.
+struct Binary(std::process::Child);
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs the real binary on a free port and waits until it answers.
+async fn spawn_binary(extra: &[&str]) -> (Binary, std::net::SocketAddr) {
+    let port = free_port();
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let child = Binary(
+        Command::new(env!("CARGO_BIN_EXE_certbridge-relay"))
+            .args(["--listen", &addr.to_string()])
+            .args(extra)
+            .env("CERTBRIDGE_RELAY_GUEST_WAIT", "300ms")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(addr).await.is_ok() {
+            return (child, addr);
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the relay binary did not start listening");
+}
+
+#[tokio::test]
+async fn the_binary_serves_reads_env_and_stops_on_sigterm() {
+    let (mut child, addr) = spawn_binary(&["--node-id", "bin-test"]).await;
+    assert_eq!(http_get(addr, "/healthz").await, (200, "ok".into()));
+    let id = new_id();
+    let mut host = connect(addr, &id, "host").await;
+    let mut guest = connect(addr, &id, "guest").await;
+    send(&mut host, b"from the binary").await;
+    assert_eq!(recv(&mut guest).await, b"from the binary");
+    // The guest wait comes from the environment (300 ms).
+    let mut lone = connect(addr, &new_id(), "guest").await;
+    let started = Instant::now();
+    assert_eq!(expect_close(&mut lone).await.0, 4004);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    drop((host, guest));
+
+    // SIGTERM: a graceful stop with exit status 0.
+    let status = Command::new("kill").args(["-TERM", &child.0.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let exit = loop {
+        if let Some(s) = child.0.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "the relay did not stop on SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(exit.success(), "{exit:?}");
+}
+
+#[tokio::test]
+async fn the_binary_can_be_killed() {
+    let (mut child, addr) = spawn_binary(&[]).await;
+    let id = new_id();
+    let mut host = connect(addr, &id, "host").await;
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
+    // The client sees the connection end (no close frame from a dead process).
+    let end = tokio::time::timeout(PATIENCE, futures_util::StreamExt::next(&mut host)).await.unwrap();
+    assert!(!matches!(end, Some(Ok(tokio_tungstenite::tungstenite::Message::Binary(_)))));
+}
+
+#[test]
+fn the_binary_explains_bad_settings() {
+    let out = Command::new(env!("CARGO_BIN_EXE_certbridge-relay"))
+        .args(["--node-id", "bad/id", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("node id"), "{err}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_certbridge-relay"))
+        .args(["--idle", "5 parsecs"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unit"));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_certbridge-relay"))
+        .args(["--listen", "127.0.0.1:0", "--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-cert"));
+}
