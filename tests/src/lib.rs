@@ -26,7 +26,9 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// The `certbridge` binary: `$CERTBRIDGE_BIN`, or the one cargo built next
-/// to this test (built now if missing).
+/// to this test (built now if missing). `scripts/test.sh` builds every
+/// target first; building here only when missing keeps one build (a
+/// single-package build would resolve features differently and rebuild).
 pub fn certbridge() -> PathBuf {
     if let Some(bin) = std::env::var_os("CERTBRIDGE_BIN") {
         return bin.into();
@@ -41,6 +43,9 @@ pub fn certbridge() -> PathBuf {
         .unwrap()
         .join(format!("certbridge{}", std::env::consts::EXE_SUFFIX));
     BUILD.call_once(|| {
+        if bin.exists() {
+            return;
+        }
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(["build", "-p", "certbridge-desktop", "--bin", "certbridge"])
             .current_dir(workspace_root())
@@ -49,6 +54,31 @@ pub fn certbridge() -> PathBuf {
         assert!(status.success(), "building certbridge failed");
     });
     assert!(bin.exists(), "no certbridge binary at {}", bin.display());
+    bin
+}
+
+/// The `certbridge-relay` binary cargo built next to this test (built now
+/// if missing).
+pub fn relay_bin() -> PathBuf {
+    static BUILD: Once = Once::new();
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join(format!("certbridge-relay{}", std::env::consts::EXE_SUFFIX));
+    BUILD.call_once(|| {
+        if bin.exists() {
+            return;
+        }
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["build", "-p", "certbridge-relay", "--bin", "certbridge-relay"])
+            .current_dir(workspace_root())
+            .status()
+            .unwrap();
+        assert!(status.success(), "building certbridge-relay failed");
+    });
     bin
 }
 
