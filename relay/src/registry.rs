@@ -1,9 +1,7 @@
 //! The connections living on this node, by rendezvous id and role, and the
 //! [`Event`]s they send each other.
 //!
-//! Each connection owns an inbox (an unbounded channel; what can queue in
-//! it is bounded by the session byte limit, which the sending side
-//! enforces). A local peer writes straight into it; the Redis bus writes
+//! Each connection owns an [inbox](crate::inbox). A local peer writes straight into it; the Redis bus writes
 //! into it what arrives from a peer on another node. Without Redis the
 //! registry is also the only claim store: one host and one guest per id.
 
@@ -11,9 +9,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use tokio::sync::mpsc;
 
 use crate::close::CloseReason;
+use crate::inbox::InboxSender;
 use crate::request::Role;
 
 /// Something that happens to a connection, from outside its own socket.
@@ -35,7 +33,7 @@ pub(crate) enum Event {
 #[derive(Debug, Clone)]
 pub(crate) enum Peer {
     /// On this node: its inbox.
-    Local(mpsc::UnboundedSender<Event>),
+    Local(InboxSender),
     /// On another node, reached through Redis.
     Remote {
         /// The node's id.
@@ -55,7 +53,7 @@ impl Peer {
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
     pub(crate) token: u64,
-    pub(crate) inbox: mpsc::UnboundedSender<Event>,
+    pub(crate) inbox: InboxSender,
 }
 
 #[derive(Debug, Default)]
@@ -154,7 +152,7 @@ mod tests {
     fn one_per_role_and_removal_by_token() {
         let r = Registry::default();
         let id: Arc<str> = Arc::from("aa");
-        let (tx, _rx) = mpsc::unbounded_channel();
+        let (tx, _rx) = crate::inbox::inbox();
         assert!(r.insert(&id, Role::Host, Entry { token: 1, inbox: tx.clone() }));
         assert!(!r.insert(&id, Role::Host, Entry { token: 2, inbox: tx.clone() }));
         assert!(r.insert(&id, Role::Guest, Entry { token: 3, inbox: tx.clone() }));

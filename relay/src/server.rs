@@ -257,7 +257,7 @@ fn rendezvous(mut req: Request<Incoming>, remote: SocketAddr, shared: &Arc<Share
 
     let on_upgrade = hyper::upgrade::on(&mut req);
     let task_shared = Arc::clone(shared);
-    shared.tracker.spawn(async move {
+    let fut = async move {
         match on_upgrade.await {
             Ok(upgraded) => {
                 task_shared.metrics.upgraded();
@@ -267,7 +267,8 @@ fn rendezvous(mut req: Request<Incoming>, remote: SocketAddr, shared: &Arc<Share
             }
             Err(e) => debug!(error = %e, "the WebSocket upgrade did not complete"),
         }
-    });
+    };
+    shared.tracker.spawn(fut);
 
     let mut resp = Response::new(Full::new(Bytes::new()));
     *resp.status_mut() = StatusCode::SWITCHING_PROTOCOLS;

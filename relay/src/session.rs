@@ -25,7 +25,6 @@ use futures_util::{SinkExt, StreamExt};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use tokio::io::AsyncReadExt;
-use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError, ProtocolError};
@@ -35,6 +34,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tracing::{debug, info};
 
 use crate::close::CloseReason;
+use crate::inbox::{Inbox, InboxSender, inbox};
 use crate::limits::ConnectionPermit;
 use crate::registry::{Entry, Event, Peer};
 use crate::request::{Rendezvous, Role};
@@ -52,10 +52,10 @@ const GUEST_POLL: Duration = Duration::from_millis(20);
 /// Serves one upgraded rendezvous connection to its end.
 pub(crate) async fn serve(ws: Ws, rv: Rendezvous, shared: Arc<Shared>, permit: ConnectionPermit) {
     let token = shared.next_token();
-    let (tx, rx) = mpsc::unbounded_channel();
+    let (tx, rx) = inbox();
     let mut conn = Conn { ws, rx, tx, rv, token, shared, pending: Vec::new(), pending_bytes: 0, bytes: 0 };
     let reason = conn.run().await;
-    conn.finish(reason).await;
+    Box::pin(conn.finish(reason)).await;
     drop(permit);
 }
 
@@ -117,8 +117,8 @@ impl Drop for Claim {
 /// One connection's state.
 struct Conn {
     ws: Ws,
-    rx: mpsc::UnboundedReceiver<Event>,
-    tx: mpsc::UnboundedSender<Event>,
+    rx: Inbox,
+    tx: InboxSender,
     rv: Rendezvous,
     token: u64,
     shared: Arc<Shared>,
@@ -138,7 +138,9 @@ impl Conn {
         debug!(id = self.rv.id.short(), role = %self.rv.role, "claimed");
         let peer = match self.rv.role {
             Role::Host => self.wait_for_guest().await,
-            Role::Guest => self.find_host().await,
+            // Guests wait briefly: their larger state is boxed, so that
+            // only a waiting host's state sizes every connection's task.
+            Role::Guest => Box::pin(self.find_host()).await,
         };
         match peer {
             Ok(peer) => Box::pin(self.forward(peer)).await,
@@ -203,11 +205,10 @@ impl Conn {
                 biased;
                 _ = shared.drain.cancelled() => break Err(CloseReason::GoingAway),
                 ev = self.rx.recv() => match ev {
-                    Some(Event::Joined(peer)) => break Ok(peer),
+                    Event::Joined(peer) => break Ok(peer),
                     // A waiting host keeps waiting through a Redis outage:
                     // a guest on this node can still come.
-                    Some(Event::BackendLost | Event::Data(_) | Event::PeerClosed(_) | Event::Accepted(_)) => {}
-                    None => break Err(CloseReason::Internal),
+                    Event::BackendLost | Event::Data(_) | Event::PeerClosed(_) | Event::Accepted(_) => {}
                 },
                 msg = self.ws.next(), if self.may_hold() => if let Err(r) = self.hold(msg) { break Err(r) },
                 _ = &mut deadline => break Err(CloseReason::HostWaitExpired),
@@ -242,14 +243,13 @@ impl Conn {
                 biased;
                 _ = shared.drain.cancelled() => return Err(CloseReason::GoingAway),
                 ev = self.rx.recv() => match ev {
-                    Some(Event::Accepted(peer)) => return Ok(peer),
-                    Some(Event::BackendLost) if asked.is_some() => return Err(CloseReason::BackendUnavailable),
+                    Event::Accepted(peer) => return Ok(peer),
+                    Event::BackendLost if asked.is_some() => return Err(CloseReason::BackendUnavailable),
                     // "No such host there" (it may be registering as we
                     // speak): ask again at the next look, until the deadline.
-                    Some(Event::PeerClosed(_)) => asked = None,
-                    Some(Event::BackendLost | Event::Data(_)) => {}
-                    Some(Event::Joined(other)) => self.refuse(other).await,
-                    None => return Err(CloseReason::Internal),
+                    Event::PeerClosed(_) => asked = None,
+                    Event::BackendLost | Event::Data(_) => {}
+                    Event::Joined(other) => self.refuse(other).await,
                 },
                 msg = self.ws.next(), if self.may_hold() => self.hold(msg)?,
                 _ = &mut deadline => return Err(CloseReason::NoSuchSession),
@@ -349,7 +349,7 @@ impl Conn {
                     biased;
                     _ = shared.force.cancelled() => break 'session (CloseReason::GoingAway, Some(CloseReason::GoingAway)),
                     ev = self.rx.recv() => match ev {
-                        Some(Event::Data(data)) => {
+                        Event::Data(data) => {
                             idle.as_mut().reset(Instant::now() + limits.idle);
                             let len = data.len();
                             self.bytes += len as u64;
@@ -359,13 +359,12 @@ impl Conn {
                                 Err(_) => break 'session (CloseReason::Idle, Some(CloseReason::Idle)),
                             }
                         }
-                        Some(Event::PeerClosed(r)) => break 'session (r, None),
-                        Some(Event::BackendLost) if peer.is_remote() => {
+                        Event::PeerClosed(r) => break 'session (r, None),
+                        Event::BackendLost if peer.is_remote() => {
                             break 'session (CloseReason::BackendUnavailable, Some(CloseReason::BackendUnavailable))
                         }
-                        Some(Event::Joined(other)) => self.refuse(other).await,
-                        Some(Event::BackendLost | Event::Accepted(_)) => {}
-                        None => break 'session (CloseReason::Internal, Some(CloseReason::PeerClosed)),
+                        Event::Joined(other) => self.refuse(other).await,
+                        Event::BackendLost | Event::Accepted(_) => {}
                     },
                     msg = self.ws.next() => match classify(msg) {
                         Ok(Incoming::Data(data)) => {
@@ -425,7 +424,7 @@ impl Conn {
                         // The stream is out of step (the rest of an
                         // oversized message): read raw bytes until the
                         // client hangs up.
-                        let mut sink = [0u8; 1024];
+                        let mut sink = [0u8; 256];
                         while let Ok(n) = ws.get_mut().read(&mut sink).await {
                             if n == 0 {
                                 break;
