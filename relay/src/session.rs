@@ -414,8 +414,15 @@ impl Conn {
             .sends_frame()
             .then(|| CloseFrame { code: CloseCode::from(reason.code()), reason: reason.reason().into() });
         let ws = &mut self.ws;
+        let client_closed = reason == CloseReason::ClientClosed;
         let _ = tokio::time::timeout(CLOSE_GRACE, async move {
-            let _ = ws.close(frame).await;
+            if client_closed {
+                // tungstenite has queued the reply to the client's close:
+                // send it.
+                let _ = ws.flush().await;
+            } else {
+                let _ = ws.close(frame).await;
+            }
             loop {
                 match ws.next().await {
                     Some(Ok(_)) => {}
