@@ -223,7 +223,7 @@ async fn subscription(bus: Arc<Bus>, mut stream: PubSubStream, registry: Arc<Reg
         warn!(node = %bus.node, "lost Redis; closing sessions with a peer on another node and reconnecting");
         bus.set_conn(None);
         metrics.backend(false);
-        registry.backend_lost();
+        registry.broadcast(|| Event::BackendLost);
         let mut backoff = Duration::from_millis(100);
         loop {
             tokio::select! {

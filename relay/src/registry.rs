@@ -27,6 +27,10 @@ pub(crate) enum Event {
     PeerClosed(CloseReason),
     /// This node lost Redis: sessions with a peer elsewhere must end.
     BackendLost,
+    /// Shutdown has begun: sessions still waiting for a peer close (1001).
+    Drain,
+    /// The drain deadline has passed: every session closes (1001).
+    Force,
 }
 
 /// Where the peer of a connection is.
@@ -127,12 +131,14 @@ impl Registry {
         out
     }
 
-    /// Tells every connection that Redis is gone.
-    pub(crate) fn backend_lost(&self) {
+    /// Sends an event to every connection (Redis lost, shutdown). Events
+    /// rather than a shared signal each connection would wait on: a
+    /// waiting connection's task stays smaller.
+    pub(crate) fn broadcast(&self, event: fn() -> Event) {
         let slots = self.lock();
         for slot in slots.values() {
             for e in [&slot.host, &slot.guest].into_iter().flatten() {
-                let _ = e.inbox.send(Event::BackendLost);
+                let _ = e.inbox.send(event());
             }
         }
     }

@@ -158,6 +158,11 @@ impl Conn {
             return Err(CloseReason::Crowded);
         }
         let claim = Claim { shared: Arc::clone(&self.shared), id: Arc::clone(&id), role, token: self.token };
+        // Registered before this check: either shutdown's broadcast reaches
+        // this connection, or this check sees shutdown.
+        if self.shared.drain.is_cancelled() {
+            return Err(CloseReason::GoingAway);
+        }
         if let Some(bus) = &self.shared.bus {
             // On failure, dropping `claim` takes the registry place back
             // (and releases nothing in Redis that is not ours).
@@ -203,9 +208,9 @@ impl Conn {
         let result = loop {
             tokio::select! {
                 biased;
-                _ = shared.drain.cancelled() => break Err(CloseReason::GoingAway),
                 ev = self.rx.recv() => match ev {
                     Event::Joined(peer) => break Ok(peer),
+                    Event::Drain | Event::Force => break Err(CloseReason::GoingAway),
                     // A waiting host keeps waiting through a Redis outage:
                     // a guest on this node can still come.
                     Event::BackendLost | Event::Data(_) | Event::PeerClosed(_) | Event::Accepted(_) => {}
@@ -241,9 +246,9 @@ impl Conn {
         loop {
             tokio::select! {
                 biased;
-                _ = shared.drain.cancelled() => return Err(CloseReason::GoingAway),
                 ev = self.rx.recv() => match ev {
                     Event::Accepted(peer) => return Ok(peer),
+                    Event::Drain | Event::Force => return Err(CloseReason::GoingAway),
                     Event::BackendLost if asked.is_some() => return Err(CloseReason::BackendUnavailable),
                     // "No such host there" (it may be registering as we
                     // speak): ask again at the next look, until the deadline.
@@ -344,11 +349,15 @@ impl Conn {
             self.pending_bytes = 0;
             let idle = sleep(limits.idle);
             tokio::pin!(idle);
+            // Paired after the drain deadline's broadcast: end now.
+            if shared.force.is_cancelled() {
+                break 'session (CloseReason::GoingAway, Some(CloseReason::GoingAway));
+            }
             loop {
                 tokio::select! {
                     biased;
-                    _ = shared.force.cancelled() => break 'session (CloseReason::GoingAway, Some(CloseReason::GoingAway)),
                     ev = self.rx.recv() => match ev {
+                        Event::Force => break 'session (CloseReason::GoingAway, Some(CloseReason::GoingAway)),
                         Event::Data(data) => {
                             idle.as_mut().reset(Instant::now() + limits.idle);
                             let len = data.len();
@@ -364,7 +373,8 @@ impl Conn {
                             break 'session (CloseReason::BackendUnavailable, Some(CloseReason::BackendUnavailable))
                         }
                         Event::Joined(other) => self.refuse(other).await,
-                        Event::BackendLost | Event::Accepted(_) => {}
+                        // Paired sessions may finish during the drain.
+                        Event::BackendLost | Event::Accepted(_) | Event::Drain => {}
                     },
                     msg = self.ws.next() => match classify(msg) {
                         Ok(Incoming::Data(data)) => {
