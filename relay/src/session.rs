@@ -8,7 +8,8 @@
 //!    the relay, about one message size's worth; beyond that the relay
 //!    stops reading until the peer comes;
 //! 3. **forward** binary messages verbatim to the peer, local (its inbox)
-//!    or remote (Redis), under the message, session-byte and idle limits,
+//!    or remote (Redis), under the message, session-byte, idle and
+//!    session-time limits,
 //!    until one side ends; then the other side is closed too.
 //!
 //! A connection is one task. Phases that are rare or large (Redis calls,
@@ -91,6 +92,7 @@ fn for_peer(reason: CloseReason) -> CloseReason {
     match reason {
         CloseReason::GoingAway
         | CloseReason::Idle
+        | CloseReason::SessionTimeLimit
         | CloseReason::SessionByteLimit
         | CloseReason::BackendUnavailable => reason,
         _ => CloseReason::PeerClosed,
@@ -349,6 +351,8 @@ impl Conn {
             self.pending_bytes = 0;
             let idle = sleep(limits.idle);
             tokio::pin!(idle);
+            let lifetime = sleep(limits.max_session_time);
+            tokio::pin!(lifetime);
             // Paired after the drain deadline's broadcast: end now.
             if shared.force.is_cancelled() {
                 break 'session (CloseReason::GoingAway, Some(CloseReason::GoingAway));
@@ -395,6 +399,9 @@ impl Conn {
                         Err(r) => break 'session (r, Some(for_peer(r))),
                     },
                     _ = &mut idle => break 'session (CloseReason::Idle, Some(CloseReason::Idle)),
+                    _ = &mut lifetime => {
+                        break 'session (CloseReason::SessionTimeLimit, Some(CloseReason::SessionTimeLimit))
+                    }
                 }
             }
         };
