@@ -36,6 +36,8 @@ pub enum CloseReason {
     HostWaitExpired,
     /// 4006: no message in either direction for too long.
     Idle,
+    /// 4007: a paired session lasted longer than allowed.
+    SessionTimeLimit,
     /// 4008: the session carried more bytes than allowed.
     SessionByteLimit,
     /// 4009: a single message was larger than allowed.
@@ -57,7 +59,7 @@ pub enum CloseReason {
 
 impl CloseReason {
     /// All reasons, in a stable order (the metric output follows it).
-    pub const ALL: [CloseReason; 17] = [
+    pub const ALL: [CloseReason; 18] = [
         CloseReason::Finished,
         CloseReason::GoingAway,
         CloseReason::ProtocolError,
@@ -67,6 +69,7 @@ impl CloseReason {
         CloseReason::NoSuchSession,
         CloseReason::HostWaitExpired,
         CloseReason::Idle,
+        CloseReason::SessionTimeLimit,
         CloseReason::SessionByteLimit,
         CloseReason::MessageTooLarge,
         CloseReason::BackendUnavailable,
@@ -90,6 +93,7 @@ impl CloseReason {
             CloseReason::NoSuchSession => 4004,
             CloseReason::HostWaitExpired => 4005,
             CloseReason::Idle => 4006,
+            CloseReason::SessionTimeLimit => 4007,
             CloseReason::SessionByteLimit => 4008,
             CloseReason::MessageTooLarge => 4009,
             CloseReason::BackendUnavailable => 4010,
@@ -110,6 +114,7 @@ impl CloseReason {
             CloseReason::NoSuchSession => "no such session",
             CloseReason::HostWaitExpired => "host wait expired",
             CloseReason::Idle => "idle",
+            CloseReason::SessionTimeLimit => "session time limit",
             CloseReason::SessionByteLimit => "session byte limit",
             CloseReason::MessageTooLarge => "message too large",
             CloseReason::BackendUnavailable => "relay backend unavailable",
@@ -133,6 +138,7 @@ impl CloseReason {
             CloseReason::NoSuchSession => "no_such_session",
             CloseReason::HostWaitExpired => "host_wait_expired",
             CloseReason::Idle => "idle",
+            CloseReason::SessionTimeLimit => "session_time_limit",
             CloseReason::SessionByteLimit => "session_byte_limit",
             CloseReason::MessageTooLarge => "message_too_large",
             CloseReason::BackendUnavailable => "backend_unavailable",

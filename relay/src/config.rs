@@ -65,6 +65,8 @@ pub struct Limits {
     pub guest_wait: Duration,
     /// How long a paired session may go without a message (close 4006).
     pub idle: Duration,
+    /// How long a paired session may last in all (close 4007).
+    pub max_session_time: Duration,
     /// Rendezvous requests per client address per minute (HTTP 429).
     pub connections_per_ip_per_minute: u32,
     /// New host sessions per client address per minute (HTTP 429).
@@ -93,6 +95,7 @@ impl Default for Limits {
             host_wait: Duration::from_secs(600),
             guest_wait: Duration::from_secs(5),
             idle: Duration::from_secs(60),
+            max_session_time: Duration::from_secs(600),
             connections_per_ip_per_minute: 120,
             sessions_per_ip_per_minute: 30,
             max_connections: 50_000,
@@ -202,6 +205,9 @@ pub struct Args {
     /// Longest silence in a paired session (close 4006).
     #[arg(long, env = "CERTBRIDGE_RELAY_IDLE", default_value = "60s", value_parser = parse_duration)]
     pub idle: Duration,
+    /// Longest paired session (close 4007).
+    #[arg(long, env = "CERTBRIDGE_RELAY_MAX_SESSION_TIME", default_value = "10m", value_parser = parse_duration)]
+    pub max_session_time: Duration,
     /// Rendezvous requests per client address per minute; 0 = no limit (HTTP 429).
     #[arg(long, env = "CERTBRIDGE_RELAY_CONNECTIONS_PER_IP", default_value_t = 120)]
     pub connections_per_ip: u32,
@@ -249,6 +255,7 @@ impl Args {
                 host_wait: self.host_wait,
                 guest_wait: self.guest_wait,
                 idle: self.idle,
+                max_session_time: self.max_session_time,
                 connections_per_ip_per_minute: self.connections_per_ip,
                 sessions_per_ip_per_minute: self.sessions_per_ip,
                 max_connections: self.max_connections,
@@ -306,6 +313,7 @@ mod tests {
         assert_eq!(c.limits.host_wait, d.host_wait);
         assert_eq!(c.limits.guest_wait, d.guest_wait);
         assert_eq!(c.limits.idle, d.idle);
+        assert_eq!(c.limits.max_session_time, d.max_session_time);
         assert_eq!(c.limits.connections_per_ip_per_minute, d.connections_per_ip_per_minute);
         assert_eq!(c.limits.sessions_per_ip_per_minute, d.sessions_per_ip_per_minute);
         assert_eq!(c.limits.max_connections, d.max_connections);

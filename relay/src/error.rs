@@ -37,7 +37,4 @@ pub enum RelayError {
     /// A size does not fit this machine's `usize`.
     #[error("the value of {0} is too large")]
     TooLarge(&'static str),
-    /// Accepting connections failed for good.
-    #[error("the listening socket failed: {0}")]
-    Listener(#[source] std::io::Error),
 }

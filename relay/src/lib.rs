@@ -13,6 +13,7 @@
 //! * `server`: [`run`], the accept loop, TLS, HTTP, the upgrade, shutdown.
 //! * `session`: one connection's life: claim, pair, forward, close.
 //! * `registry`: the connections on this node and the events between them.
+//! * `inbox`: the small queue each connection receives its events in.
 //! * `redis_bus`: many nodes as one relay, through Redis claims and pub/sub.
 //! * `wire`: the bytes nodes send each other through Redis.
 //! * `close`: the close codes, [`CloseReason`].
@@ -27,6 +28,7 @@
 mod close;
 mod config;
 mod error;
+mod inbox;
 mod limits;
 mod metrics;
 mod redis_bus;

@@ -19,13 +19,21 @@ const SWEEP_AT: usize = 4096;
 pub(crate) struct RateLimiter {
     max: u32,
     window: Duration,
-    buckets: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    buckets: Mutex<Buckets>,
+}
+
+#[derive(Debug, Default)]
+struct Buckets {
+    map: HashMap<IpAddr, (Instant, u32)>,
+    /// Size at which stale entries are next swept out: doubles when a sweep
+    /// frees little, so sweeping stays cheap on average.
+    sweep_at: usize,
 }
 
 impl RateLimiter {
     /// At most `max` events per `window` per address; `max == 0` allows all.
     pub(crate) fn new(max: u32, window: Duration) -> RateLimiter {
-        RateLimiter { max, window, buckets: Mutex::new(HashMap::new()) }
+        RateLimiter { max, window, buckets: Mutex::new(Buckets { map: HashMap::new(), sweep_at: SWEEP_AT }) }
     }
 
     /// Records an event from `ip` at `now` and says whether it is allowed.
@@ -34,11 +42,12 @@ impl RateLimiter {
             return true;
         }
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        if buckets.len() >= SWEEP_AT {
+        if buckets.map.len() >= buckets.sweep_at {
             let window = self.window;
-            buckets.retain(|_, (start, _)| now.duration_since(*start) < window);
+            buckets.map.retain(|_, (start, _)| now.duration_since(*start) < window);
+            buckets.sweep_at = (buckets.map.len() * 2).max(SWEEP_AT);
         }
-        let bucket = buckets.entry(ip).or_insert((now, 0));
+        let bucket = buckets.map.entry(ip).or_insert((now, 0));
         if now.duration_since(bucket.0) >= self.window {
             *bucket = (now, 0);
         }
@@ -125,7 +134,7 @@ mod tests {
         }
         let later = t0 + Duration::from_secs(120);
         rl.allow(IpAddr::V4(Ipv4Addr::LOCALHOST), later);
-        assert!(rl.buckets.lock().unwrap().len() <= SWEEP_AT);
+        assert!(rl.buckets.lock().unwrap().map.len() <= SWEEP_AT);
     }
 
     #[test]

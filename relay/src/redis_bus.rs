@@ -11,8 +11,10 @@
 //!   and publishes a `Join` there; the host answers with `Accept`, and from
 //!   then on both sides publish `Data` and finally `Close` to each other's
 //!   node (message layout in [`wire`](crate::wire)).
-//! * When the subscription drops, every local session with a peer on
-//!   another node is told ([`Event::BackendLost`]) and closes with 4010;
+//! * When the subscription drops, or stays silent for longer than
+//!   [`LIVENESS`] although the node publishes a heartbeat to itself every
+//!   [`HEARTBEAT`], every local session with a peer on another node is
+//!   told ([`Event::BackendLost`]) and closes with 4010;
 //!   the bus reconnects with backoff. Sessions whose two sides are on this
 //!   node never touch Redis after their claims.
 
@@ -41,6 +43,12 @@ const OP_TIMEOUT: Duration = Duration::from_secs(2);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// Claims refreshed per script call.
 const REFRESH_BATCH: usize = 500;
+/// How often a node publishes a heartbeat (an empty message) to its own
+/// channel.
+const HEARTBEAT: Duration = Duration::from_secs(2);
+/// Silence on the subscription after which it counts as lost, even if the
+/// TCP connection looks open (a silent network partition).
+const LIVENESS: Duration = Duration::from_secs(7);
 
 /// Refreshes claims: `KEYS` are claim keys, `ARGV[1]` the lifetime in
 /// seconds, `ARGV[i + 1]` the value of `KEYS[i]`. A key is (re)set when it
@@ -211,19 +219,32 @@ impl Bus {
 /// sessions and reconnects.
 async fn subscription(bus: Arc<Bus>, mut stream: PubSubStream, registry: Arc<Registry>, metrics: Arc<Metrics>) {
     loop {
+        let silence = tokio::time::sleep(LIVENESS);
+        tokio::pin!(silence);
         loop {
             tokio::select! {
                 _ = bus.stop.cancelled() => return,
                 msg = stream.next() => match msg {
-                    Some(msg) => dispatch(&bus, &registry, Bytes::copy_from_slice(msg.get_payload_bytes())).await,
+                    Some(msg) => {
+                        silence.as_mut().reset(tokio::time::Instant::now() + LIVENESS);
+                        let payload = msg.get_payload_bytes();
+                        // An empty message is this node's own heartbeat.
+                        if !payload.is_empty() {
+                            dispatch(&bus, &registry, Bytes::copy_from_slice(payload)).await;
+                        }
+                    }
                     None => break,
                 },
+                _ = &mut silence => {
+                    warn!(node = %bus.node, "no heartbeat from Redis for {LIVENESS:?}");
+                    break;
+                }
             }
         }
         warn!(node = %bus.node, "lost Redis; closing sessions with a peer on another node and reconnecting");
         bus.set_conn(None);
         metrics.backend(false);
-        registry.backend_lost();
+        registry.broadcast(|| Event::BackendLost);
         let mut backoff = Duration::from_millis(100);
         loop {
             tokio::select! {
@@ -287,6 +308,8 @@ async fn housekeeping(bus: Arc<Bus>, mut releases: mpsc::UnboundedReceiver<(Stri
     let mut tick = tokio::time::interval(bus.claim_ttl / 3);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tick.tick().await;
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = bus.stop.cancelled() => {
@@ -295,6 +318,11 @@ async fn housekeeping(bus: Arc<Bus>, mut releases: mpsc::UnboundedReceiver<(Stri
                     let _ = release_one(&bus, &release, &key, &value).await;
                 }
                 return;
+            }
+            _ = heartbeat.tick() => {
+                if let Err(e) = heartbeat_once(&bus).await {
+                    debug!(error = %e, "heartbeat not sent");
+                }
             }
             _ = tick.tick() => {
                 if let Err(e) = refresh_all(&bus, &refresh, &registry).await {
@@ -309,6 +337,15 @@ async fn housekeeping(bus: Arc<Bus>, mut releases: mpsc::UnboundedReceiver<(Stri
             }
         }
     }
+}
+
+/// Publishes an empty message to this node's own channel: proof, when it
+/// comes back, that the subscription is alive.
+async fn heartbeat_once(bus: &Bus) -> Result<(), BusError> {
+    let mut conn = bus.conn()?;
+    let _: i64 =
+        within(redis::cmd("PUBLISH").arg(wire::node_channel(&bus.node)).arg(&[] as &[u8]).query_async(&mut conn)).await?;
+    Ok(())
 }
 
 async fn release_one(bus: &Bus, script: &redis::Script, key: &str, value: &str) -> Result<(), BusError> {

@@ -1,9 +1,7 @@
 //! The connections living on this node, by rendezvous id and role, and the
 //! [`Event`]s they send each other.
 //!
-//! Each connection owns an inbox (an unbounded channel; what can queue in
-//! it is bounded by the session byte limit, which the sending side
-//! enforces). A local peer writes straight into it; the Redis bus writes
+//! Each connection owns an [inbox](crate::inbox). A local peer writes straight into it; the Redis bus writes
 //! into it what arrives from a peer on another node. Without Redis the
 //! registry is also the only claim store: one host and one guest per id.
 
@@ -11,9 +9,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use tokio::sync::mpsc;
 
 use crate::close::CloseReason;
+use crate::inbox::InboxSender;
 use crate::request::Role;
 
 /// Something that happens to a connection, from outside its own socket.
@@ -29,13 +27,17 @@ pub(crate) enum Event {
     PeerClosed(CloseReason),
     /// This node lost Redis: sessions with a peer elsewhere must end.
     BackendLost,
+    /// Shutdown has begun: sessions still waiting for a peer close (1001).
+    Drain,
+    /// The drain deadline has passed: every session closes (1001).
+    Force,
 }
 
 /// Where the peer of a connection is.
 #[derive(Debug, Clone)]
 pub(crate) enum Peer {
     /// On this node: its inbox.
-    Local(mpsc::UnboundedSender<Event>),
+    Local(InboxSender),
     /// On another node, reached through Redis.
     Remote {
         /// The node's id.
@@ -55,7 +57,7 @@ impl Peer {
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
     pub(crate) token: u64,
-    pub(crate) inbox: mpsc::UnboundedSender<Event>,
+    pub(crate) inbox: InboxSender,
 }
 
 #[derive(Debug, Default)]
@@ -129,12 +131,14 @@ impl Registry {
         out
     }
 
-    /// Tells every connection that Redis is gone.
-    pub(crate) fn backend_lost(&self) {
+    /// Sends an event to every connection (Redis lost, shutdown). Events
+    /// rather than a shared signal each connection would wait on: a
+    /// waiting connection's task stays smaller.
+    pub(crate) fn broadcast(&self, event: fn() -> Event) {
         let slots = self.lock();
         for slot in slots.values() {
             for e in [&slot.host, &slot.guest].into_iter().flatten() {
-                let _ = e.inbox.send(Event::BackendLost);
+                let _ = e.inbox.send(event());
             }
         }
     }
@@ -154,7 +158,7 @@ mod tests {
     fn one_per_role_and_removal_by_token() {
         let r = Registry::default();
         let id: Arc<str> = Arc::from("aa");
-        let (tx, _rx) = mpsc::unbounded_channel();
+        let (tx, _rx) = crate::inbox::inbox();
         assert!(r.insert(&id, Role::Host, Entry { token: 1, inbox: tx.clone() }));
         assert!(!r.insert(&id, Role::Host, Entry { token: 2, inbox: tx.clone() }));
         assert!(r.insert(&id, Role::Guest, Entry { token: 3, inbox: tx.clone() }));

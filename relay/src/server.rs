@@ -29,7 +29,7 @@ use crate::config::{Config, check_node_id};
 use crate::error::RelayError;
 use crate::metrics::{Metrics, Refusal};
 use crate::redis_bus::Bus;
-use crate::registry::Registry;
+use crate::registry::{Event, Registry};
 use crate::request::{RENDEZVOUS_PREFIX, Role, parse_rendezvous};
 use crate::session;
 use crate::shared::Shared;
@@ -97,11 +97,15 @@ pub async fn run(listener: TcpListener, config: Config, shutdown: impl Future<Ou
     drop(listener);
 
     info!(deadline = ?shared.limits.drain_deadline, "shutting down: draining sessions");
+    // Cancel first, then tell the registered sessions: a session that
+    // registers after the broadcast sees the cancelled token instead.
     shared.drain.cancel();
+    shared.registry.broadcast(|| Event::Drain);
     shared.tracker.close();
     if tokio::time::timeout(shared.limits.drain_deadline, shared.tracker.wait()).await.is_err() {
         info!("drain deadline passed: closing the remaining sessions");
         shared.force.cancel();
+        shared.registry.broadcast(|| Event::Force);
         let _ = tokio::time::timeout(FORCE_GRACE, shared.tracker.wait()).await;
     }
     if let Some(bus) = bus {
@@ -257,7 +261,7 @@ fn rendezvous(mut req: Request<Incoming>, remote: SocketAddr, shared: &Arc<Share
 
     let on_upgrade = hyper::upgrade::on(&mut req);
     let task_shared = Arc::clone(shared);
-    shared.tracker.spawn(async move {
+    let fut = async move {
         match on_upgrade.await {
             Ok(upgraded) => {
                 task_shared.metrics.upgraded();
@@ -267,7 +271,8 @@ fn rendezvous(mut req: Request<Incoming>, remote: SocketAddr, shared: &Arc<Share
             }
             Err(e) => debug!(error = %e, "the WebSocket upgrade did not complete"),
         }
-    });
+    };
+    shared.tracker.spawn(fut);
 
     let mut resp = Response::new(Full::new(Bytes::new()));
     *resp.status_mut() = StatusCode::SWITCHING_PROTOCOLS;

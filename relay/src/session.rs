@@ -8,7 +8,8 @@
 //!    the relay, about one message size's worth; beyond that the relay
 //!    stops reading until the peer comes;
 //! 3. **forward** binary messages verbatim to the peer, local (its inbox)
-//!    or remote (Redis), under the message, session-byte and idle limits,
+//!    or remote (Redis), under the message, session-byte, idle and
+//!    session-time limits,
 //!    until one side ends; then the other side is closed too.
 //!
 //! A connection is one task. Phases that are rare or large (Redis calls,
@@ -25,7 +26,6 @@ use futures_util::{SinkExt, StreamExt};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use tokio::io::AsyncReadExt;
-use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError, ProtocolError};
@@ -35,6 +35,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tracing::{debug, info};
 
 use crate::close::CloseReason;
+use crate::inbox::{Inbox, InboxSender, inbox};
 use crate::limits::ConnectionPermit;
 use crate::registry::{Entry, Event, Peer};
 use crate::request::{Rendezvous, Role};
@@ -52,10 +53,10 @@ const GUEST_POLL: Duration = Duration::from_millis(20);
 /// Serves one upgraded rendezvous connection to its end.
 pub(crate) async fn serve(ws: Ws, rv: Rendezvous, shared: Arc<Shared>, permit: ConnectionPermit) {
     let token = shared.next_token();
-    let (tx, rx) = mpsc::unbounded_channel();
+    let (tx, rx) = inbox();
     let mut conn = Conn { ws, rx, tx, rv, token, shared, pending: Vec::new(), pending_bytes: 0, bytes: 0 };
     let reason = conn.run().await;
-    conn.finish(reason).await;
+    Box::pin(conn.finish(reason)).await;
     drop(permit);
 }
 
@@ -91,6 +92,7 @@ fn for_peer(reason: CloseReason) -> CloseReason {
     match reason {
         CloseReason::GoingAway
         | CloseReason::Idle
+        | CloseReason::SessionTimeLimit
         | CloseReason::SessionByteLimit
         | CloseReason::BackendUnavailable => reason,
         _ => CloseReason::PeerClosed,
@@ -117,8 +119,8 @@ impl Drop for Claim {
 /// One connection's state.
 struct Conn {
     ws: Ws,
-    rx: mpsc::UnboundedReceiver<Event>,
-    tx: mpsc::UnboundedSender<Event>,
+    rx: Inbox,
+    tx: InboxSender,
     rv: Rendezvous,
     token: u64,
     shared: Arc<Shared>,
@@ -138,7 +140,9 @@ impl Conn {
         debug!(id = self.rv.id.short(), role = %self.rv.role, "claimed");
         let peer = match self.rv.role {
             Role::Host => self.wait_for_guest().await,
-            Role::Guest => self.find_host().await,
+            // Guests wait briefly: their larger state is boxed, so that
+            // only a waiting host's state sizes every connection's task.
+            Role::Guest => Box::pin(self.find_host()).await,
         };
         match peer {
             Ok(peer) => Box::pin(self.forward(peer)).await,
@@ -156,6 +160,11 @@ impl Conn {
             return Err(CloseReason::Crowded);
         }
         let claim = Claim { shared: Arc::clone(&self.shared), id: Arc::clone(&id), role, token: self.token };
+        // Registered before this check: either shutdown's broadcast reaches
+        // this connection, or this check sees shutdown.
+        if self.shared.drain.is_cancelled() {
+            return Err(CloseReason::GoingAway);
+        }
         if let Some(bus) = &self.shared.bus {
             // On failure, dropping `claim` takes the registry place back
             // (and releases nothing in Redis that is not ours).
@@ -201,13 +210,12 @@ impl Conn {
         let result = loop {
             tokio::select! {
                 biased;
-                _ = shared.drain.cancelled() => break Err(CloseReason::GoingAway),
                 ev = self.rx.recv() => match ev {
-                    Some(Event::Joined(peer)) => break Ok(peer),
+                    Event::Joined(peer) => break Ok(peer),
+                    Event::Drain | Event::Force => break Err(CloseReason::GoingAway),
                     // A waiting host keeps waiting through a Redis outage:
                     // a guest on this node can still come.
-                    Some(Event::BackendLost | Event::Data(_) | Event::PeerClosed(_) | Event::Accepted(_)) => {}
-                    None => break Err(CloseReason::Internal),
+                    Event::BackendLost | Event::Data(_) | Event::PeerClosed(_) | Event::Accepted(_) => {}
                 },
                 msg = self.ws.next(), if self.may_hold() => if let Err(r) = self.hold(msg) { break Err(r) },
                 _ = &mut deadline => break Err(CloseReason::HostWaitExpired),
@@ -240,16 +248,15 @@ impl Conn {
         loop {
             tokio::select! {
                 biased;
-                _ = shared.drain.cancelled() => return Err(CloseReason::GoingAway),
                 ev = self.rx.recv() => match ev {
-                    Some(Event::Accepted(peer)) => return Ok(peer),
-                    Some(Event::BackendLost) if asked.is_some() => return Err(CloseReason::BackendUnavailable),
+                    Event::Accepted(peer) => return Ok(peer),
+                    Event::Drain | Event::Force => return Err(CloseReason::GoingAway),
+                    Event::BackendLost if asked.is_some() => return Err(CloseReason::BackendUnavailable),
                     // "No such host there" (it may be registering as we
                     // speak): ask again at the next look, until the deadline.
-                    Some(Event::PeerClosed(_)) => asked = None,
-                    Some(Event::BackendLost | Event::Data(_)) => {}
-                    Some(Event::Joined(other)) => self.refuse(other).await,
-                    None => return Err(CloseReason::Internal),
+                    Event::PeerClosed(_) => asked = None,
+                    Event::BackendLost | Event::Data(_) => {}
+                    Event::Joined(other) => self.refuse(other).await,
                 },
                 msg = self.ws.next(), if self.may_hold() => self.hold(msg)?,
                 _ = &mut deadline => return Err(CloseReason::NoSuchSession),
@@ -344,12 +351,18 @@ impl Conn {
             self.pending_bytes = 0;
             let idle = sleep(limits.idle);
             tokio::pin!(idle);
+            let lifetime = sleep(limits.max_session_time);
+            tokio::pin!(lifetime);
+            // Paired after the drain deadline's broadcast: end now.
+            if shared.force.is_cancelled() {
+                break 'session (CloseReason::GoingAway, Some(CloseReason::GoingAway));
+            }
             loop {
                 tokio::select! {
                     biased;
-                    _ = shared.force.cancelled() => break 'session (CloseReason::GoingAway, Some(CloseReason::GoingAway)),
                     ev = self.rx.recv() => match ev {
-                        Some(Event::Data(data)) => {
+                        Event::Force => break 'session (CloseReason::GoingAway, Some(CloseReason::GoingAway)),
+                        Event::Data(data) => {
                             idle.as_mut().reset(Instant::now() + limits.idle);
                             let len = data.len();
                             self.bytes += len as u64;
@@ -359,13 +372,13 @@ impl Conn {
                                 Err(_) => break 'session (CloseReason::Idle, Some(CloseReason::Idle)),
                             }
                         }
-                        Some(Event::PeerClosed(r)) => break 'session (r, None),
-                        Some(Event::BackendLost) if peer.is_remote() => {
+                        Event::PeerClosed(r) => break 'session (r, None),
+                        Event::BackendLost if peer.is_remote() => {
                             break 'session (CloseReason::BackendUnavailable, Some(CloseReason::BackendUnavailable))
                         }
-                        Some(Event::Joined(other)) => self.refuse(other).await,
-                        Some(Event::BackendLost | Event::Accepted(_)) => {}
-                        None => break 'session (CloseReason::Internal, Some(CloseReason::PeerClosed)),
+                        Event::Joined(other) => self.refuse(other).await,
+                        // Paired sessions may finish during the drain.
+                        Event::BackendLost | Event::Accepted(_) | Event::Drain => {}
                     },
                     msg = self.ws.next() => match classify(msg) {
                         Ok(Incoming::Data(data)) => {
@@ -386,6 +399,9 @@ impl Conn {
                         Err(r) => break 'session (r, Some(for_peer(r))),
                     },
                     _ = &mut idle => break 'session (CloseReason::Idle, Some(CloseReason::Idle)),
+                    _ = &mut lifetime => {
+                        break 'session (CloseReason::SessionTimeLimit, Some(CloseReason::SessionTimeLimit))
+                    }
                 }
             }
         };
@@ -415,8 +431,15 @@ impl Conn {
             .sends_frame()
             .then(|| CloseFrame { code: CloseCode::from(reason.code()), reason: reason.reason().into() });
         let ws = &mut self.ws;
+        let client_closed = reason == CloseReason::ClientClosed;
         let _ = tokio::time::timeout(CLOSE_GRACE, async move {
-            let _ = ws.close(frame).await;
+            if client_closed {
+                // tungstenite has queued the reply to the client's close:
+                // send it.
+                let _ = ws.flush().await;
+            } else {
+                let _ = ws.close(frame).await;
+            }
             loop {
                 match ws.next().await {
                     Some(Ok(_)) => {}
@@ -425,7 +448,7 @@ impl Conn {
                         // The stream is out of step (the rest of an
                         // oversized message): read raw bytes until the
                         // client hangs up.
-                        let mut sink = [0u8; 1024];
+                        let mut sink = [0u8; 256];
                         while let Ok(n) = ws.get_mut().read(&mut sink).await {
                             if n == 0 {
                                 break;

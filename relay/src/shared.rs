@@ -29,9 +29,14 @@ pub(crate) struct Shared {
     pub(crate) registry: Arc<Registry>,
     pub(crate) bus: Option<Arc<Bus>>,
     /// Cancelled when shutdown starts: refuse new sessions, close waiting
-    /// ones.
+    /// ones (registered sessions also get [`Event::Drain`]).
+    ///
+    /// [`Event::Drain`]: crate::registry::Event::Drain
     pub(crate) drain: CancellationToken,
-    /// Cancelled when the drain deadline passes: close paired sessions.
+    /// Cancelled when the drain deadline passes: close paired sessions
+    /// (registered sessions also get [`Event::Force`]).
+    ///
+    /// [`Event::Force`]: crate::registry::Event::Force
     pub(crate) force: CancellationToken,
     /// Every connection task, so shutdown can wait for them.
     pub(crate) tracker: TaskTracker,

@@ -165,6 +165,37 @@ async fn losing_redis_closes_cross_node_sessions_with_4010_but_not_local_ones() 
 }
 
 #[tokio::test]
+async fn a_frozen_redis_is_noticed_by_its_silence() {
+    let Some(redis) = RedisServer::start().await else { return };
+    let a = node(&redis, "node-a").await;
+    let b = node(&redis, "node-b").await;
+    let id = new_id();
+    let mut host = a.connect(&id, "host").await;
+    let mut guest = b.connect(&id, "guest").await;
+    send(&mut host, b"before").await;
+    assert_eq!(recv(&mut guest).await, b"before");
+    // The TCP connections stay open, but nothing answers: only the
+    // missing heartbeats tell.
+    redis.signal("STOP");
+    let started = std::time::Instant::now();
+    assert_eq!(expect_close_within(&mut host, Duration::from_secs(20)).await.0, 4010);
+    assert_eq!(expect_close_within(&mut guest, Duration::from_secs(20)).await.0, 4010);
+    assert!(started.elapsed() >= Duration::from_secs(4), "{:?}", started.elapsed());
+    assert_eq!(metric(a.addr, "certbridge_backend_up").await, 0.0);
+    redis.signal("CONT");
+    // And the nodes come back.
+    let mut up = false;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if metric(a.addr, "certbridge_backend_up").await == 1.0 && metric(b.addr, "certbridge_backend_up").await == 1.0 {
+            up = true;
+            break;
+        }
+    }
+    assert!(up, "the nodes did not reconnect to Redis");
+}
+
+#[tokio::test]
 async fn a_node_needs_redis_at_startup_when_configured() {
     let mut c = config();
     c.redis_url = Some(format!("redis://127.0.0.1:{}/", free_port()));

@@ -153,6 +153,27 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap()
 }
 
+/// CPU time (user + system) a process has used so far.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the parenthesised command name; utime and stime are
+    // the 14th and 15th fields of the whole line.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    Duration::from_secs_f64(ticks as f64 / clock_ticks())
+}
+
+fn clock_ticks() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
 async fn metric(addr: SocketAddr, name: &str) -> f64 {
     let mut s = TcpStream::connect(addr).await.unwrap();
     s.write_all(b"GET /metrics HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n").await.unwrap();
@@ -244,6 +265,7 @@ async fn rendezvous(host_relay: SocketAddr, guest_relay: SocketAddr, payload: &[
 
 struct RateResult {
     count: usize,
+    elapsed: Duration,
     errors: Vec<String>,
     per_sec: f64,
     p50: Duration,
@@ -284,10 +306,10 @@ async fn measure_rate(host_relay: SocketAddr, guest_relay: SocketAddr, concurren
     let elapsed = started.elapsed();
     all.sort_unstable();
     let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
-    RateResult { count: all.len(), errors, per_sec: all.len() as f64 / elapsed.as_secs_f64(), p50: pct(0.50), p99: pct(0.99) }
+    RateResult { count: all.len(), elapsed, errors, per_sec: all.len() as f64 / elapsed.as_secs_f64(), p50: pct(0.50), p99: pct(0.99) }
 }
 
-fn print_rate(label: &str, r: &RateResult, concurrency: usize, duration: Duration) {
+fn print_rate(label: &str, r: &RateResult, concurrency: usize, duration: Duration, relay_cpu: Duration) {
     println!(
         "{label}: {} rendezvous in {:?} with {concurrency} workers = {:.0} rendezvous/s; pairing latency p50 {:.2} ms, p99 {:.2} ms",
         r.count,
@@ -295,6 +317,13 @@ fn print_rate(label: &str, r: &RateResult, concurrency: usize, duration: Duratio
         r.per_sec,
         r.p50.as_secs_f64() * 1e3,
         r.p99.as_secs_f64() * 1e3
+    );
+    println!(
+        "{label}: relay CPU {:.1} s over {:.1} s ({:.0}% of one core), {:.0} µs of relay CPU per rendezvous",
+        relay_cpu.as_secs_f64(),
+        r.elapsed.as_secs_f64(),
+        relay_cpu.as_secs_f64() / r.elapsed.as_secs_f64() * 100.0,
+        relay_cpu.as_secs_f64() * 1e6 / r.count.max(1) as f64
     );
     if !r.errors.is_empty() {
         println!("{label}: {} failed rendezvous; first: {}", r.errors.len(), r.errors[0]);
@@ -373,20 +402,32 @@ fn main() {
             measure_memory(&bin, &args.relay_log, args.sessions).await;
         }
         if !args.skip_single {
-            let (_relay, addr) = start_relay(&bin, &args.relay_log, "single", None).await;
+            let (relay, addr) = start_relay(&bin, &args.relay_log, "single", None).await;
+            let cpu = cpu_time(relay.0.id());
             let r = measure_rate(addr, addr, args.concurrency, args.duration).await;
-            print_rate("one node", &r, args.concurrency, args.duration);
+            let cpu = cpu_time(relay.0.id()).saturating_sub(cpu);
+            print_rate("one node", &r, args.concurrency, args.duration, cpu);
         }
         if !args.skip_redis {
             if !args.redis_server.exists() {
                 println!("two nodes: skipped, {} is not installed", args.redis_server.display());
                 return;
             }
-            let (_redis, url) = start_redis(&args.redis_server).await;
-            let (_a, a) = start_relay(&bin, &args.relay_log, "node-a", Some(&url)).await;
-            let (_b, b) = start_relay(&bin, &args.relay_log, "node-b", Some(&url)).await;
+            let (redis, url) = start_redis(&args.redis_server).await;
+            let (node_a, a) = start_relay(&bin, &args.relay_log, "node-a", Some(&url)).await;
+            let (node_b, b) = start_relay(&bin, &args.relay_log, "node-b", Some(&url)).await;
+            let pids = [node_a.0.id(), node_b.0.id(), redis.0.id()];
+            let cpu: Vec<Duration> = pids.iter().map(|p| cpu_time(*p)).collect();
             let r = measure_rate(a, b, args.concurrency, args.duration).await;
-            print_rate("two nodes (host on A, guest on B, Redis)", &r, args.concurrency, args.duration);
+            let used: Vec<Duration> = pids.iter().zip(&cpu).map(|(p, c)| cpu_time(*p).saturating_sub(*c)).collect();
+            let label = "two nodes (host on A, guest on B, Redis)";
+            print_rate(label, &r, args.concurrency, args.duration, used[0] + used[1]);
+            println!(
+                "{label}: node A {:.1} s, node B {:.1} s, redis-server {:.1} s of CPU",
+                used[0].as_secs_f64(),
+                used[1].as_secs_f64(),
+                used[2].as_secs_f64()
+            );
         }
     });
 }

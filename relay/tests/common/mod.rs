@@ -250,6 +250,12 @@ impl RedisServer {
         let _ = self.child.wait();
     }
 
+    /// Sends a signal (`STOP`, `CONT`, …) to the server process.
+    pub fn signal(&self, sig: &str) {
+        let ok = Command::new("kill").args([&format!("-{sig}"), &self.child.id().to_string()]).status().unwrap();
+        assert!(ok.success());
+    }
+
     /// Sends a raw command line and returns the raw reply.
     pub async fn command(&self, line: &str) -> String {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).await.unwrap();
@@ -262,6 +268,7 @@ impl RedisServer {
 
 impl Drop for RedisServer {
     fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-CONT", &self.child.id().to_string()]).status();
         self.kill();
     }
 }
