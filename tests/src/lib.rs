@@ -251,6 +251,19 @@ impl Drop for Proc {
     }
 }
 
+/// Types `text` into a child's standard input and closes it. A program may
+/// exit (refusing its arguments) before it reads anything; the broken pipe
+/// that leaves is not the test's failure, so it is ignored.
+pub fn type_into(stdin: Option<ChildStdin>, text: &str) {
+    let Some(mut stdin) = stdin else {
+        panic!("the child's standard input was not piped");
+    };
+    match stdin.write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.expect("writing to the child's standard input"),
+    }
+}
+
 /// Runs `certbridge ARGS` to completion: (exit code, stdout, stderr).
 pub fn run(args: &[&str], env: &[(&str, &Path)]) -> (Option<i32>, String, String) {
     let mut cmd = Command::new(certbridge());

@@ -2,11 +2,10 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use certbridge_e2e::{certbridge, run, test_vector};
+use certbridge_e2e::{certbridge, run, test_vector, type_into};
 
 const VECTOR: &str = "npki-yessign-test";
 
@@ -22,7 +21,7 @@ fn check_password(dir: &Path, password: &str) -> Option<i32> {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    type_into(child.stdin.take(), &format!("{password}\n"));
     child.wait().unwrap().code()
 }
 
@@ -124,7 +123,7 @@ fn passwd_changes_the_password_and_refuses_a_wrong_one() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        write!(child.stdin.take().unwrap(), "{lines}").unwrap();
+        type_into(child.stdin.take(), lines);
         child.wait().unwrap().code()
     };
     assert_eq!(passwd("wrong\nnew-one\n"), Some(3));

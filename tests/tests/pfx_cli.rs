@@ -3,11 +3,10 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use certbridge_e2e::{certbridge, folders, test_vector, tree};
+use certbridge_e2e::{certbridge, folders, test_vector, tree, type_into};
 
 const VECTOR: &str = "npki-yessign-test";
 
@@ -27,7 +26,7 @@ fn run_with(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{stdin}").unwrap();
+    type_into(child.stdin.take(), &format!("{stdin}\n"));
     let out = child.wait_with_output().unwrap();
     (
         out.status.code(),
