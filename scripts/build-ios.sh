@@ -12,21 +12,21 @@ cd "$(dirname "$0")/.."
 targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios)
 rustup target add "${targets[@]}"
 for t in "${targets[@]}"; do
-    cargo build --release -p certbridge-ffi --target "$t"
+    cargo build --profile mobile -p certbridge-ffi --target "$t"
 done
 out=ios/CertBridge/build
 gen="$out/generated"
 rm -rf "$out"
 mkdir -p "$gen/headers" "$out/sim"
-cargo run --release -p certbridge-uniffi-bindgen -- generate \
-    target/aarch64-apple-ios/release/libcertbridge_ffi.a --library --language swift --no-format --out-dir "$gen"
+cargo run --profile mobile -p certbridge-uniffi-bindgen -- generate \
+    target/aarch64-apple-ios/mobile/libcertbridge_ffi.a --library --language swift --no-format --out-dir "$gen"
 mv "$gen"/*.h "$gen/headers/"
 mv "$gen/certbridge_ffiFFI.modulemap" "$gen/headers/module.modulemap"
 cp "$gen/certbridge_ffi.swift" ios/CertBridge/Sources/CertBridge/Generated.swift
-lipo -create target/aarch64-apple-ios-sim/release/libcertbridge_ffi.a target/x86_64-apple-ios/release/libcertbridge_ffi.a \
+lipo -create target/aarch64-apple-ios-sim/mobile/libcertbridge_ffi.a target/x86_64-apple-ios/mobile/libcertbridge_ffi.a \
     -output "$out/sim/libcertbridge_ffi.a"
 xcodebuild -create-xcframework \
-    -library target/aarch64-apple-ios/release/libcertbridge_ffi.a -headers "$gen/headers" \
+    -library target/aarch64-apple-ios/mobile/libcertbridge_ffi.a -headers "$gen/headers" \
     -library "$out/sim/libcertbridge_ffi.a" -headers "$gen/headers" \
     -output "$out/CertBridgeFFI.xcframework"
 echo "XCFramework: $out/CertBridgeFFI.xcframework; open ios/App in Xcode and add the CertBridge package."

@@ -40,18 +40,25 @@ val cargoNdk by tasks.registering(Exec::class) {
     workingDir = workspace
     val args = mutableListOf("cargo", "ndk", "--platform", "26", "-o", jniLibsOut.get().asFile.path)
     abis.forEach { args += listOf("-t", it) }
-    args += listOf("build", "--release", "-p", "certbridge-ffi")
+    args += listOf("build", "--profile", "mobile", "-p", "certbridge-ffi")
     commandLine(args)
     outputs.dir(jniLibsOut)
 }
 
-// The workspace's uniffi-bindgen generates the Kotlin from the built library.
-val generateBindings by tasks.registering(Exec::class) {
-    dependsOn(cargoNdk)
+// The generated Kotlin is the same for every target, so it comes from a host
+// build of the library, whose symbols (UniFFI's metadata) nothing has
+// stripped; the workspace's uniffi-bindgen reads them.
+val hostLibrary by tasks.registering(Exec::class) {
     workingDir = workspace
-    val lib = jniLibsOut.get().file("arm64-v8a/libcertbridge_ffi.so").asFile.path
+    commandLine("cargo", "build", "--profile", "mobile", "-p", "certbridge-ffi", "-p", "certbridge-uniffi-bindgen")
+}
+
+val generateBindings by tasks.registering(Exec::class) {
+    dependsOn(cargoNdk, hostLibrary)
+    workingDir = workspace
+    val lib = File(workspace, "target/mobile/libcertbridge_ffi.so").path
     commandLine(
-        "cargo", "run", "-p", "certbridge-uniffi-bindgen", "--release", "--",
+        "target/mobile/uniffi-bindgen",
         "generate", lib, "--language", "kotlin", "--no-format", "--out-dir", generatedKotlin.get().asFile.path,
     )
     outputs.dir(generatedKotlin)

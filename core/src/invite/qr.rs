@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+#[cfg(feature = "qr-png")]
 use image::{GrayImage, ImageEncoder, Luma};
 use qrcode::bits::Bits;
 use qrcode::types::QrError as EncodeError;
@@ -16,6 +17,7 @@ use qrcode::{Color, EcLevel, QrCode, Version};
 use super::TEXT_PREFIX;
 
 /// Modules of light margin around the code, as the QR standard asks.
+#[cfg(feature = "qr-png")]
 pub(crate) const QUIET_ZONE: u32 = 4;
 
 /// Why a QR code could not be made.
@@ -26,6 +28,7 @@ pub enum QrError {
     #[error("the invite is too long for a QR code")]
     TooLong,
     /// The PNG could not be written.
+    #[cfg(feature = "qr-png")]
     #[error("could not write the QR image: {0}")]
     Image(String),
 }
@@ -86,6 +89,7 @@ impl InviteQr {
     }
 
     /// A grayscale PNG, `module_px` pixels per module, with the quiet zone.
+    #[cfg(feature = "qr-png")]
     pub fn to_png(&self, module_px: u32) -> Result<Vec<u8>, QrError> {
         let module_px = module_px.max(1);
         let modules = self.code.width() as u32 + 2 * QUIET_ZONE;

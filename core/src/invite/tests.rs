@@ -353,6 +353,7 @@ fn qr_versions_stay_small() {
     );
 }
 
+#[cfg(feature = "qr-png")]
 #[test]
 fn the_qr_code_decodes_to_the_text() {
     let host = with(
