@@ -74,6 +74,10 @@ struct Args {
     /// Log filter passed to the relays (`--log`).
     #[arg(long, default_value = "warn")]
     relay_log: String,
+    /// Drive a relay that is already running at this address (one-node rate
+    /// only; nothing is started, and its CPU is not measured).
+    #[arg(long, value_name = "ADDR")]
+    target: Option<SocketAddr>,
     /// Skip the memory measurement.
     #[arg(long)]
     skip_memory: bool,
@@ -309,7 +313,7 @@ async fn measure_rate(host_relay: SocketAddr, guest_relay: SocketAddr, concurren
     RateResult { count: all.len(), elapsed, errors, per_sec: all.len() as f64 / elapsed.as_secs_f64(), p50: pct(0.50), p99: pct(0.99) }
 }
 
-fn print_rate(label: &str, r: &RateResult, concurrency: usize, duration: Duration, relay_cpu: Duration) {
+fn print_rate(label: &str, r: &RateResult, concurrency: usize, duration: Duration, relay_cpu: Option<Duration>) {
     println!(
         "{label}: {} rendezvous in {:?} with {concurrency} workers = {:.0} rendezvous/s; pairing latency p50 {:.2} ms, p99 {:.2} ms",
         r.count,
@@ -318,13 +322,15 @@ fn print_rate(label: &str, r: &RateResult, concurrency: usize, duration: Duratio
         r.p50.as_secs_f64() * 1e3,
         r.p99.as_secs_f64() * 1e3
     );
-    println!(
-        "{label}: relay CPU {:.1} s over {:.1} s ({:.0}% of one core), {:.0} µs of relay CPU per rendezvous",
-        relay_cpu.as_secs_f64(),
-        r.elapsed.as_secs_f64(),
-        relay_cpu.as_secs_f64() / r.elapsed.as_secs_f64() * 100.0,
-        relay_cpu.as_secs_f64() * 1e6 / r.count.max(1) as f64
-    );
+    if let Some(relay_cpu) = relay_cpu {
+        println!(
+            "{label}: relay CPU {:.1} s over {:.1} s ({:.0}% of one core), {:.0} µs of relay CPU per rendezvous",
+            relay_cpu.as_secs_f64(),
+            r.elapsed.as_secs_f64(),
+            relay_cpu.as_secs_f64() / r.elapsed.as_secs_f64() * 100.0,
+            relay_cpu.as_secs_f64() * 1e6 / r.count.max(1) as f64
+        );
+    }
     if !r.errors.is_empty() {
         println!("{label}: {} failed rendezvous; first: {}", r.errors.len(), r.errors[0]);
     }
@@ -398,6 +404,11 @@ fn main() {
     });
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     rt.block_on(async {
+        if let Some(addr) = args.target {
+            let r = measure_rate(addr, addr, args.concurrency, args.duration).await;
+            print_rate(&format!("relay at {addr}"), &r, args.concurrency, args.duration, None);
+            return;
+        }
         if !args.skip_memory {
             measure_memory(&bin, &args.relay_log, args.sessions).await;
         }
@@ -406,7 +417,7 @@ fn main() {
             let cpu = cpu_time(relay.0.id());
             let r = measure_rate(addr, addr, args.concurrency, args.duration).await;
             let cpu = cpu_time(relay.0.id()).saturating_sub(cpu);
-            print_rate("one node", &r, args.concurrency, args.duration, cpu);
+            print_rate("one node", &r, args.concurrency, args.duration, Some(cpu));
         }
         if !args.skip_redis {
             if !args.redis_server.exists() {
@@ -421,7 +432,7 @@ fn main() {
             let r = measure_rate(a, b, args.concurrency, args.duration).await;
             let used: Vec<Duration> = pids.iter().zip(&cpu).map(|(p, c)| cpu_time(*p).saturating_sub(*c)).collect();
             let label = "two nodes (host on A, guest on B, Redis)";
-            print_rate(label, &r, args.concurrency, args.duration, used[0] + used[1]);
+            print_rate(label, &r, args.concurrency, args.duration, Some(used[0] + used[1]));
             println!(
                 "{label}: node A {:.1} s, node B {:.1} s, redis-server {:.1} s of CPU",
                 used[0].as_secs_f64(),
