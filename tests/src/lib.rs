@@ -34,52 +34,40 @@ pub fn certbridge() -> PathBuf {
         return bin.into();
     }
     static BUILD: Once = Once::new();
-    let exe = std::env::current_exe().unwrap();
-    // target/<profile>/deps/<test> → target/<profile>/certbridge
-    let bin = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join(format!("certbridge{}", std::env::consts::EXE_SUFFIX));
-    BUILD.call_once(|| {
-        if bin.exists() {
-            return;
-        }
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["build", "-p", "certbridge-desktop", "--bin", "certbridge"])
-            .current_dir(workspace_root())
-            .status()
-            .unwrap();
-        assert!(status.success(), "building certbridge failed");
-    });
-    assert!(bin.exists(), "no certbridge binary at {}", bin.display());
-    bin
+    built_binary("certbridge-desktop", "certbridge", &BUILD)
 }
 
 /// The `certbridge-relay` binary cargo built next to this test (built now
 /// if missing).
 pub fn relay_bin() -> PathBuf {
     static BUILD: Once = Once::new();
+    built_binary("certbridge-relay", "certbridge-relay", &BUILD)
+}
+
+/// Binary `bin` of `package` in this test's target folder, built once (by
+/// `once`) when cargo has not built it already.
+fn built_binary(package: &str, bin: &str, once: &'static Once) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    let bin = exe
+    // target/<profile>/deps/<test> → target/<profile>/<bin>
+    let path = exe
         .parent()
         .unwrap()
         .parent()
         .unwrap()
-        .join(format!("certbridge-relay{}", std::env::consts::EXE_SUFFIX));
-    BUILD.call_once(|| {
-        if bin.exists() {
+        .join(format!("{bin}{}", std::env::consts::EXE_SUFFIX));
+    once.call_once(|| {
+        if path.exists() {
             return;
         }
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["build", "-p", "certbridge-relay", "--bin", "certbridge-relay"])
+            .args(["build", "-p", package, "--bin", bin])
             .current_dir(workspace_root())
             .status()
             .unwrap();
-        assert!(status.success(), "building certbridge-relay failed");
+        assert!(status.success(), "building {bin} failed");
     });
-    bin
+    assert!(path.exists(), "no {bin} binary at {}", path.display());
+    path
 }
 
 /// The shared test vector folder, or `None` (with a message) when absent.
@@ -154,6 +142,65 @@ impl Proc {
             stderr,
             seen: Vec::new(),
         }
+    }
+
+    /// `certbridge send CERT --allow-expired --json --listen 127.0.0.1
+    /// EXTRA` as "desktop", with the text of the invite it shows.
+    pub fn desktop_send(cert: &Path, extra: &[&str]) -> (Self, String) {
+        let mut args = vec![
+            "send",
+            path_str(cert),
+            "--allow-expired",
+            "--json",
+            "--listen",
+            "127.0.0.1",
+        ];
+        args.extend_from_slice(extra);
+        Self::with_invite(Self::start("desktop", &args, &[]))
+    }
+
+    /// `certbridge receive --install-root ROOT --json --listen 127.0.0.1
+    /// EXTRA` as "desktop", with the text of the invite it shows.
+    pub fn desktop_receive(root: &Path, extra: &[&str]) -> (Self, String) {
+        let mut args = vec![
+            "receive",
+            "--install-root",
+            path_str(root),
+            "--json",
+            "--listen",
+            "127.0.0.1",
+        ];
+        args.extend_from_slice(extra);
+        Self::with_invite(Self::start("desktop", &args, &[]))
+    }
+
+    /// `certbridge scan TEXT --install-root ROOT --json EXTRA`: a scanner
+    /// that receives into `root`.
+    pub fn scan_into(name: &'static str, text: &str, root: &Path, extra: &[&str]) -> Self {
+        let mut args = vec!["scan", text, "--install-root", path_str(root), "--json"];
+        args.extend_from_slice(extra);
+        Self::start(name, &args, &[])
+    }
+
+    /// `certbridge scan TEXT --cert CERT --allow-expired --json EXTRA`: a
+    /// scanner that sends `cert`.
+    pub fn scan_sending(text: &str, cert: &Path, extra: &[&str]) -> Self {
+        let mut args = vec![
+            "scan",
+            text,
+            "--cert",
+            path_str(cert),
+            "--allow-expired",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        Self::start("scanner", &args, &[])
+    }
+
+    /// Waits for the `invite` event; returns the program and the invite text.
+    pub fn with_invite(mut self) -> (Self, String) {
+        let text = self.expect("invite")["text"].as_str().unwrap().to_owned();
+        (self, text)
     }
 
     /// The next event named `event`, skipping others; panics on `error`
@@ -249,6 +296,23 @@ impl Drop for Proc {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Reads the verification number the scanner shows (six digits) and types
+/// it on the desktop.
+pub fn pass_the_number(desktop: &mut Proc, scanner: &mut Proc) {
+    let code = scanner.expect("verification_code")["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(code.len(), 6);
+    desktop.expect("enter_code");
+    desktop.type_line(&code);
+}
+
+/// A path as the `&str` of a command-line argument.
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("test paths are UTF-8")
 }
 
 /// Types `text` into a child's standard input and closes it. A program may

@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use certbridge_core::{HostInvite, Invite, InviteSecret, Mode};
-use certbridge_e2e::{Proc, folders, run, test_vector};
+use certbridge_e2e::{Proc, folders, pass_the_number, run, test_vector};
 
 const VECTOR: &str = "npki-yessign-test";
 
@@ -77,22 +77,7 @@ fn truncated_and_tampered_codes_fail_and_the_desktop_carries_on() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("npki");
-    let mut desktop = Proc::start(
-        "desktop",
-        &[
-            "send",
-            vector.to_str().unwrap(),
-            "--allow-expired",
-            "--json",
-            "--listen",
-            "127.0.0.1",
-        ],
-        &[],
-    );
-    let text = desktop.expect("invite")["text"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (mut desktop, text) = Proc::desktop_send(&vector, &[]);
 
     // Cut off: whole chunks missing.
     let (kind, _) = scan_fails(&text[..text.len() - 17]);
@@ -109,23 +94,8 @@ fn truncated_and_tampered_codes_fail_and_the_desktop_carries_on() {
     assert!(matches!(kind.as_str(), "refused" | "handshake"), "{kind}");
 
     // The real scanner still gets through afterwards.
-    let mut scanner = Proc::start(
-        "scanner",
-        &[
-            "scan",
-            &text,
-            "--install-root",
-            root.to_str().unwrap(),
-            "--json",
-        ],
-        &[],
-    );
-    let code = scanner.expect("verification_code")["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    desktop.expect("enter_code");
-    desktop.type_line(&code);
+    let mut scanner = Proc::scan_into("scanner", &text, &root, &[]);
+    pass_the_number(&mut desktop, &mut scanner);
     assert_eq!(scanner.wait().code(), Some(0));
     assert_eq!(desktop.wait().code(), Some(0));
 }
@@ -137,22 +107,7 @@ fn junk_on_the_port_is_ignored() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("npki");
-    let mut desktop = Proc::start(
-        "desktop",
-        &[
-            "send",
-            vector.to_str().unwrap(),
-            "--allow-expired",
-            "--json",
-            "--listen",
-            "127.0.0.1",
-        ],
-        &[],
-    );
-    let text = desktop.expect("invite")["text"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (mut desktop, text) = Proc::desktop_send(&vector, &[]);
     let addr = Invite::parse_ignoring_expiry(&text)
         .unwrap()
         .lan_endpoints()[0];
@@ -173,23 +128,8 @@ fn junk_on_the_port_is_ignored() {
         .unwrap();
     std::thread::sleep(Duration::from_millis(200));
 
-    let mut scanner = Proc::start(
-        "scanner",
-        &[
-            "scan",
-            &text,
-            "--install-root",
-            root.to_str().unwrap(),
-            "--json",
-        ],
-        &[],
-    );
-    let code = scanner.expect("verification_code")["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    desktop.expect("enter_code");
-    desktop.type_line(&code);
+    let mut scanner = Proc::scan_into("scanner", &text, &root, &[]);
+    pass_the_number(&mut desktop, &mut scanner);
     assert_eq!(scanner.wait().code(), Some(0));
     assert_eq!(desktop.wait().code(), Some(0));
     assert_eq!(

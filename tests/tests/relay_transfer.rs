@@ -12,18 +12,25 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use certbridge_e2e::{Proc, folders, in_ci, relay_bin, test_vector, tree, which};
+use certbridge_e2e::{Proc, folders, in_ci, pass_the_number, relay_bin, test_vector, tree, which};
 
 const VECTOR: &str = "npki-yessign-test";
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn wait_for_port(port: u16, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "{what} did not come up on port {port}");
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not come up on port {port}"
+        );
         std::thread::sleep(Duration::from_millis(25));
     }
 }
@@ -73,13 +80,25 @@ struct Redis(Child, u16);
 impl Redis {
     fn start() -> Option<Self> {
         let Some(bin) = which("redis-server") else {
-            assert!(!in_ci(), "redis-server is missing in CI; scripts/setup-test-tools.sh installs it");
+            assert!(
+                !in_ci(),
+                "redis-server is missing in CI; scripts/setup-test-tools.sh installs it"
+            );
             eprintln!("skipping: redis-server is not installed");
             return None;
         };
         let port = free_port();
         let child = Command::new(bin)
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -110,8 +129,13 @@ fn round_robin(backends: Vec<u16>) -> u16 {
         for client in listener.incoming() {
             let Ok(client) = client else { return };
             let backend = backends[next.fetch_add(1, Ordering::SeqCst) % backends.len()];
-            let Ok(server) = TcpStream::connect(("127.0.0.1", backend)) else { continue };
-            for (mut from, mut to) in [(client.try_clone().unwrap(), server.try_clone().unwrap()), (server, client)] {
+            let Ok(server) = TcpStream::connect(("127.0.0.1", backend)) else {
+                continue;
+            };
+            for (mut from, mut to) in [
+                (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                (server, client),
+            ] {
                 std::thread::spawn(move || {
                     let mut buf = [0u8; 16 * 1024];
                     while let Ok(n) = from.read(&mut buf) {
@@ -129,33 +153,44 @@ fn round_robin(backends: Vec<u16>) -> u16 {
 
 /// Runs an export through `relay_url`: desktop `send`, scanner `scan`,
 /// each with `extra` flags. Returns the path both sides report.
-fn export(vector: &Path, relay_url: &str, desktop_flags: &[&str], scanner_flags: &[&str], root: &Path) -> String {
-    let mut args = vec!["send", vector.to_str().unwrap(), "--allow-expired", "--json", "--listen", "127.0.0.1", "--relay", relay_url];
-    args.extend_from_slice(desktop_flags);
-    let mut desktop = Proc::start("desktop", &args, &[]);
-    let text = desktop.expect("invite")["text"].as_str().unwrap().to_owned();
-    let mut scan = vec!["scan", text.as_str(), "--json", "--install-root", root.to_str().unwrap()];
-    scan.extend_from_slice(scanner_flags);
-    let mut scanner = Proc::start("scanner", &scan, &[]);
-    let code = scanner.expect("verification_code")["code"].as_str().unwrap().to_owned();
-    desktop.expect("enter_code");
-    desktop.type_line(&code);
+fn export(
+    vector: &Path,
+    relay_url: &str,
+    desktop_flags: &[&str],
+    scanner_flags: &[&str],
+    root: &Path,
+) -> String {
+    let mut flags = vec!["--relay", relay_url];
+    flags.extend_from_slice(desktop_flags);
+    let (mut desktop, text) = Proc::desktop_send(vector, &flags);
+    let mut scanner = Proc::scan_into("scanner", &text, root, scanner_flags);
+    pass_the_number(&mut desktop, &mut scanner);
     let done = scanner.expect("done");
     let desktop_done = desktop.expect("done");
     assert!(desktop.wait().success() && scanner.wait().success());
     assert_eq!(done["path"], desktop_done["path"]);
     let installed = tree(root);
-    assert_eq!(installed.len(), 2, "{:?}", installed.iter().map(|f| &f.0).collect::<Vec<_>>());
+    assert_eq!(
+        installed.len(),
+        2,
+        "{:?}",
+        installed.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
     for (name, bytes) in &installed {
         let file = Path::new(name).file_name().unwrap();
-        assert!(std::fs::read(vector.join(file)).unwrap() == *bytes, "{name} differs");
+        assert!(
+            std::fs::read(vector.join(file)).unwrap() == *bytes,
+            "{name} differs"
+        );
     }
     done["path"].as_str().unwrap().to_owned()
 }
 
 #[test]
 fn a_transfer_through_one_relay_node() {
-    let Some(vector) = test_vector(VECTOR) else { return };
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
     let relay = Relay::start(&[]);
     let tmp = tempfile::tempdir().unwrap();
     let path = export(&vector, &relay.url(), &["--no-lan"], &[], tmp.path());
@@ -164,15 +199,22 @@ fn a_transfer_through_one_relay_node() {
 
 #[test]
 fn the_scanner_can_refuse_the_lan_and_use_the_relay() {
-    let Some(vector) = test_vector(VECTOR) else { return };
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
     let relay = Relay::start(&[]);
     let tmp = tempfile::tempdir().unwrap();
-    assert_eq!(export(&vector, &relay.url(), &[], &["--no-lan"], tmp.path()), "relay");
+    assert_eq!(
+        export(&vector, &relay.url(), &[], &["--no-lan"], tmp.path()),
+        "relay"
+    );
 }
 
 #[test]
 fn lan_and_relay_race_and_the_lan_wins_nearby() {
-    let Some(vector) = test_vector(VECTOR) else { return };
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
     let relay = Relay::start(&[]);
     let tmp = tempfile::tempdir().unwrap();
     // Both paths offered: the LAN answers within the relay's 300 ms head start.
@@ -181,7 +223,9 @@ fn lan_and_relay_race_and_the_lan_wins_nearby() {
 
 #[test]
 fn host_and_guest_on_two_nodes_sharing_redis() {
-    let Some(vector) = test_vector(VECTOR) else { return };
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
     let Some(redis) = Redis::start() else { return };
     let a = Relay::start(&["--redis", &redis.url(), "--node-id", "a"]);
     let b = Relay::start(&["--redis", &redis.url(), "--node-id", "b"]);
@@ -189,23 +233,36 @@ fn host_and_guest_on_two_nodes_sharing_redis() {
     let balancer = round_robin(vec![a.port, b.port]);
     let tmp = tempfile::tempdir().unwrap();
     let url = format!("ws://127.0.0.1:{balancer}");
-    assert_eq!(export(&vector, &url, &["--no-lan"], &[], tmp.path()), "relay");
+    assert_eq!(
+        export(&vector, &url, &["--no-lan"], &[], tmp.path()),
+        "relay"
+    );
 }
 
 #[test]
 fn a_relay_killed_mid_session_fails_both_sides_cleanly_and_a_new_code_works() {
-    let Some(vector) = test_vector(VECTOR) else { return };
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
     let mut relay = Relay::start(&[]);
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("NPKI");
     let url = relay.url();
-    let mut desktop = Proc::start(
+    let (mut desktop, text) = Proc::start(
         "desktop",
-        &["send", vector.to_str().unwrap(), "--allow-expired", "--json", "--no-lan", "--relay", &url],
+        &[
+            "send",
+            vector.to_str().unwrap(),
+            "--allow-expired",
+            "--json",
+            "--no-lan",
+            "--relay",
+            &url,
+        ],
         &[],
-    );
-    let text = desktop.expect("invite")["text"].as_str().unwrap().to_owned();
-    let mut scanner = Proc::start("scanner", &["scan", &text, "--json", "--install-root", root.to_str().unwrap()], &[]);
+    )
+    .with_invite();
+    let mut scanner = Proc::scan_into("scanner", &text, &root, &[]);
     scanner.expect("verification_code");
     desktop.expect("enter_code");
     // The relay dies before the number is typed.
@@ -214,9 +271,16 @@ fn a_relay_killed_mid_session_fails_both_sides_cleanly_and_a_new_code_works() {
     let desktop_error = desktop.fails_with();
     assert_eq!(desktop_error, "disconnected");
     assert_eq!(scanner_error, "disconnected");
-    assert!(folders(&root).is_empty(), "nothing installed: {:?}", folders(&root));
+    assert!(
+        folders(&root).is_empty(),
+        "nothing installed: {:?}",
+        folders(&root)
+    );
 
     // The relay comes back on the same address; a new code works.
     let _relay = Relay::start_on(relay.port, &[]);
-    assert_eq!(export(&vector, &url, &["--no-lan"], &[], &tmp.path().join("again")), "relay");
+    assert_eq!(
+        export(&vector, &url, &["--no-lan"], &[], &tmp.path().join("again")),
+        "relay"
+    );
 }

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use certbridge_e2e::{Proc, folders, in_ci, run, test_vector, tree, which};
+use certbridge_e2e::{Proc, folders, in_ci, pass_the_number, run, test_vector, tree, which};
 
 const VECTOR: &str = "npki-yessign-test";
 const FILES: [&str; 2] = ["signCert.der", "signPri.key"];
@@ -30,17 +30,6 @@ fn assert_installed(root: &Path, vector: &Path) -> String {
         assert!(got == want, "{file} differs from the vector");
     }
     name
-}
-
-/// Runs the verification number from the scanner to the desktop.
-fn pass_the_number(desktop: &mut Proc, scanner: &mut Proc) {
-    let code = scanner.expect("verification_code")["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_eq!(code.len(), 6);
-    desktop.expect("enter_code");
-    desktop.type_line(&code);
 }
 
 fn decode_with_zbar(png: &Path) -> Option<String> {
@@ -99,19 +88,7 @@ fn export_desktop_sends_the_vector_byte_for_byte() {
         assert_eq!(decoded, text, "zbarimg reads the QR as the invite text");
     }
 
-    let mut scanner = Proc::start(
-        "scanner",
-        &[
-            "scan",
-            &text,
-            "--install-root",
-            root.to_str().unwrap(),
-            "--json",
-            "--name",
-            "Test phone",
-        ],
-        &[],
-    );
+    let mut scanner = Proc::scan_into("scanner", &text, &root, &["--name", "Test phone"]);
     let connected = scanner.expect("connected");
     assert_eq!(connected["peer"], "Test PC");
     assert_eq!(connected["path"], "lan");
@@ -142,24 +119,7 @@ fn import_desktop_receives_from_a_scanned_qr_image() {
     let tmp = tempfile::tempdir().unwrap();
     let png = tmp.path().join("invite.png");
     let root = tmp.path().join("pc-npki");
-    let mut desktop = Proc::start(
-        "desktop",
-        &[
-            "receive",
-            "--install-root",
-            root.to_str().unwrap(),
-            "--json",
-            "--listen",
-            "127.0.0.1",
-            "--qr-png",
-            png.to_str().unwrap(),
-        ],
-        &[],
-    );
-    let text = desktop.expect("invite")["text"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (mut desktop, text) = Proc::desktop_receive(&root, &["--qr-png", png.to_str().unwrap()]);
     let mut scanner = Proc::start(
         "scanner",
         &[
@@ -184,35 +144,8 @@ fn import_desktop_receives_from_a_scanned_qr_image() {
 
     // The same certificate again: a duplicate, nothing changed.
     let before = tree(&root);
-    let mut desktop = Proc::start(
-        "desktop",
-        &[
-            "receive",
-            "--install-root",
-            root.to_str().unwrap(),
-            "--json",
-            "--listen",
-            "127.0.0.1",
-        ],
-        &[],
-    );
-    let text = desktop.expect("invite")["text"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mut scanner = Proc::start(
-        "scanner",
-        &[
-            "scan",
-            &text,
-            "--cert",
-            vector.to_str().unwrap(),
-            "--allow-expired",
-            "--yes",
-            "--json",
-        ],
-        &[],
-    );
+    let (mut desktop, text) = Proc::desktop_receive(&root, &[]);
+    let mut scanner = Proc::scan_sending(&text, &vector, &["--yes"]);
     pass_the_number(&mut desktop, &mut scanner);
     assert_eq!(desktop.expect("done")["items"][0]["status"], "duplicate");
     assert_eq!(desktop.wait().code(), Some(0));
@@ -226,33 +159,8 @@ fn three_wrong_numbers_stop_both_sides_and_write_nothing() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("phone-npki");
-    let mut desktop = Proc::start(
-        "desktop",
-        &[
-            "send",
-            vector.to_str().unwrap(),
-            "--allow-expired",
-            "--json",
-            "--listen",
-            "127.0.0.1",
-        ],
-        &[],
-    );
-    let text = desktop.expect("invite")["text"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mut scanner = Proc::start(
-        "scanner",
-        &[
-            "scan",
-            &text,
-            "--install-root",
-            root.to_str().unwrap(),
-            "--json",
-        ],
-        &[],
-    );
+    let (mut desktop, text) = Proc::desktop_send(&vector, &[]);
+    let mut scanner = Proc::scan_into("scanner", &text, &root, &[]);
     let code: u32 = scanner.expect("verification_code")["code"]
         .as_str()
         .unwrap()
@@ -279,49 +187,14 @@ fn a_second_scanner_is_refused_and_the_first_completes() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let (first_root, second_root) = (tmp.path().join("first"), tmp.path().join("second"));
-    let mut desktop = Proc::start(
-        "desktop",
-        &[
-            "send",
-            vector.to_str().unwrap(),
-            "--allow-expired",
-            "--json",
-            "--listen",
-            "127.0.0.1",
-        ],
-        &[],
-    );
-    let text = desktop.expect("invite")["text"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mut first = Proc::start(
-        "first",
-        &[
-            "scan",
-            &text,
-            "--install-root",
-            first_root.to_str().unwrap(),
-            "--json",
-        ],
-        &[],
-    );
+    let (mut desktop, text) = Proc::desktop_send(&vector, &[]);
+    let mut first = Proc::scan_into("first", &text, &first_root, &[]);
     let code = first.expect("verification_code")["code"]
         .as_str()
         .unwrap()
         .to_owned();
 
-    let mut second = Proc::start(
-        "second",
-        &[
-            "scan",
-            &text,
-            "--install-root",
-            second_root.to_str().unwrap(),
-            "--json",
-        ],
-        &[],
-    );
+    let mut second = Proc::scan_into("second", &text, &second_root, &[]);
     assert_eq!(second.fails_with(), "refused");
 
     desktop.expect("enter_code");
@@ -339,34 +212,8 @@ fn a_scanner_killed_mid_session_leaves_no_folder_on_the_desktop() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("pc-npki");
-    let mut desktop = Proc::start(
-        "desktop",
-        &[
-            "receive",
-            "--install-root",
-            root.to_str().unwrap(),
-            "--json",
-            "--listen",
-            "127.0.0.1",
-        ],
-        &[],
-    );
-    let text = desktop.expect("invite")["text"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mut scanner = Proc::start(
-        "scanner",
-        &[
-            "scan",
-            &text,
-            "--cert",
-            vector.to_str().unwrap(),
-            "--allow-expired",
-            "--json",
-        ],
-        &[],
-    );
+    let (mut desktop, text) = Proc::desktop_receive(&root, &[]);
+    let mut scanner = Proc::scan_sending(&text, &vector, &[]);
     scanner.expect("consent_required");
     desktop.expect("enter_code");
     scanner.kill();
@@ -381,33 +228,8 @@ fn a_desktop_killed_mid_session_leaves_no_folder_on_the_scanner() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("phone-npki");
-    let mut desktop = Proc::start(
-        "desktop",
-        &[
-            "send",
-            vector.to_str().unwrap(),
-            "--allow-expired",
-            "--json",
-            "--listen",
-            "127.0.0.1",
-        ],
-        &[],
-    );
-    let text = desktop.expect("invite")["text"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mut scanner = Proc::start(
-        "scanner",
-        &[
-            "scan",
-            &text,
-            "--install-root",
-            root.to_str().unwrap(),
-            "--json",
-        ],
-        &[],
-    );
+    let (mut desktop, text) = Proc::desktop_send(&vector, &[]);
+    let mut scanner = Proc::scan_into("scanner", &text, &root, &[]);
     scanner.expect("verification_code");
     desktop.kill();
     assert_eq!(scanner.fails_with(), "disconnected");
@@ -421,34 +243,8 @@ fn declining_consent_sends_nothing() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("pc-npki");
-    let mut desktop = Proc::start(
-        "desktop",
-        &[
-            "receive",
-            "--install-root",
-            root.to_str().unwrap(),
-            "--json",
-            "--listen",
-            "127.0.0.1",
-        ],
-        &[],
-    );
-    let text = desktop.expect("invite")["text"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mut scanner = Proc::start(
-        "scanner",
-        &[
-            "scan",
-            &text,
-            "--cert",
-            vector.to_str().unwrap(),
-            "--allow-expired",
-            "--json",
-        ],
-        &[],
-    );
+    let (mut desktop, text) = Proc::desktop_receive(&root, &[]);
+    let mut scanner = Proc::scan_sending(&text, &vector, &[]);
     pass_the_number(&mut desktop, &mut scanner);
     let consent = scanner.expect("consent_required");
     assert_eq!(consent["items"].as_array().unwrap().len(), 1);
@@ -561,7 +357,7 @@ fn a_valid_hangul_certificate_moves_pc_to_pc_without_extra_flags() {
         return;
     };
     let root = tmp.path().join("second-pc");
-    let mut desktop = Proc::start(
+    let (mut desktop, text) = Proc::start(
         "desktop",
         &[
             "send",
@@ -571,11 +367,8 @@ fn a_valid_hangul_certificate_moves_pc_to_pc_without_extra_flags() {
             "127.0.0.1",
         ],
         &[],
-    );
-    let text = desktop.expect("invite")["text"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    )
+    .with_invite();
     // The install root comes from the environment here.
     let mut scanner = Proc::start(
         "scanner",
