@@ -35,6 +35,40 @@ fn run_with(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
     )
 }
 
+/// `certbridge export-pfx DIR -o OUT --password-stdin EXTRA` with
+/// `password` typed in.
+fn export_pfx(
+    dir: &Path,
+    out: &Path,
+    extra: &[&str],
+    password: &str,
+) -> (Option<i32>, String, String) {
+    let mut args = vec![
+        "export-pfx",
+        dir.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--password-stdin",
+    ];
+    args.extend_from_slice(extra);
+    run_with(&args, password)
+}
+
+/// `certbridge import-pfx PFX --install-root ROOT --password-stdin` with
+/// `password` typed in.
+fn import_pfx(pfx: &Path, root: &Path, password: &str) -> (Option<i32>, String, String) {
+    run_with(
+        &[
+            "import-pfx",
+            pfx.to_str().unwrap(),
+            "--install-root",
+            root.to_str().unwrap(),
+            "--password-stdin",
+        ],
+        password,
+    )
+}
+
 #[test]
 fn export_then_import_moves_the_certificate_with_its_password_and_r() {
     let Some(dir) = test_vector(VECTOR) else {
@@ -46,17 +80,8 @@ fn export_then_import_moves_the_certificate_with_its_password_and_r() {
         let pfx = tmp
             .path()
             .join(if legacy { "legacy.p12" } else { "modern.pfx" });
-        let mut args = vec![
-            "export-pfx",
-            dir.to_str().unwrap(),
-            "-o",
-            pfx.to_str().unwrap(),
-            "--password-stdin",
-        ];
-        if legacy {
-            args.push("--legacy");
-        }
-        let (code, stdout, stderr) = run_with(&args, &pw);
+        let extra: &[&str] = if legacy { &["--legacy"] } else { &[] };
+        let (code, stdout, stderr) = export_pfx(&dir, &pfx, extra, &pw);
         assert_eq!(code, Some(0), "{stderr}");
         assert!(stdout.contains("Exported"), "{stdout}");
         #[cfg(unix)]
@@ -68,16 +93,7 @@ fn export_then_import_moves_the_certificate_with_its_password_and_r() {
         );
 
         let root = tmp.path().join(if legacy { "root-legacy" } else { "root" });
-        let (code, stdout, stderr) = run_with(
-            &[
-                "import-pfx",
-                pfx.to_str().unwrap(),
-                "--install-root",
-                root.to_str().unwrap(),
-                "--password-stdin",
-            ],
-            &pw,
-        );
+        let (code, stdout, stderr) = import_pfx(&pfx, &root, &pw);
         assert_eq!(code, Some(0), "{stderr}");
         assert!(!stderr.contains("no R"), "R must survive: {stderr}");
         let folder = root.join("yessign/USER/cn=HKD(KILDONG.HONG)009104120200225191000030,ou=INITECH,ou=personal4IB,o=yessign,c=kr");
@@ -99,16 +115,7 @@ fn export_then_import_moves_the_certificate_with_its_password_and_r() {
 
         // Importing again changes nothing.
         let before = tree(&root);
-        let (code, stdout, _) = run_with(
-            &[
-                "import-pfx",
-                pfx.to_str().unwrap(),
-                "--install-root",
-                root.to_str().unwrap(),
-                "--password-stdin",
-            ],
-            &pw,
-        );
+        let (code, stdout, _) = import_pfx(&pfx, &root, &pw);
         assert_eq!(code, Some(0));
         assert!(stdout.contains("already installed"), "{stdout}");
         assert_eq!(tree(&root), before);
@@ -124,16 +131,7 @@ fn the_vectors_pfx_installs_and_its_key_opens() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("NPKI");
     let pfx = dir.join("cert.pfx");
-    let (code, _, stderr) = run_with(
-        &[
-            "import-pfx",
-            pfx.to_str().unwrap(),
-            "--install-root",
-            root.to_str().unwrap(),
-            "--password-stdin",
-        ],
-        &pw,
-    );
+    let (code, _, stderr) = import_pfx(&pfx, &root, &pw);
     assert_eq!(code, Some(0), "{stderr}");
     let (code, stdout, _) = run_with(
         &["list", "--npki-root", root.to_str().unwrap(), "--json"],
@@ -156,16 +154,7 @@ fn wrong_passwords_and_bad_files_change_nothing() {
     let out = tmp.path().join("out.pfx");
 
     // Export with a wrong password: exit 3, no file.
-    let (code, _, stderr) = run_with(
-        &[
-            "export-pfx",
-            dir.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--password-stdin",
-        ],
-        "wrong",
-    );
+    let (code, _, stderr) = export_pfx(&dir, &out, &[], "wrong");
     assert_eq!(code, Some(3), "{stderr}");
     assert!(!out.exists());
     assert_eq!(
@@ -176,16 +165,7 @@ fn wrong_passwords_and_bad_files_change_nothing() {
 
     // Import with a wrong password: exit 3, nothing installed.
     let pfx = dir.join("cert.pfx");
-    let (code, _, stderr) = run_with(
-        &[
-            "import-pfx",
-            pfx.to_str().unwrap(),
-            "--install-root",
-            root.to_str().unwrap(),
-            "--password-stdin",
-        ],
-        "비밀번호",
-    );
+    let (code, _, stderr) = import_pfx(&pfx, &root, "비밀번호");
     assert_eq!(code, Some(3), "{stderr}");
     assert!(stderr.contains("wrong password"), "{stderr}");
     assert!(folders(&root).is_empty());
@@ -194,46 +174,18 @@ fn wrong_passwords_and_bad_files_change_nothing() {
     let cut = tmp.path().join("cut.pfx");
     let bytes = std::fs::read(&pfx).unwrap();
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
-    let (code, _, stderr) = run_with(
-        &[
-            "import-pfx",
-            cut.to_str().unwrap(),
-            "--install-root",
-            root.to_str().unwrap(),
-            "--password-stdin",
-        ],
-        &pw,
-    );
+    let (code, _, stderr) = import_pfx(&cut, &root, &pw);
     assert_eq!(code, Some(1));
     assert!(stderr.contains("damaged or not a PKCS#12"), "{stderr}");
     assert!(folders(&root).is_empty());
 
     // An existing output is never overwritten silently.
     std::fs::write(&out, b"keep me").unwrap();
-    let (code, _, stderr) = run_with(
-        &[
-            "export-pfx",
-            dir.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--password-stdin",
-        ],
-        &pw,
-    );
+    let (code, _, stderr) = export_pfx(&dir, &out, &[], &pw);
     assert_eq!(code, Some(1));
     assert!(stderr.contains("--force"), "{stderr}");
     assert_eq!(std::fs::read(&out).unwrap(), b"keep me");
-    let (code, _, stderr) = run_with(
-        &[
-            "export-pfx",
-            dir.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--password-stdin",
-            "--force",
-        ],
-        &pw,
-    );
+    let (code, _, stderr) = export_pfx(&dir, &out, &["--force"], &pw);
     assert_eq!(code, Some(0), "{stderr}");
     assert_ne!(std::fs::read(&out).unwrap(), b"keep me");
 }
@@ -251,17 +203,7 @@ fn openssl_reads_the_exported_file() {
     let pw = password(&dir);
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out.pfx");
-    let (code, _, stderr) = run_with(
-        &[
-            "export-pfx",
-            dir.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--password-stdin",
-            "--legacy",
-        ],
-        &pw,
-    );
+    let (code, _, stderr) = export_pfx(&dir, &out, &["--legacy"], &pw);
     assert_eq!(code, Some(0), "{stderr}");
     let info = Command::new("openssl")
         .args(["pkcs12", "-info", "-nodes", "-legacy", "-passin"])
@@ -306,16 +248,7 @@ fn openssl_made_files_import_with_a_warning_about_r() {
     let pw = std::fs::read_to_string(fixtures.join("password")).unwrap();
     for name in ["demo.pfx", "demo-legacy.pfx"] {
         let root = tmp.path().join(format!("root-{name}"));
-        let (code, stdout, stderr) = run_with(
-            &[
-                "import-pfx",
-                fixtures.join(name).to_str().unwrap(),
-                "--install-root",
-                root.to_str().unwrap(),
-                "--password-stdin",
-            ],
-            &pw,
-        );
+        let (code, stdout, stderr) = import_pfx(&fixtures.join(name), &root, &pw);
         assert_eq!(code, Some(0), "{name}: {stderr}");
         assert!(stdout.contains("홍길동"), "{stdout}");
         assert!(
