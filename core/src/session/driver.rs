@@ -15,9 +15,10 @@ use super::machine::{GuestMachine, HostMachine, SaveResult, Step};
 use super::store::{CertificateStore, OutgoingItem};
 use super::{Event, GuestConfig, HostConfig, Input, ItemReport, Outcome, SessionError};
 use crate::channel::{Channel, ChannelError};
+use crate::handshake::{Established, Hello};
 use crate::invite::{HostInvite, Invite, InviteParams, unix_seconds};
 use crate::message::{BundleItem, Message};
-use crate::transport::LinkError;
+use crate::transport::{Link, LinkError};
 use crate::transport::lan::{self, LanListener, ListenError};
 
 type EventSink = mpsc::UnboundedSender<Event>;
@@ -98,34 +99,10 @@ async fn host(
     let peer = pending.peer().clone();
     let (established, msg2) = pending.reply(&config.hello)?;
     link.send(&msg2).await.map_err(SessionError::Disconnected)?;
-    let code = established.verification_code();
-    let path = link.path().clone();
-    emit(
-        events,
-        Event::PeerConnected {
-            peer: peer.clone(),
-            path: path.clone(),
-        },
-    );
-    let channel = Channel::new(link, established);
-
-    let (machine, steps) = HostMachine::new(config.mode, outgoing, code);
-    let items = drive(
-        machine,
-        steps,
-        channel,
-        inputs,
-        events,
-        store,
-        config.idle_timeout,
-    )
-    .await?;
-    Ok(Outcome {
-        peer,
-        path,
-        sent: !config.mode.scanner_sends(),
-        items,
-    })
+    let (machine, steps) = HostMachine::new(config.mode, outgoing, established.verification_code());
+    let sent = !config.mode.scanner_sends();
+    let connected = Connected { link, established, peer, sent };
+    converse(connected, machine, steps, inputs, events, store, config.idle_timeout).await
 }
 
 /// The scanner's whole session.
@@ -173,8 +150,34 @@ async fn guest(
         () = wait_for_cancel(inputs) => return Err(SessionError::Cancelled),
     };
     let peer = established.peer().clone();
+    let (machine, steps) = GuestMachine::new(mode, outgoing, established.verification_code(), config.consent);
+    let connected = Connected { link, established, peer, sent: mode.scanner_sends() };
+    converse(connected, machine, steps, inputs, events, store, config.idle_timeout).await
+}
+
+/// A connection whose handshake has completed, on either side.
+struct Connected {
+    link: Box<dyn Link>,
+    established: Established,
+    peer: Hello,
+    /// True when this side sends the certificates.
+    sent: bool,
+}
+
+/// What both sides do once their handshake has won: tell the UI who
+/// connected and by which path, then run `machine` over the encrypted
+/// channel to its end.
+async fn converse(
+    connected: Connected,
+    machine: impl Machine,
+    steps: Vec<Step>,
+    inputs: &mut mpsc::UnboundedReceiver<Input>,
+    events: &EventSink,
+    store: Arc<dyn CertificateStore>,
+    idle: Duration,
+) -> Result<Outcome, SessionError> {
+    let Connected { link, established, peer, sent } = connected;
     let path = link.path().clone();
-    let code = established.verification_code();
     emit(
         events,
         Event::PeerConnected {
@@ -183,24 +186,8 @@ async fn guest(
         },
     );
     let channel = Channel::new(link, established);
-
-    let (machine, steps) = GuestMachine::new(mode, outgoing, code, config.consent);
-    let items = drive(
-        machine,
-        steps,
-        channel,
-        inputs,
-        events,
-        store,
-        config.idle_timeout,
-    )
-    .await?;
-    Ok(Outcome {
-        peer,
-        path,
-        sent: mode.scanner_sends(),
-        items,
-    })
+    let items = drive(machine, steps, channel, inputs, events, store, idle).await?;
+    Ok(Outcome { peer, path, sent, items })
 }
 
 /// Resolves once the user cancels. Other inputs before a connection are
