@@ -24,4 +24,4 @@ pub use certificate::{CertificateInfo, CertificateStatus, UsageKind, check_passw
 pub use error::{CertificateError, FailureKind, InviteError, SessionStateError, StoreError};
 pub use invite::{Invite, TransferMode, parse_invite};
 pub use session::{ItemResult, ItemStatus, ScanSession, SessionEvent, SessionListener, TransferPath};
-pub use store::{CertificateFiles, CertificateStore, SaveResult, list_certificates};
+pub use store::{CertificateFiles, CertificateStore, SaveResult, StoredCertificate, list_certificates};

@@ -82,16 +82,28 @@ pub trait CertificateStore: Send + Sync {
     fn load_outgoing(&self) -> Result<Vec<CertificateFiles>, StoreError>;
 }
 
-/// Describes every certificate in the store, skipping damaged ones.
+/// A stored certificate: its description, with the files it describes.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct StoredCertificate {
+    /// What the home screen shows.
+    pub info: CertificateInfo,
+    /// The files, to send this certificate.
+    pub files: CertificateFiles,
+}
+
+/// Describes every certificate in the store, each with its own files, in one
+/// pass over the store; damaged ones are skipped.
 #[uniffi::export]
-pub fn list_certificates(store: Arc<dyn CertificateStore>) -> Result<Vec<CertificateInfo>, StoreError> {
+pub fn list_certificates(store: Arc<dyn CertificateStore>) -> Result<Vec<StoredCertificate>, StoreError> {
     let now = SystemTime::now();
     Ok(store
         .list()?
         .into_iter()
-        .filter_map(|files| files.into_item().ok())
-        .filter_map(|item| CertSummary::from_item(&item, now).ok())
-        .map(CertificateInfo::from)
+        .filter_map(|files| {
+            let item = files.clone().into_item().ok()?;
+            let info = CertSummary::from_item(&item, now).ok()?.into();
+            Some(StoredCertificate { info, files })
+        })
         .collect())
 }
 

@@ -135,7 +135,9 @@ fun exportPcToPhone() {
     check(saved.size == 1) { "saved ${saved.size}" }
     check(saved[0].signCert.contentEquals(File(VECTOR, "signCert.der").readBytes())) { "signCert differs" }
     check(saved[0].signKey.contentEquals(File(VECTOR, "signPri.key").readBytes())) { "signPri differs" }
-    check(listCertificates(store).map { it.serialHex } == listOf("459C75")) { "list" }
+    val listed = listCertificates(store)
+    check(listed.map { it.info.serialHex } == listOf("459C75")) { "list" }
+    check(listed[0].files.signCert.contentEquals(File(VECTOR, "signCert.der").readBytes())) { "listed files" }
     root.deleteRecursively()
 }
 

@@ -198,7 +198,8 @@ class Bindings(unittest.TestCase):
             for name in ("signCert.der", "signPri.key"):
                 self.assertEqual((saved[0] / name).read_bytes(), (VECTOR / name).read_bytes(), name)
             listed = cb.list_certificates(store)
-            self.assertEqual([c.serial_hex for c in listed], ["459C75"])
+            self.assertEqual([c.info.serial_hex for c in listed], ["459C75"])
+            self.assertEqual(listed[0].files.sign_cert, (VECTOR / "signCert.der").read_bytes())
             with self.assertRaises(cb.SessionStateError.AlreadyStarted):
                 session.start()
 

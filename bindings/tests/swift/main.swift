@@ -123,7 +123,9 @@ func exportPcToPhone() async throws {
     let saved = try store.list()
     try check(saved.count == 1, "saved \(saved.count)")
     try check(saved[0].signCert == (try vectorFiles()).signCert && saved[0].signKey == (try vectorFiles()).signKey, "files differ")
-    try check(try listCertificates(store: store).map(\.serialHex) == ["459C75"], "list")
+    let listed = try listCertificates(store: store)
+    try check(listed.map(\.info.serialHex) == ["459C75"], "list")
+    try check(listed[0].files.signCert == (try Data(contentsOf: vector.appendingPathComponent("signCert.der"))), "listed files")
 }
 
 func importPhoneToPc() async throws {

@@ -18,7 +18,7 @@ struct CertBridgeApp: App {
 
 @MainActor
 final class AppModel: ObservableObject {
-    @Published var certificates: [(info: CertificateInfo, files: CertificateFiles)] = []
+    @Published var certificates: [StoredCertificate] = []
     @Published var state: TransferState?
     let store: FolderCertificateStore
     private var session: CertBridgeSession?
@@ -32,9 +32,7 @@ final class AppModel: ObservableObject {
     }
 
     func refresh() {
-        let files = (try? store.list()) ?? []
-        let infos = (try? listCertificates(store: store)) ?? []
-        certificates = Array(zip(infos, files)).map { (info: $0.0, files: $0.1) }
+        certificates = (try? listCertificates(store: store)) ?? []
     }
 
     func start(code: String, sending: CertificateFiles?) {

@@ -36,12 +36,13 @@ import kr.certbridge.ffi.CertificateFiles
 import kr.certbridge.ffi.CertificateInfo
 import kr.certbridge.ffi.CertificateStatus
 import kr.certbridge.ffi.FailureKind
+import kr.certbridge.ffi.StoredCertificate
 import kr.certbridge.ffi.TransferPath
 import kr.certbridge.sdk.TransferState
 
 @Composable
 fun HomeScreen(
-    certificates: List<Pair<CertificateInfo, CertificateFiles>>,
+    certificates: List<StoredCertificate>,
     onImport: () -> Unit,
     onSend: (CertificateFiles) -> Unit,
     onSettings: () -> Unit,
@@ -54,7 +55,7 @@ fun HomeScreen(
         )
         if (certificates.isEmpty()) Text(stringResource(R.string.home_empty))
         LazyColumn(Modifier.weight(1f), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-            items(certificates, key = { it.first.serialHex }) { (info, files) ->
+            items(certificates, key = { it.info.serialHex }) { (info, files) ->
                 CertificateRow(info, onSend = { onSend(files) })
             }
         }

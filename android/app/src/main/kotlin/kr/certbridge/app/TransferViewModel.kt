@@ -12,9 +12,9 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import kr.certbridge.ffi.CertificateFiles
-import kr.certbridge.ffi.CertificateInfo
 import kr.certbridge.ffi.FailureKind
 import kr.certbridge.ffi.InviteException
+import kr.certbridge.ffi.StoredCertificate
 import kr.certbridge.ffi.listCertificates
 import kr.certbridge.sdk.CertBridgeTransfer
 import kr.certbridge.sdk.FolderCertificateStore
@@ -24,8 +24,8 @@ import kr.certbridge.sdk.TransferState
 class TransferViewModel(app: Application) : AndroidViewModel(app) {
     val store = FolderCertificateStore(File(app.filesDir, "certificates"), KeystoreSealer())
 
-    private val _certificates = MutableStateFlow<List<Pair<CertificateInfo, CertificateFiles>>>(emptyList())
-    val certificates: StateFlow<List<Pair<CertificateInfo, CertificateFiles>>> = _certificates
+    private val _certificates = MutableStateFlow<List<StoredCertificate>>(emptyList())
+    val certificates: StateFlow<List<StoredCertificate>> = _certificates
 
     private val _state = MutableStateFlow<TransferState?>(null)
     val state: StateFlow<TransferState?> = _state
@@ -40,9 +40,7 @@ class TransferViewModel(app: Application) : AndroidViewModel(app) {
 
     fun refresh() {
         viewModelScope.launch(Dispatchers.IO) {
-            val files = store.list()
-            val infos = listCertificates(store)
-            _certificates.value = infos.zip(files)
+            _certificates.value = listCertificates(store)
         }
     }
 
