@@ -163,14 +163,15 @@ impl CloseReason {
             .find(|r| r.sends_frame() && r.code() == code)
     }
 
-    /// Where in [`CloseReason::ALL`] this reason sits.
+    /// Where in [`CloseReason::ALL`] this reason sits: `ALL` lists the
+    /// reasons in declaration order (checked below and by a test).
     pub(crate) fn index(self) -> usize {
-        CloseReason::ALL
-            .iter()
-            .position(|r| *r == self)
-            .unwrap_or(CloseReason::ALL.len() - 1)
+        self as usize
     }
 }
+
+// `ALL` holds every reason: as many entries as the last one's discriminant + 1.
+const _: () = assert!(CloseReason::ALL.len() == CloseReason::ConnectionLost as usize + 1);
 
 impl std::fmt::Display for CloseReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -195,10 +196,16 @@ mod tests {
     fn from_code_round_trips() {
         for r in CloseReason::ALL.iter().filter(|r| r.sends_frame()) {
             assert_eq!(CloseReason::from_code(r.code()), Some(*r));
-            assert_eq!(CloseReason::ALL[r.index()], *r);
         }
         assert_eq!(CloseReason::from_code(4001), Some(CloseReason::Crowded));
         assert_eq!(CloseReason::from_code(4999), None);
+    }
+
+    #[test]
+    fn all_lists_the_reasons_in_declaration_order() {
+        for (i, r) in CloseReason::ALL.iter().enumerate() {
+            assert_eq!(r.index(), i, "{r:?}");
+        }
     }
 
     #[test]

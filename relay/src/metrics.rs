@@ -31,6 +31,13 @@ pub(crate) enum Refusal {
 impl Refusal {
     const ALL: [Refusal; 5] =
         [Refusal::BadRequest, Refusal::ConnectionRate, Refusal::SessionRate, Refusal::Full, Refusal::Draining];
+    const IN_ORDER: () = {
+        let mut i = 0;
+        while i < Refusal::ALL.len() {
+            assert!(Refusal::ALL[i] as usize == i);
+            i += 1;
+        }
+    };
 
     fn label(self) -> &'static str {
         match self {
@@ -107,8 +114,8 @@ impl Metrics {
     }
 
     pub(crate) fn refused(&self, why: Refusal) {
-        let i = Refusal::ALL.iter().position(|r| *r == why).unwrap_or(0);
-        self.refusals[i].fetch_add(1, Ordering::Relaxed);
+        let () = Refusal::IN_ORDER;
+        self.refusals[why as usize].fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn pairing(&self, waited: Duration) {
