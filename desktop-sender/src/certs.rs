@@ -35,14 +35,10 @@ pub(crate) fn verify_password(dir: &std::path::Path, password: &str) -> Result<(
     let item = npki::read_folder(dir).map_err(|e| Failure::new("store", e.to_string()))?;
     match npki::check_password(&item, password.as_bytes()) {
         Ok(_) => Ok(()),
-        Err(npki::KeyError::WrongPassword) => Err(Failure::new(
-            "wrong_password",
-            format!(
+        Err(npki::KeyError::WrongPassword) => Err(Failure::wrong_password(format!(
                 "the password does not open the certificate in {}",
                 dir.display()
-            ),
-        )
-        .with_exit(EXIT_WRONG_PASSWORD)),
+            ))),
         Err(e) => Err(Failure::new("key", format!("{}: {e}", dir.display()))),
     }
 }
@@ -164,11 +160,7 @@ pub(crate) fn passwd(args: PasswdArgs) -> Result<(), Failure> {
             println!("The password was changed (암호가 변경되었습니다).");
             Ok(())
         }
-        Err(npki::PasswordChangeError::Key(npki::KeyError::WrongPassword)) => Err(Failure::new(
-            "wrong_password",
-            "the current password is wrong; nothing was changed",
-        )
-        .with_exit(EXIT_WRONG_PASSWORD)),
+        Err(npki::PasswordChangeError::Key(npki::KeyError::WrongPassword)) => Err(Failure::wrong_password("the current password is wrong; nothing was changed")),
         Err(e) => Err(Failure::new("key", format!("{e}; nothing was changed"))),
     }
 }

@@ -4,6 +4,7 @@
 //! Exit status: 0 success, 1 failure, 2 usage error (and 3 for a wrong
 //! password in `check-password`).
 
+mod atomic;
 mod certs;
 mod cli;
 mod lines;
@@ -39,6 +40,12 @@ impl Failure {
     pub(crate) fn with_exit(mut self, exit: u8) -> Self {
         self.exit = exit;
         self
+    }
+
+    /// A wrong password: exit 3 ([`certs::EXIT_WRONG_PASSWORD`]), so that
+    /// scripts can ask again.
+    pub(crate) fn wrong_password(message: impl Into<String>) -> Self {
+        Self::new("wrong_password", message).with_exit(certs::EXIT_WRONG_PASSWORD)
     }
 
     pub(crate) fn usage(message: impl Into<String>) -> Self {

@@ -1,41 +1,43 @@
 //! `export-pfx` and `import-pfx`: PKCS#12 files for software that wants
 //! one file instead of an NPKI folder.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::SystemTime;
 
 use certbridge_core::message::SIGN_CERT;
 use certbridge_core::npki::{self, InstallStatus, PfxError, PfxFormat};
 
 use crate::Failure;
-use crate::certs::{EXIT_WRONG_PASSWORD, read_password};
+use crate::atomic;
+use crate::certs::read_password;
 use crate::cli::{ExportPfxArgs, ImportPfxArgs};
 use crate::transfer::install_root;
 
 fn pfx_failure(e: PfxError, what: &str) -> Failure {
     match e {
-        PfxError::WrongPassword => Failure::new(
-            "wrong_password",
-            format!("wrong password for {what}; nothing was written"),
-        )
-        .with_exit(EXIT_WRONG_PASSWORD),
+        PfxError::WrongPassword => Failure::wrong_password(format!("wrong password for {what}; nothing was written")),
         other => Failure::new("pfx", format!("{what}: {other}; nothing was written")),
     }
+}
+
+fn already_exists(path: &Path) -> Failure {
+    Failure::new(
+        "exists",
+        format!(
+            "{} already exists; choose another name or pass --force to overwrite it",
+            path.display()
+        ),
+    )
 }
 
 /// `certbridge export-pfx`.
 pub(crate) fn export(args: ExportPfxArgs) -> Result<(), Failure> {
     let item =
         npki::read_folder(&args.cert_dir).map_err(|e| Failure::new("store", e.to_string()))?;
+    // Checked before the password prompt too, so that nobody types a
+    // password for nothing; the write itself never clobbers either.
     if args.output.exists() && !args.force {
-        return Err(Failure::new(
-            "exists",
-            format!(
-                "{} already exists; choose another name or pass --force to overwrite it",
-                args.output.display()
-            ),
-        ));
+        return Err(already_exists(&args.output));
     }
     let password = read_password(args.password_stdin, "Certificate password (인증서 암호): ")?;
     let format = if args.legacy {
@@ -45,7 +47,16 @@ pub(crate) fn export(args: ExportPfxArgs) -> Result<(), Failure> {
     };
     let exported = npki::export_pfx(&item, &password, format)
         .map_err(|e| pfx_failure(e, &args.cert_dir.display().to_string()))?;
-    write_atomically(&args.output, &exported.bytes)?;
+    atomic::write_file(&args.output, &exported.bytes, args.force).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            already_exists(&args.output)
+        } else {
+            Failure::new(
+                "io",
+                format!("could not write {}: {e}; nothing was written", args.output.display()),
+            )
+        }
+    })?;
     let summary = npki::CertSummary::from_item(&item, SystemTime::now())
         .map_err(|e| Failure::new("store", e.to_string()))?;
     let scheme = match format {
@@ -70,37 +81,6 @@ pub(crate) fn export(args: ExportPfxArgs) -> Result<(), Failure> {
             "note: the key-management pair (kmCert.der/kmPri.key) is not part of a PKCS#12 file"
         );
     }
-    Ok(())
-}
-
-/// Writes `bytes` to a new 0600 file beside `path`, then renames it over.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let failed = |e: std::io::Error| {
-        Failure::new(
-            "io",
-            format!(
-                "could not write {}: {e}; nothing was written",
-                path.display()
-            ),
-        )
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".certbridge-tmp-")
-        .tempfile_in(&dir)
-        .map_err(failed)?;
-    #[cfg(unix)]
-    std::fs::set_permissions(
-        tmp.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o600),
-    )
-    .map_err(failed)?;
-    tmp.write_all(bytes).map_err(failed)?;
-    tmp.as_file().sync_all().map_err(failed)?;
-    tmp.persist(path).map_err(|e| failed(e.error))?;
     Ok(())
 }
 

@@ -16,7 +16,7 @@ use serde_json::json;
 use crate::cli::{HostArgs, ReceiveArgs, ScanArgs, SendArgs};
 use crate::lines::Lines;
 use crate::output::Output;
-use crate::{Failure, qr_image};
+use crate::{Failure, atomic, qr_image};
 
 /// Who we are to the other device.
 fn hello(name: Option<&str>) -> Hello {
@@ -285,7 +285,7 @@ impl View {
             let png = qr
                 .to_png(8)
                 .map_err(|e| Failure::new("invite", e.to_string()))?;
-            write_atomically(path, &png).map_err(|e| {
+            atomic::write_file(path, &png, true).map_err(|e| {
                 Failure::new(
                     "io",
                     format!("could not write the QR code to {}: {e}", path.display()),
@@ -410,9 +410,3 @@ fn rfc3339(unix: u64) -> String {
         .unwrap_or_else(|_| unix.to_string())
 }
 
-/// Writes a file through a temporary name, so a reader never sees half.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("png.tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
-}
