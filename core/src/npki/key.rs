@@ -290,7 +290,8 @@ fn random_num_of(mut attrs: &[u8]) -> Option<&[u8]> {
     None
 }
 
-/// The RSA modulus of a plain PKCS#8 key, to find its certificate.
+/// The RSA modulus of a plain PKCS#8 key.
+#[cfg(test)]
 pub(crate) fn pkcs8_modulus(pkcs8_der: &[u8]) -> Result<&[u8], KeyError> {
     PrivateKeyInfo::parse(pkcs8_der).map(|info| info.modulus)
 }
@@ -370,13 +371,18 @@ pub(crate) fn check_against(
     cert_modulus: &[u8],
 ) -> Result<DecryptedKey, KeyError> {
     let key = decrypt_private_key(key_file, password)?;
-    let info = PrivateKeyInfo::parse(key.pkcs8_der())?;
-    let same = subtle::ConstantTimeEq::ct_eq(strip_zeros(info.modulus), strip_zeros(cert_modulus));
-    if bool::from(same) {
+    if belongs_to(key.pkcs8_der(), cert_modulus)? {
         Ok(key)
     } else {
         Err(KeyError::KeyMismatch)
     }
+}
+
+/// Whether the RSA key in `pkcs8_der` is the one of the certificate whose
+/// modulus is `cert_modulus` (compared in constant time).
+pub(crate) fn belongs_to(pkcs8_der: &[u8], cert_modulus: &[u8]) -> Result<bool, KeyError> {
+    let info = PrivateKeyInfo::parse(pkcs8_der)?;
+    Ok(subtle::ConstantTimeEq::ct_eq(strip_zeros(info.modulus), strip_zeros(cert_modulus)).into())
 }
 
 fn offset_of(buf: &[u8], part: &[u8]) -> Result<std::ops::Range<usize>, KeyError> {
@@ -412,17 +418,22 @@ pub fn reencrypt(
         iv: p.iv.map(|_| &iv[..]),
         ..p
     };
-    let (key, iv) = derive(&fresh, new_password);
-    let encryptor = cbc::Encryptor::<kisaseed::SEED>::new_from_slices(&*key, &*iv)
-        .map_err(|_| KeyError::Malformed("key or IV length"))?;
-    let sealed =
-        cbc::cipher::BlockEncryptMut::encrypt_padded_vec_mut::<Pkcs7>(encryptor, plain.pkcs8_der());
+    let sealed = seal(&fresh, new_password, plain.pkcs8_der())?;
     let range = offset_of(key_file, fresh.ciphertext)?;
     if sealed.len() != range.len() {
         return Err(KeyError::Malformed("encrypted data length"));
     }
     out[range].copy_from_slice(&sealed);
     Ok(out)
+}
+
+/// SEED-CBC encryption of `plain` with the key and IV that `p`'s scheme
+/// derives from `password`.
+fn seal(p: &Parsed<'_>, password: &[u8], plain: &[u8]) -> Result<Vec<u8>, KeyError> {
+    let (key, iv) = derive(p, password);
+    let encryptor = cbc::Encryptor::<kisaseed::SEED>::new_from_slices(&*key, &*iv)
+        .map_err(|_| KeyError::Malformed("key or IV length"))?;
+    Ok(cbc::cipher::BlockEncryptMut::encrypt_padded_vec_mut::<Pkcs7>(encryptor, plain))
 }
 
 /// Iterations for keys this program creates: what Korean CAs issue.
@@ -470,11 +481,7 @@ pub fn encrypt_private_key(
         iv: None,
         ciphertext: &[],
     };
-    let (key, iv) = derive(&params, password);
-    let encryptor = cbc::Encryptor::<kisaseed::SEED>::new_from_slices(&*key, &*iv)
-        .map_err(|_| KeyError::Malformed("key or IV length"))?;
-    let sealed =
-        cbc::cipher::BlockEncryptMut::encrypt_padded_vec_mut::<Pkcs7>(encryptor, pkcs8_der);
+    let sealed = seal(&params, password, pkcs8_der)?;
     let encoding = |_| KeyError::Malformed("encoding");
     let file = NewKeyFile {
         algorithm: NewKeyAlgorithm {

@@ -52,9 +52,6 @@ pub enum PfxError {
     /// No private key in the file has its certificate beside it.
     #[error("the PKCS#12 file holds no private key together with its certificate")]
     NoKeyPair,
-    /// PKCS#12 passwords are text; this one is not UTF-8.
-    #[error("the password is not valid text (UTF-8), which PKCS#12 requires")]
-    PasswordNotText,
     /// The certificate folder's key could not be used.
     #[error(transparent)]
     Key(KeyError),
@@ -153,10 +150,9 @@ pub fn import_pfx(data: &[u8], password: &str) -> Result<ImportedPfx, PfxError> 
         .iter()
         .find_map(|bag| {
             let pkcs8 = bag.key.as_der();
-            let modulus = key::pkcs8_modulus(pkcs8).ok()?;
             let cert = archive.certs.iter().find(|c| {
                 cert::rsa_modulus(c.cert.as_der())
-                    .is_ok_and(|m| key::strip_zeros(&m) == key::strip_zeros(modulus))
+                    .is_ok_and(|m| key::belongs_to(pkcs8, &m).unwrap_or(false))
             })?;
             Some((pkcs8, cert.cert.as_der()))
         })

@@ -40,7 +40,13 @@ pub(crate) fn replace_keys(dir: &Path, item: &BundleItem) -> Result<bool, NpkiEr
     let tmp = super::install::write_temp(&parent, item)?;
     let result = (|| {
         for name in &others {
-            fs::copy(dir.join(name), tmp.join(name)).map_err(NpkiError::io(dir.join(name)))?;
+            let copy = tmp.join(name);
+            fs::copy(dir.join(name), &copy).map_err(NpkiError::io(dir.join(name)))?;
+            // On disk before the exchange, like the files write_temp wrote.
+            fs::File::open(&copy).and_then(|f| f.sync_all()).map_err(NpkiError::io(&copy))?;
+        }
+        if !others.is_empty() {
+            super::install::sync_dir(&tmp);
         }
         Ok::<_, NpkiError>(())
     })();

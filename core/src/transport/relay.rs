@@ -18,12 +18,11 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 
 use super::{BoxFuture, Link, LinkError, Path};
+use crate::invite::MAX_RELAY_URL_LEN;
 use crate::kdf::RendezvousId;
 
 /// The largest message a relay link accepts (the relay's own default limit).
 pub const MAX_RELAY_MESSAGE: usize = 64 * 1024;
-/// Longest accepted relay URL.
-pub const MAX_RELAY_URL_LEN: usize = 200;
 
 /// Which side of a rendezvous this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,16 +79,24 @@ pub fn rendezvous_url(base: &str, id: &RendezvousId, role: Role) -> String {
     format!("{}/v1/rendezvous/{}?role={}", base.trim_end_matches('/'), id.to_hex(), role.as_str())
 }
 
+/// The TLS settings for `wss://` relays, built once per process: the host
+/// reconnects to its relay for as long as the invite lives.
 fn tls_config() -> Result<Arc<rustls::ClientConfig>, RelayError> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| RelayError::Tls(e.to_string()))?
-        .with_platform_verifier()
-        .map_err(|e| RelayError::Tls(e.to_string()))?
-        .with_no_client_auth();
-    Ok(Arc::new(config))
+    static CONFIG: std::sync::OnceLock<Result<Arc<rustls::ClientConfig>, String>> = std::sync::OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            use rustls_platform_verifier::BuilderVerifierExt;
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(|e| e.to_string())?
+                .with_platform_verifier()
+                .map_err(|e| e.to_string())?
+                .with_no_client_auth();
+            Ok(Arc::new(config))
+        })
+        .clone()
+        .map_err(RelayError::Tls)
 }
 
 /// A [`Link`] through a relay.
