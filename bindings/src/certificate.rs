@@ -80,13 +80,13 @@ impl From<CertSummary> for CertificateInfo {
             status: match s.status {
                 Status::Valid => CertificateStatus::Valid,
                 Status::Expiring => CertificateStatus::Expiring,
-                _ => CertificateStatus::Expired,
+                Status::Expired => CertificateStatus::Expired,
             },
             usage_kind: match s.usage.kind {
                 CoreUsageKind::GeneralPersonal => UsageKind::GeneralPersonal,
                 CoreUsageKind::GeneralCorporate => UsageKind::GeneralCorporate,
                 CoreUsageKind::Restricted => UsageKind::Restricted,
-                _ => UsageKind::Unknown,
+                CoreUsageKind::Unknown => UsageKind::Unknown,
             },
             usage_label_ko: s.usage.label_ko,
             usage_label_en: s.usage.label_en,

@@ -52,7 +52,7 @@ impl From<CoreItemStatus> for ItemStatus {
         match status {
             CoreItemStatus::Installed => ItemStatus::Installed,
             CoreItemStatus::Duplicate => ItemStatus::Duplicate,
-            _ => ItemStatus::Rejected,
+            CoreItemStatus::Rejected => ItemStatus::Rejected,
         }
     }
 }
