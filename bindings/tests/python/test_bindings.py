@@ -9,6 +9,7 @@ Run by tests/tests/bindings.rs, which sets:
 """
 
 import json
+from datetime import datetime
 import os
 import queue
 import subprocess
@@ -142,12 +143,15 @@ class Bindings(unittest.TestCase):
     def test_parse_invite_reads_a_real_code_and_refuses_bad_ones(self):
         desktop = Desktop("send", str(VECTOR), "--allow-expired")
         try:
-            invite = cb.parse_invite(desktop.expect("invite")["text"])
+            shown = desktop.expect("invite")
+            invite = cb.parse_invite(shown["text"])
             self.assertEqual(invite.mode, cb.TransferMode.DESKTOP_SENDS)
             self.assertEqual(invite.desktop_name, "Test PC")
             self.assertTrue(invite.has_lan)
             self.assertFalse(invite.has_relay)
-            self.assertGreater(invite.expires_at, time.time())
+            # The expiry the desktop announces, read back from the code.
+            announced = datetime.fromisoformat(shown["expires_at"].replace("Z", "+00:00"))
+            self.assertEqual(invite.expires_at, int(announced.timestamp()))
         finally:
             desktop.kill()
         with self.assertRaises(cb.InviteError.Invalid):
