@@ -59,6 +59,21 @@ async fn host_on_one_node_and_guest_on_another_talk_both_ways() {
     b.shutdown().await;
 }
 
+/// Waits (up to 10 s) until every node at `addrs` reports Redis up again.
+async fn wait_until_backend_up(addrs: &[std::net::SocketAddr]) {
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let mut all = true;
+        for addr in addrs {
+            all &= metric(*addr, "certbridge_backend_up").await == 1.0;
+        }
+        if all {
+            return;
+        }
+    }
+    panic!("the nodes did not reconnect to Redis");
+}
+
 #[tokio::test]
 async fn roles_are_claimed_once_across_nodes() {
     let Some(redis) = RedisServer::start().await else { return };
@@ -143,15 +158,7 @@ async fn losing_redis_closes_cross_node_sessions_with_4010_but_not_local_ones() 
 
     // Redis comes back: the nodes reconnect and pair across again.
     let _redis = RedisServer::start_on(port).await.unwrap();
-    let mut up = false;
-    for _ in 0..100 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        if metric(a.addr, "certbridge_backend_up").await == 1.0 && metric(b.addr, "certbridge_backend_up").await == 1.0 {
-            up = true;
-            break;
-        }
-    }
-    assert!(up, "the nodes did not reconnect to Redis");
+    wait_until_backend_up(&[a.addr, b.addr]).await;
     let id = new_id();
     let mut host = a.connect(&id, "host").await;
     let mut guest = b.connect(&id, "guest").await;
@@ -184,15 +191,7 @@ async fn a_frozen_redis_is_noticed_by_its_silence() {
     assert_eq!(metric(a.addr, "certbridge_backend_up").await, 0.0);
     redis.signal("CONT");
     // And the nodes come back.
-    let mut up = false;
-    for _ in 0..100 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        if metric(a.addr, "certbridge_backend_up").await == 1.0 && metric(b.addr, "certbridge_backend_up").await == 1.0 {
-            up = true;
-            break;
-        }
-    }
-    assert!(up, "the nodes did not reconnect to Redis");
+    wait_until_backend_up(&[a.addr, b.addr]).await;
 }
 
 #[tokio::test]
