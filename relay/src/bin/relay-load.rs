@@ -190,22 +190,59 @@ async fn metric(addr: SocketAddr, name: &str) -> f64 {
 }
 
 static NEXT: AtomicU64 = AtomicU64::new(1);
+static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
 
 fn new_id() -> String {
-    format!("{:016x}{:016x}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+    format!("{:016x}{:016x}", PID.get_or_init(std::process::id), NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 fn client_config() -> WebSocketConfig {
     WebSocketConfig::default().read_buffer_size(4096).write_buffer_size(0)
 }
 
-/// Opens a WebSocket to the relay from one of the 127.0.0.x addresses.
+/// The next source address and port, round robin over 127.0.0.1–8 and
+/// ports [`FIRST_PORT`] to 65535.
+///
+/// The generator picks the port itself: binding to port 0 makes the kernel
+/// search for a port free for every destination, and with tens of
+/// thousands of recent connections in TIME_WAIT that search took a tenth
+/// of the generator's CPU, which the relay then lacked. A named port is
+/// one lookup; one still in use elsewhere fails and the next is tried.
+fn next_source() -> SocketAddr {
+    static SOURCE: AtomicU64 = AtomicU64::new(0);
+    let n = SOURCE.fetch_add(1, Ordering::Relaxed);
+    let ip = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1 + (n % u64::from(SOURCES)) as u8));
+    let span = u64::from(u16::MAX - FIRST_PORT) + 1;
+    SocketAddr::new(ip, FIRST_PORT + ((n / u64::from(SOURCES)) % span) as u16)
+}
+
+/// The lowest source port the generator uses.
+const FIRST_PORT: u16 = 10_000;
+
+/// A TCP connection to the relay from one of the 127.0.0.x addresses.
+async fn tcp_connect(relay: SocketAddr) -> Result<TcpStream, String> {
+    let mut last = String::new();
+    for _ in 0..64 {
+        let socket = TcpSocket::new_v4().map_err(|e| format!("socket: {e}"))?;
+        // Lets the port be taken again while an old connection from it
+        // sits in TIME_WAIT.
+        socket.set_reuseaddr(true).map_err(|e| format!("reuseaddr: {e}"))?;
+        if let Err(e) = socket.bind(next_source()) {
+            last = format!("bind: {e}");
+            continue;
+        }
+        match socket.connect(relay).await {
+            Ok(stream) => return Ok(stream),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrNotAvailable => last = format!("connect: {e}"),
+            Err(e) => return Err(format!("connect: {e}")),
+        }
+    }
+    Err(last)
+}
+
+/// Opens a WebSocket to the relay.
 async fn connect(relay: SocketAddr, id: &str, role: &str) -> Result<Ws, String> {
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let source = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1 + (n % u64::from(SOURCES)) as u8));
-    let socket = TcpSocket::new_v4().map_err(|e| format!("socket: {e}"))?;
-    socket.bind(SocketAddr::new(source, 0)).map_err(|e| format!("bind: {e}"))?;
-    let stream = socket.connect(relay).await.map_err(|e| format!("connect: {e}"))?;
+    let stream = tcp_connect(relay).await?;
     stream.set_nodelay(true).map_err(|e| format!("nodelay: {e}"))?;
     let url = format!("ws://{relay}/v1/rendezvous/{id}?role={role}");
     let (ws, _) = client_async_with_config(url, stream, Some(client_config()))
