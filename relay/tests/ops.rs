@@ -212,3 +212,29 @@ fn the_binary_explains_bad_settings() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-cert"));
 }
+
+/// The benchmark's load generator still speaks the relay's protocol: a
+/// short run against a fresh relay and against the bare-TCP server
+/// completes rendezvous with the exchanged bytes checked, and none fails.
+#[test]
+fn the_load_generator_drives_the_relay_and_the_bare_tcp_server() {
+    let out = Command::new(env!("CARGO_BIN_EXE_relay-load"))
+        .args(["--sessions", "100", "--concurrency", "4", "--duration", "1s", "--skip-redis"])
+        .args(["--relay-bin", env!("CARGO_BIN_EXE_certbridge-relay")])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!stdout.contains("failed"), "{stdout}");
+    assert!(stdout.contains("memory: 100 waiting sessions opened"), "{stdout}");
+    assert!(stdout.contains("(100 counted by the relay)"), "{stdout}");
+    let completed = |label: &str| -> u64 {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(label) && l.contains("rendezvous/s"))
+            .unwrap_or_else(|| panic!("no {label} line in {stdout}"));
+        line[label.len()..].trim_start_matches(": ").split(' ').next().unwrap().parse().unwrap()
+    };
+    assert!(completed("one node") > 0, "{stdout}");
+    assert!(completed("ceiling (bare TCP, no WebSocket)") > 0, "{stdout}");
+}

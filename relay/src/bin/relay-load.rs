@@ -11,7 +11,13 @@
 //!    normal close) and reports rendezvous per second and the p50/p99
 //!    pairing latency (from the guest's TCP connect to the host receiving
 //!    the guest's first message); on one node, then with the host on node
-//!    A and the guest on node B sharing Redis.
+//!    A and the guest on node B sharing Redis;
+//! 3. **the machine's ceiling**: the same socket work (two TCP connections,
+//!    a request and a reply on each, 8 KiB each way, the guest hanging up)
+//!    through a bare TCP pairing server, this program started again with
+//!    `--raw-server`: no WebSocket, no HTTP, no limits, no metrics. It says
+//!    what the kernel and the runtime alone allow on this machine, so the
+//!    relay's rate can be read against it.
 //!
 //! Build and run it in release mode (see `relay/BENCH.md`):
 //!
@@ -87,6 +93,13 @@ struct Args {
     /// Skip the two-node (Redis) rate measurement.
     #[arg(long)]
     skip_redis: bool,
+    /// Skip the bare-TCP ceiling measurement.
+    #[arg(long)]
+    skip_baseline: bool,
+    /// Run only the bare TCP pairing server of the ceiling measurement on
+    /// this address (the benchmark starts it this way itself).
+    #[arg(long, value_name = "ADDR", hide = true)]
+    raw_server: Option<SocketAddr>,
 }
 
 type Ws = WebSocketStream<TcpStream>;
@@ -251,10 +264,10 @@ async fn connect(relay: SocketAddr, id: &str, role: &str) -> Result<Ws, String> 
     Ok(ws)
 }
 
-async fn recv_binary(ws: &mut Ws) -> Result<usize, String> {
+async fn recv_binary(ws: &mut Ws) -> Result<bytes::Bytes, String> {
     loop {
         match ws.next().await {
-            Some(Ok(Message::Binary(b))) => return Ok(b.len()),
+            Some(Ok(Message::Binary(b))) => return Ok(b),
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
             other => return Err(format!("expected a binary message, got {other:?}")),
         }
@@ -279,13 +292,13 @@ async fn rendezvous(host_relay: SocketAddr, guest_relay: SocketAddr, payload: &[
     let mut guest = connect(guest_relay, &id, "guest").await?;
     let send_err = |e| format!("send: {e}");
     guest.send(Message::Binary(payload.to_vec().into())).await.map_err(send_err)?;
-    if recv_binary(&mut host).await? != payload.len() {
-        return Err("the host got a message of the wrong size".into());
+    if recv_binary(&mut host).await? != payload {
+        return Err("the host got a different message from the one the guest sent".into());
     }
     let latency = started.elapsed();
     host.send(Message::Binary(payload.to_vec().into())).await.map_err(send_err)?;
-    if recv_binary(&mut guest).await? != payload.len() {
-        return Err("the guest got a message of the wrong size".into());
+    if recv_binary(&mut guest).await? != payload {
+        return Err("the guest got a different message from the one the host sent".into());
     }
     guest
         .close(Some(CloseFrame { code: CloseCode::Normal, reason: "done".into() }))
@@ -304,6 +317,131 @@ async fn rendezvous(host_relay: SocketAddr, guest_relay: SocketAddr, payload: &[
     Ok(latency)
 }
 
+/// The size of a bare-TCP client's request; about a WebSocket upgrade
+/// request's.
+const RAW_REQUEST: usize = 200;
+/// The size of the bare-TCP server's reply; about a 101 response's.
+const RAW_REPLY: usize = 130;
+
+/// The bare-TCP counterpart of [`connect`]: a request naming the role and
+/// the rendezvous id, and the server's reply.
+async fn raw_connect(server: SocketAddr, id: &str, role: u8) -> Result<TcpStream, String> {
+    let mut stream = tcp_connect(server).await?;
+    stream.set_nodelay(true).map_err(|e| format!("nodelay: {e}"))?;
+    let mut request = [b' '; RAW_REQUEST];
+    request[0] = role;
+    request[1..1 + id.len()].copy_from_slice(id.as_bytes());
+    stream.write_all(&request).await.map_err(|e| format!("request: {e}"))?;
+    let mut reply = [0u8; RAW_REPLY];
+    stream.read_exact(&mut reply).await.map_err(|e| format!("reply: {e}"))?;
+    Ok(stream)
+}
+
+/// The bare-TCP counterpart of [`rendezvous`], step for step.
+async fn raw_rendezvous(server: SocketAddr, payload: &[u8]) -> Result<Duration, String> {
+    let id = new_id();
+    let mut host = raw_connect(server, &id, b'H').await?;
+    let started = Instant::now();
+    let mut guest = raw_connect(server, &id, b'G').await?;
+    let mut got = vec![0u8; payload.len()];
+    guest.write_all(payload).await.map_err(|e| format!("send: {e}"))?;
+    host.read_exact(&mut got).await.map_err(|e| format!("receive: {e}"))?;
+    if got != payload {
+        return Err("the host got different bytes from the ones the guest sent".into());
+    }
+    let latency = started.elapsed();
+    host.write_all(payload).await.map_err(|e| format!("send: {e}"))?;
+    guest.read_exact(&mut got).await.map_err(|e| format!("receive: {e}"))?;
+    if got != payload {
+        return Err("the guest got different bytes from the ones the host sent".into());
+    }
+    drop(guest);
+    // The server hangs up on the host once the guest has gone.
+    match host.read(&mut got).await {
+        Ok(0) => Ok(latency),
+        Ok(_) => Err("the host got bytes after the exchange".into()),
+        Err(e) => Err(format!("the host's connection failed: {e}")),
+    }
+}
+
+/// Hosts waiting for their guest in the bare-TCP server, by rendezvous id.
+type RawWaiting = Arc<std::sync::Mutex<std::collections::HashMap<Vec<u8>, tokio::sync::oneshot::Sender<TcpStream>>>>;
+
+/// The bare-TCP pairing server: the least a relay must do with the same
+/// sockets. Runs until the process is killed.
+async fn raw_server(addr: SocketAddr) {
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    let waiting = RawWaiting::default();
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                tokio::spawn(raw_serve(stream, Arc::clone(&waiting)));
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+        }
+    }
+}
+
+/// One bare-TCP connection: a host waits for its guest's stream and then
+/// copies the exchange both ways; a guest hands its stream to the host.
+async fn raw_serve(mut stream: TcpStream, waiting: RawWaiting) -> std::io::Result<()> {
+    stream.set_nodelay(true)?;
+    let mut request = [0u8; RAW_REQUEST];
+    stream.read_exact(&mut request).await?;
+    let id = request[1..].split(|b| *b == b' ').next().unwrap_or_default().to_vec();
+    if request[0] == b'H' {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        waiting.lock().unwrap().insert(id, tx);
+        stream.write_all(&[0u8; RAW_REPLY]).await?;
+        let Ok(mut guest) = rx.await else { return Ok(()) };
+        let mut buf = vec![0u8; 16 * 1024];
+        if !raw_copy(&mut guest, &mut stream, &mut buf).await? || !raw_copy(&mut stream, &mut guest, &mut buf).await? {
+            return Ok(());
+        }
+        // Wait for the guest to hang up, then hang up on the host.
+        while guest.read(&mut buf).await? > 0 {}
+    } else {
+        stream.write_all(&[0u8; RAW_REPLY]).await?;
+        let host = waiting.lock().unwrap().remove(&id);
+        if let Some(host) = host {
+            let _ = host.send(stream);
+        }
+    }
+    Ok(())
+}
+
+/// Copies one exchange's bytes; false when `from` hung up first.
+async fn raw_copy(from: &mut TcpStream, to: &mut TcpStream, buf: &mut [u8]) -> std::io::Result<bool> {
+    let mut left = EXCHANGE;
+    while left > 0 {
+        let n = from.read(buf).await?;
+        if n == 0 {
+            return Ok(false);
+        }
+        to.write_all(&buf[..n]).await?;
+        left = left.saturating_sub(n);
+    }
+    Ok(true)
+}
+
+/// What a rate measurement drives.
+#[derive(Clone, Copy)]
+enum Target {
+    /// Relays: the host connects to the first, the guest to the second.
+    Relay { host: SocketAddr, guest: SocketAddr },
+    /// The bare-TCP pairing server.
+    RawTcp(SocketAddr),
+}
+
+impl Target {
+    async fn rendezvous(self, payload: &[u8]) -> Result<Duration, String> {
+        match self {
+            Target::Relay { host, guest } => rendezvous(host, guest, payload).await,
+            Target::RawTcp(server) => raw_rendezvous(server, payload).await,
+        }
+    }
+}
+
 struct RateResult {
     count: usize,
     elapsed: Duration,
@@ -313,11 +451,11 @@ struct RateResult {
     p99: Duration,
 }
 
-async fn measure_rate(host_relay: SocketAddr, guest_relay: SocketAddr, concurrency: usize, duration: Duration) -> RateResult {
+async fn measure_rate(target: Target, concurrency: usize, duration: Duration) -> RateResult {
     let payload: Arc<Vec<u8>> = Arc::new((0..EXCHANGE).map(|i| i as u8).collect());
     // Warm up (connections, allocator, Redis scripts).
     for _ in 0..20 {
-        rendezvous(host_relay, guest_relay, &payload).await.unwrap();
+        target.rendezvous(&payload).await.unwrap();
     }
     let deadline = Instant::now() + duration;
     let started = Instant::now();
@@ -328,7 +466,7 @@ async fn measure_rate(host_relay: SocketAddr, guest_relay: SocketAddr, concurren
             let mut latencies = Vec::new();
             let mut errors = Vec::new();
             while Instant::now() < deadline {
-                match tokio::time::timeout(Duration::from_secs(10), rendezvous(host_relay, guest_relay, &payload)).await {
+                match tokio::time::timeout(Duration::from_secs(10), target.rendezvous(&payload)).await {
                     Ok(Ok(l)) => latencies.push(l),
                     Ok(Err(e)) => errors.push(e),
                     Err(_) => errors.push("a rendezvous took more than 10 s".into()),
@@ -350,7 +488,9 @@ async fn measure_rate(host_relay: SocketAddr, guest_relay: SocketAddr, concurren
     RateResult { count: all.len(), elapsed, errors, per_sec: all.len() as f64 / elapsed.as_secs_f64(), p50: pct(0.50), p99: pct(0.99) }
 }
 
-fn print_rate(label: &str, r: &RateResult, concurrency: usize, duration: Duration, relay_cpu: Option<Duration>) {
+/// Prints a rate measurement; `server_cpu` is what the relay (or the
+/// bare-TCP server) used meanwhile, under the name `server`.
+fn print_rate(label: &str, r: &RateResult, concurrency: usize, duration: Duration, server_cpu: Option<(&str, Duration)>) {
     println!(
         "{label}: {} rendezvous in {:?} with {concurrency} workers = {:.0} rendezvous/s; pairing latency p50 {:.2} ms, p99 {:.2} ms",
         r.count,
@@ -359,13 +499,13 @@ fn print_rate(label: &str, r: &RateResult, concurrency: usize, duration: Duratio
         r.p50.as_secs_f64() * 1e3,
         r.p99.as_secs_f64() * 1e3
     );
-    if let Some(relay_cpu) = relay_cpu {
+    if let Some((server, cpu)) = server_cpu {
         println!(
-            "{label}: relay CPU {:.1} s over {:.1} s ({:.0}% of one core), {:.0} µs of relay CPU per rendezvous",
-            relay_cpu.as_secs_f64(),
+            "{label}: {server} CPU {:.1} s over {:.1} s ({:.0}% of one core), {:.0} µs of {server} CPU per rendezvous",
+            cpu.as_secs_f64(),
             r.elapsed.as_secs_f64(),
-            relay_cpu.as_secs_f64() / r.elapsed.as_secs_f64() * 100.0,
-            relay_cpu.as_secs_f64() * 1e6 / r.count.max(1) as f64
+            cpu.as_secs_f64() / r.elapsed.as_secs_f64() * 100.0,
+            cpu.as_secs_f64() * 1e6 / r.count.max(1) as f64
         );
     }
     if !r.errors.is_empty() {
@@ -441,8 +581,12 @@ fn main() {
     });
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     rt.block_on(async {
+        if let Some(addr) = args.raw_server {
+            raw_server(addr).await;
+            return;
+        }
         if let Some(addr) = args.target {
-            let r = measure_rate(addr, addr, args.concurrency, args.duration).await;
+            let r = measure_rate(Target::Relay { host: addr, guest: addr }, args.concurrency, args.duration).await;
             print_rate(&format!("relay at {addr}"), &r, args.concurrency, args.duration, None);
             return;
         }
@@ -452,9 +596,21 @@ fn main() {
         if !args.skip_single {
             let (relay, addr) = start_relay(&bin, &args.relay_log, "single", None).await;
             let cpu = cpu_time(relay.0.id());
-            let r = measure_rate(addr, addr, args.concurrency, args.duration).await;
+            let r = measure_rate(Target::Relay { host: addr, guest: addr }, args.concurrency, args.duration).await;
             let cpu = cpu_time(relay.0.id()).saturating_sub(cpu);
-            print_rate("one node", &r, args.concurrency, args.duration, Some(cpu));
+            print_rate("one node", &r, args.concurrency, args.duration, Some(("relay", cpu)));
+        }
+        if !args.skip_baseline {
+            let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+            let me = std::env::current_exe().unwrap();
+            let server = Proc(
+                Command::new(me).args(["--raw-server", &addr.to_string()]).stdout(Stdio::null()).spawn().unwrap(),
+            );
+            wait_for_port(addr).await;
+            let cpu = cpu_time(server.0.id());
+            let r = measure_rate(Target::RawTcp(addr), args.concurrency, args.duration).await;
+            let cpu = cpu_time(server.0.id()).saturating_sub(cpu);
+            print_rate("ceiling (bare TCP, no WebSocket)", &r, args.concurrency, args.duration, Some(("server", cpu)));
         }
         if !args.skip_redis {
             if !args.redis_server.exists() {
@@ -466,10 +622,10 @@ fn main() {
             let (node_b, b) = start_relay(&bin, &args.relay_log, "node-b", Some(&url)).await;
             let pids = [node_a.0.id(), node_b.0.id(), redis.0.id()];
             let cpu: Vec<Duration> = pids.iter().map(|p| cpu_time(*p)).collect();
-            let r = measure_rate(a, b, args.concurrency, args.duration).await;
+            let r = measure_rate(Target::Relay { host: a, guest: b }, args.concurrency, args.duration).await;
             let used: Vec<Duration> = pids.iter().zip(&cpu).map(|(p, c)| cpu_time(*p).saturating_sub(*c)).collect();
             let label = "two nodes (host on A, guest on B, Redis)";
-            print_rate(label, &r, args.concurrency, args.duration, Some(used[0] + used[1]));
+            print_rate(label, &r, args.concurrency, args.duration, Some(("relay", used[0] + used[1])));
             println!(
                 "{label}: node A {:.1} s, node B {:.1} s, redis-server {:.1} s of CPU",
                 used[0].as_secs_f64(),
