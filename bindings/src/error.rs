@@ -5,7 +5,7 @@
 
 use certbridge_core::invite::InviteError as CoreInviteError;
 use certbridge_core::npki::{KeyError, NpkiError};
-use certbridge_core::session::SessionError;
+use certbridge_core::session::{ErrorKind, SessionError};
 
 /// A scanned code that cannot be used.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -154,23 +154,24 @@ pub enum FailureKind {
 impl From<&SessionError> for FailureKind {
     fn from(e: &SessionError) -> Self {
         match e.kind() {
-            "expired" => FailureKind::Expired,
-            "invalid_invite" => FailureKind::InvalidInvite,
-            "store" => FailureKind::Store,
-            "nothing_to_send" => FailureKind::NothingToSend,
-            "unreachable" => FailureKind::Unreachable,
-            "refused" => FailureKind::Refused,
-            "handshake" => FailureKind::Handshake,
-            "code_mismatch" => FailureKind::CodeMismatch,
-            "peer_aborted" => FailureKind::PeerAborted,
-            "declined" => FailureKind::Declined,
-            "cancelled" => FailureKind::Cancelled,
-            "disconnected" => FailureKind::Disconnected,
-            "tampered" => FailureKind::Tampered,
-            "protocol" => FailureKind::Protocol,
-            "timeout" => FailureKind::Timeout,
-            "receipt_mismatch" => FailureKind::ReceiptMismatch,
-            _ => FailureKind::Other,
+            ErrorKind::Expired => FailureKind::Expired,
+            ErrorKind::InvalidInvite => FailureKind::InvalidInvite,
+            ErrorKind::Store => FailureKind::Store,
+            ErrorKind::NothingToSend => FailureKind::NothingToSend,
+            ErrorKind::Unreachable | ErrorKind::RelayUnreachable => FailureKind::Unreachable,
+            ErrorKind::Refused => FailureKind::Refused,
+            ErrorKind::Handshake => FailureKind::Handshake,
+            ErrorKind::CodeMismatch => FailureKind::CodeMismatch,
+            ErrorKind::PeerAborted => FailureKind::PeerAborted,
+            ErrorKind::Declined => FailureKind::Declined,
+            ErrorKind::Cancelled => FailureKind::Cancelled,
+            ErrorKind::Disconnected => FailureKind::Disconnected,
+            ErrorKind::Tampered => FailureKind::Tampered,
+            ErrorKind::Protocol => FailureKind::Protocol,
+            ErrorKind::Timeout => FailureKind::Timeout,
+            ErrorKind::ReceiptMismatch => FailureKind::ReceiptMismatch,
+            // Only a desktop (the host) fails these ways; a phone scans.
+            ErrorKind::Listen | ErrorKind::NoPath => FailureKind::Other,
         }
     }
 }

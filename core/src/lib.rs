@@ -39,7 +39,7 @@ pub use kdf::RendezvousId;
 pub use message::{BundleItem, FileBytes, ItemStatus, Message, ReceiptItem};
 pub use session::{
     CertificateStore, Event, Events, GuestConfig, HostConfig, ItemReport, Outcome, OutgoingItem,
-    Progress, Saved, SessionError, SessionHandle, StoreError, start_guest, start_host,
+    Progress, Saved, SessionError, SessionHandle, StoreError, start_guest, start_host, ErrorKind,
 };
 pub use transport::{Link, LinkError, Path};
 pub use verification::VerificationCode;

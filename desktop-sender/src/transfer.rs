@@ -133,7 +133,7 @@ pub(crate) async fn scan(args: ScanArgs) -> Result<(), Failure> {
     };
     let invite = Invite::parse(&text, SystemTime::now()).map_err(|e| {
         let e = SessionError::from(e);
-        Failure::new(e.kind(), e.to_string())
+        Failure::new(e.kind().as_str(), e.to_string())
     })?;
     let store: Arc<dyn CertificateStore> = if invite.mode().scanner_sends() {
         if args.certs.is_empty() {
@@ -249,7 +249,7 @@ impl View {
                 Event::WaitingForPeer => self.out.say("Waiting for the other device…"),
                 Event::Progress(progress) => self.show_progress(&progress),
                 Event::Done(outcome) => return self.show_outcome(&outcome),
-                Event::Failed(e) => return Err(Failure::new(e.kind(), e.to_string())),
+                Event::Failed(e) => return Err(Failure::new(e.kind().as_str(), e.to_string())),
                 _ => {}
             }
         }

@@ -240,6 +240,29 @@ fn host_and_guest_on_two_nodes_sharing_redis() {
 }
 
 #[test]
+fn a_relay_only_desktop_whose_relay_is_down_says_so_and_shows_no_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("NPKI");
+    // Nothing listens there.
+    let url = format!("ws://127.0.0.1:{}", free_port());
+    let mut desktop = Proc::start(
+        "desktop",
+        &["receive", "--install-root", root.to_str().unwrap(), "--json", "--no-lan", "--relay", &url],
+        &[],
+    );
+    assert_eq!(desktop.fails_with(), "relay_unreachable");
+    assert!(
+        desktop.seen.iter().all(|v| v["event"] != "invite"),
+        "no code may be shown: {:?}",
+        desktop.seen
+    );
+    let error = desktop.seen.iter().find(|v| v["event"] == "error").unwrap();
+    let message = error["message"].as_str().unwrap();
+    assert!(message.contains("cannot reach the relay") && message.contains(&url), "{message}");
+    assert!(!root.exists() || folders(&root).is_empty());
+}
+
+#[test]
 fn a_relay_killed_mid_session_fails_both_sides_cleanly_and_a_new_code_works() {
     let Some(vector) = test_vector(VECTOR) else {
         return;

@@ -23,7 +23,7 @@ use crate::handshake::{
 use crate::invite::{HostInvite, Invite};
 use crate::kdf::RendezvousId;
 use crate::transport::lan::{self, LanListener};
-use crate::transport::relay::{RelayLink, Role};
+use crate::transport::relay::{RelayError, RelayLink, Role};
 use crate::transport::{Link, LinkError};
 
 /// Time a connection gets to send its first handshake message.
@@ -64,21 +64,38 @@ impl Acceptor {
         (Self { tasks, host, claimed, tx }, rx)
     }
 
-    /// Also waits for the scanner at the relay `url`.
-    pub(crate) fn accept_relay(&mut self, url: String) {
+    /// Also waits for the scanner at the relay `url`, on `first` if the
+    /// caller has connected already.
+    pub(crate) fn accept_relay(&mut self, url: String, first: Option<RelayLink>) {
         let (host, claimed, tx) = (self.host.clone(), self.claimed.clone(), self.tx.clone());
-        self.tasks.spawn(accept_relay(url, host, claimed, tx));
+        self.tasks.spawn(accept_relay(url, first, host, claimed, tx));
     }
 }
 
-/// Holds the host's place at the relay: connects, waits for the guest's
-/// first message, and checks it like any connection. A failed or bogus
-/// attempt is followed by a fresh connection, after a pause that grows.
-async fn accept_relay(url: String, host: Arc<HostInvite>, claimed: Arc<AtomicBool>, tx: mpsc::Sender<Claimed>) {
+/// Connects to the relay and takes the host's place for `host`'s invite.
+pub(crate) async fn connect_relay_host(url: &str, host: &HostInvite) -> Result<RelayLink, RelayError> {
     let id = RendezvousId::derive(host.invite().secret());
+    RelayLink::connect(url, &id, Role::Host, RELAY_CONNECT_TIMEOUT).await
+}
+
+/// Holds the host's place at the relay: connects (unless given a
+/// connection), waits for the guest's first message, and checks it like
+/// any connection. A failed or bogus attempt is followed by a fresh
+/// connection, after a pause that grows.
+async fn accept_relay(
+    url: String,
+    mut first: Option<RelayLink>,
+    host: Arc<HostInvite>,
+    claimed: Arc<AtomicBool>,
+    tx: mpsc::Sender<Claimed>,
+) {
     let mut pause = Duration::from_millis(250);
     while !claimed.load(Ordering::SeqCst) {
-        match RelayLink::connect(&url, &id, Role::Host, RELAY_CONNECT_TIMEOUT).await {
+        let connected = match first.take() {
+            Some(link) => Ok(link),
+            None => connect_relay_host(&url, &host).await,
+        };
+        match connected {
             Ok(link) => {
                 let mut link: Box<dyn Link> = Box::new(link);
                 // The guest may come at any time until the invite expires.

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::connect::{Acceptor, Claimed, Dialer};
+use super::connect::{Acceptor, Claimed, Dialer, connect_relay_host};
 use super::machine::{GuestMachine, HostMachine, SaveResult, Step};
 use super::store::{CertificateStore, OutgoingItem};
 use super::{Event, GuestConfig, HostConfig, Input, ItemReport, Outcome, SessionError};
@@ -59,6 +59,8 @@ async fn host(
     };
     let listener = if config.use_lan {
         Some(bind(&config.listen).await?)
+    } else if config.relay_url.is_none() {
+        return Err(SessionError::NoPath);
     } else {
         None
     };
@@ -74,10 +76,19 @@ async fn host(
     };
     let host = Arc::new(HostInvite::generate(params, SystemTime::now())?);
     let invite = host.invite().clone();
+    // When the relay is the only path, it must answer before the invite is
+    // shown: a code that no device could ever use helps nobody. (Beside
+    // the LAN, a relay that is down is retried in the background.)
+    let first_relay = match &config.relay_url {
+        Some(url) if listener.is_none() => Some(
+            connect_relay_host(url, &host).await.map_err(SessionError::RelayUnreachable)?,
+        ),
+        _ => None,
+    };
     // Keeps refusing later devices until the session ends.
     let (mut acceptor, mut claims) = Acceptor::start(host.clone(), listener);
     if let Some(url) = &config.relay_url {
-        acceptor.accept_relay(url.clone());
+        acceptor.accept_relay(url.clone(), first_relay);
     }
     emit(
         events,

@@ -14,6 +14,7 @@
 
 mod connect;
 mod driver;
+mod error;
 mod machine;
 pub mod store;
 
@@ -24,12 +25,12 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use crate::handshake::{HandshakeError, Hello};
-use crate::invite::{Invite, InviteError, Mode};
+use crate::handshake::Hello;
+use crate::invite::{Invite, Mode};
 use crate::message::ItemStatus;
-use crate::transport::lan::ListenError;
-use crate::transport::{LinkError, Path};
+use crate::transport::Path;
 use crate::verification::VerificationCode;
+pub use error::{ErrorKind, SessionError};
 pub use store::{CertificateStore, OutgoingItem, Saved, StoreError};
 
 /// How long an invite stays valid by default.
@@ -134,110 +135,6 @@ pub struct Outcome {
     pub sent: bool,
     /// One report per certificate, in the order sent.
     pub items: Vec<ItemReport>,
-}
-
-/// Why a session failed. [`SessionError::kind`] names each case with a
-/// stable string for scripts and apps.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SessionError {
-    /// The invite is damaged or expired.
-    #[error(transparent)]
-    Invite(#[from] InviteError),
-    /// The certificates could not be read or saved.
-    #[error("{0}")]
-    Store(#[from] StoreError),
-    /// Sending was asked for, with nothing to send.
-    #[error("there is no certificate to send")]
-    NothingToSend,
-    /// The desktop could not listen.
-    #[error(transparent)]
-    Listen(#[from] ListenError),
-    /// No address of the desktop answered.
-    #[error("could not reach the desktop ({0}); check that both devices are on the same network")]
-    Unreachable(String),
-    /// The desktop closed the connection during the handshake.
-    #[error(
-        "the desktop refused the connection: its code was already used by another device or does not match; scan a new code"
-    )]
-    Refused,
-    /// The handshake failed.
-    #[error(transparent)]
-    Handshake(#[from] HandshakeError),
-    /// The desktop's user typed a wrong number too often.
-    #[error(
-        "the verification number was typed wrong 3 times; the transfer was stopped and nothing was sent"
-    )]
-    CodeMismatch,
-    /// The other device stopped the session, with its reason.
-    #[error("the other device stopped the transfer: {0}")]
-    PeerAborted(String),
-    /// The user declined to send.
-    #[error("sending was declined; nothing was sent")]
-    Declined,
-    /// The user cancelled.
-    #[error("the transfer was cancelled")]
-    Cancelled,
-    /// The connection broke.
-    #[error(
-        "the connection to the other device was lost ({0}); nothing was installed from this transfer"
-    )]
-    Disconnected(LinkError),
-    /// A message did not decrypt.
-    #[error("a message from the other device did not decrypt; the connection was tampered with")]
-    Tampered,
-    /// The other device sent something out of order or malformed.
-    #[error("the other device broke the protocol: {0}")]
-    Protocol(String),
-    /// Nothing happened for too long.
-    #[error("nothing happened for {0} seconds, so the transfer was stopped")]
-    Timeout(u64),
-    /// The invite expired before any device connected.
-    #[error("the code expired before a device connected; start again for a new code")]
-    InviteExpired,
-    /// The receiver's digests differ from what was sent.
-    #[error("the other device's receipt does not match what was sent; check the certificate there")]
-    ReceiptMismatch,
-}
-
-impl SessionError {
-    /// A stable name for the error's kind, as used in `--json` output.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            SessionError::Invite(InviteError::Expired(_)) | SessionError::InviteExpired => {
-                "expired"
-            }
-            SessionError::Invite(_) => "invalid_invite",
-            SessionError::Store(_) => "store",
-            SessionError::NothingToSend => "nothing_to_send",
-            SessionError::Listen(_) => "listen",
-            SessionError::Unreachable(_) => "unreachable",
-            SessionError::Refused => "refused",
-            SessionError::Handshake(_) => "handshake",
-            SessionError::CodeMismatch => "code_mismatch",
-            SessionError::PeerAborted(_) => "peer_aborted",
-            SessionError::Declined => "declined",
-            SessionError::Cancelled => "cancelled",
-            SessionError::Disconnected(_) => "disconnected",
-            SessionError::Tampered => "tampered",
-            SessionError::Protocol(_) => "protocol",
-            SessionError::Timeout(_) => "timeout",
-            SessionError::ReceiptMismatch => "receipt_mismatch",
-        }
-    }
-
-    /// What to tell the other device when this error ends the session.
-    fn abort_reason(&self) -> String {
-        match self {
-            SessionError::CodeMismatch => "the verification number was typed wrong 3 times".into(),
-            SessionError::Declined => "the user declined to send".into(),
-            SessionError::Cancelled => "cancelled by the user".into(),
-            SessionError::Timeout(_) => "timed out".into(),
-            SessionError::Store(_) => "the certificates could not be saved".into(),
-            SessionError::Protocol(_) | SessionError::Tampered => "protocol error".into(),
-            other => other.kind().into(),
-        }
-    }
 }
 
 /// What the user says to a running session.

@@ -12,7 +12,7 @@ use super::{MemoryStore, item};
 use crate::handshake::{Hello, Initiator};
 use crate::invite::{Invite, Mode};
 use crate::session::{
-    Event, Events, GuestConfig, HostConfig, SessionError, SessionHandle, start_guest, start_host,
+    ErrorKind, Event, Events, GuestConfig, HostConfig, SessionError, SessionHandle, start_guest, start_host,
 };
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -264,7 +264,7 @@ async fn a_forged_message_after_the_handshake_ends_the_session() {
     stream.write_all(&[0, 40]).await.unwrap();
     stream.write_all(&[1u8; 40]).await.unwrap();
     let err = outcome(&mut desk_events).await.unwrap_err();
-    assert_eq!(err.kind(), "tampered");
+    assert_eq!(err.kind(), ErrorKind::Tampered);
     assert!(store.saved().is_empty());
 }
 
@@ -313,6 +313,64 @@ async fn a_desktop_that_is_gone_is_unreachable() {
     let (_phone, mut events) = guest(invite, Arc::new(MemoryStore::default()), None);
     assert_eq!(
         outcome(&mut events).await.unwrap_err().kind(),
-        "unreachable"
+        ErrorKind::Unreachable
     );
+}
+
+#[tokio::test]
+async fn a_relay_only_desktop_whose_relay_is_down_fails_before_showing_a_code() {
+    // A port nobody listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut config = HostConfig::new(Mode::DesktopReceives, Hello::new("desk", "test"));
+    config.use_lan = false;
+    config.relay_url = Some(format!("ws://127.0.0.1:{port}"));
+    let (_desk, mut events) = start_host(config, Arc::new(MemoryStore::default()));
+    match next(&mut events).await {
+        Event::Failed(e @ SessionError::RelayUnreachable(_)) => {
+            assert_eq!(e.kind(), ErrorKind::RelayUnreachable);
+            let message = e.to_string();
+            assert!(message.contains(&format!("127.0.0.1:{port}")), "{message}");
+        }
+        other => panic!("expected the relay to be unreachable before any invite, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_desktop_with_neither_lan_nor_relay_has_no_path() {
+    let mut config = HostConfig::new(Mode::DesktopReceives, Hello::new("desk", "test"));
+    config.use_lan = false;
+    let (_desk, mut events) = start_host(config, Arc::new(MemoryStore::default()));
+    match next(&mut events).await {
+        Event::Failed(e) => assert_eq!(e.kind(), ErrorKind::NoPath),
+        other => panic!("expected no path, got {other:?}"),
+    }
+}
+
+#[test]
+fn every_error_kind_has_its_own_stable_name() {
+    let kinds = [
+        ErrorKind::Expired,
+        ErrorKind::InvalidInvite,
+        ErrorKind::Store,
+        ErrorKind::NothingToSend,
+        ErrorKind::Listen,
+        ErrorKind::NoPath,
+        ErrorKind::Unreachable,
+        ErrorKind::RelayUnreachable,
+        ErrorKind::Refused,
+        ErrorKind::Handshake,
+        ErrorKind::CodeMismatch,
+        ErrorKind::PeerAborted,
+        ErrorKind::Declined,
+        ErrorKind::Cancelled,
+        ErrorKind::Disconnected,
+        ErrorKind::Tampered,
+        ErrorKind::Protocol,
+        ErrorKind::Timeout,
+        ErrorKind::ReceiptMismatch,
+    ];
+    let names: std::collections::BTreeSet<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    assert_eq!(names.len(), kinds.len(), "two kinds share a name");
+    assert!(names.iter().all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
+    assert_eq!(ErrorKind::RelayUnreachable.to_string(), "relay_unreachable");
 }
