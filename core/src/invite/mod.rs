@@ -21,6 +21,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use ciborium::value::{Integer, Value};
 use zeroize::Zeroizing;
 
+use crate::transport::relay::check_url;
+
 pub use qr::{InviteQr, QrError};
 
 /// The protocol version this implementation speaks.
@@ -489,8 +491,9 @@ impl Fields {
         let expires_at = self.expires_at.ok_or(InviteError::MissingField("expiry"))?;
 
         if let Some(url) = &self.relay_url {
-            if url.is_empty() || url.len() > MAX_RELAY_URL_LEN || url.chars().any(char::is_control)
-            {
+            // The same form the desktop's `--relay` must have: a damaged or
+            // forged code is refused here, before anything connects.
+            if check_url(url).is_err() || url.chars().any(char::is_control) {
                 return Err(InviteError::InvalidField("relay address"));
             }
         }

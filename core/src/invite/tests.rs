@@ -243,6 +243,24 @@ fn invalid_fields() {
             InviteError::InvalidField(field)
         );
     }
+    for bad_relay in ["", "https://relay.example", "relay.example", "ws://", "wss://r.example/?x", "wss://r\u{7}.example"] {
+        let mut map = base_map();
+        map.push((5.into(), bad_relay.into()));
+        assert_eq!(
+            Invite::from_cbor(cbor(map)).unwrap_err(),
+            InviteError::InvalidField("relay address"),
+            "{bad_relay:?}"
+        );
+    }
+    let mut long_relay = base_map();
+    long_relay.push((5.into(), format!("wss://{}", "r".repeat(MAX_RELAY_URL_LEN)).into()));
+    assert_eq!(
+        Invite::from_cbor(cbor(long_relay)).unwrap_err(),
+        InviteError::InvalidField("relay address")
+    );
+    let mut good_relay = base_map();
+    good_relay.push((5.into(), "wss://relay.example/base".into()));
+    assert_eq!(Invite::from_cbor(cbor(good_relay)).unwrap().relay_url(), Some("wss://relay.example/base"));
     let mut long_name = base_map();
     long_name.push((7.into(), "n".repeat(MAX_NAME_LEN + 1).into()));
     assert_eq!(

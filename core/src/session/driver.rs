@@ -57,6 +57,10 @@ async fn host(
     } else {
         load_outgoing(&store).await?
     };
+    if let Some(url) = &config.relay_url {
+        // A code naming a malformed relay would be refused by every scanner.
+        crate::transport::relay::check_url(url).map_err(SessionError::RelayUnreachable)?;
+    }
     let listener = if config.use_lan {
         Some(bind(&config.listen).await?)
     } else if config.relay_url.is_none() {

@@ -336,6 +336,21 @@ async fn a_relay_only_desktop_whose_relay_is_down_fails_before_showing_a_code() 
 }
 
 #[tokio::test]
+async fn a_malformed_relay_address_fails_before_showing_a_code() {
+    let mut config = HostConfig::new(Mode::DesktopReceives, Hello::new("desk", "test"));
+    config.listen = loopback();
+    config.relay_url = Some("https://relay.example".into());
+    let (_desk, mut events) = start_host(config, Arc::new(MemoryStore::default()));
+    match next(&mut events).await {
+        Event::Failed(e) => {
+            assert_eq!(e.kind(), ErrorKind::RelayUnreachable);
+            assert!(e.to_string().contains("wss://"), "{e}");
+        }
+        other => panic!("expected a bad relay address, got {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn a_desktop_with_neither_lan_nor_relay_has_no_path() {
     let mut config = HostConfig::new(Mode::DesktopReceives, Hello::new("desk", "test"));
     config.use_lan = false;
