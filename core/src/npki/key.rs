@@ -48,6 +48,9 @@ pub enum KeyError {
     /// An encryption scheme or PRF this program does not implement.
     #[error("the key is protected by an unsupported scheme ({0})")]
     Unsupported(String),
+    /// The system gave no random numbers for a new salt or IV.
+    #[error("this system could not provide random numbers to protect the key; nothing was changed")]
+    NoRandomness,
 }
 
 /// How a key file is protected, readable without the password.
@@ -406,11 +409,11 @@ pub fn reencrypt(
     let p = parse(key_file)?;
     let mut out = Zeroizing::new(key_file.to_vec());
     let mut salt = vec![0u8; p.salt.len()];
-    getrandom::fill(&mut salt).map_err(|_| KeyError::Malformed("no randomness"))?;
+    getrandom::fill(&mut salt).map_err(|_| KeyError::NoRandomness)?;
     out[offset_of(key_file, p.salt)?].copy_from_slice(&salt);
     let mut iv = [0u8; 16];
     if let Some(old_iv) = p.iv {
-        getrandom::fill(&mut iv).map_err(|_| KeyError::Malformed("no randomness"))?;
+        getrandom::fill(&mut iv).map_err(|_| KeyError::NoRandomness)?;
         out[offset_of(key_file, old_iv)?].copy_from_slice(&iv);
     }
     let fresh = Parsed {
@@ -472,7 +475,7 @@ pub fn encrypt_private_key(
     PrivateKeyInfo::parse(pkcs8_der)
         .map_err(|_| KeyError::Malformed("not an RSA PKCS#8 private key"))?;
     let mut salt = [0u8; 8];
-    getrandom::fill(&mut salt).map_err(|_| KeyError::Malformed("no randomness"))?;
+    getrandom::fill(&mut salt).map_err(|_| KeyError::NoRandomness)?;
     let params = Parsed {
         scheme: "pbes1-seed",
         salt: &salt,
