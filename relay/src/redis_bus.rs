@@ -106,6 +106,10 @@ async fn within<T>(f: impl Future<Output = redis::RedisResult<T>>) -> Result<T, 
 
 /// Opens the command connection and the subscription to `node`'s channel.
 async fn connect(client: &redis::Client, node: &str) -> Result<(MultiplexedConnection, PubSubStream), BusError> {
+    // redis-rs has its own timeouts (1 s to connect, 500 ms per response by
+    // default): set them to ours so that the library never gives up first.
+    // `within` stays the one limit we rely on; it also covers the pub/sub
+    // calls, which have no such setting.
     let cfg = AsyncConnectionConfig::new()
         .set_connection_timeout(Some(OP_TIMEOUT))
         .set_response_timeout(Some(OP_TIMEOUT));
