@@ -1,5 +1,6 @@
 package kr.certbridge.sdk
 
+import java.util.concurrent.atomic.AtomicBoolean
 import kotlinx.coroutines.channels.awaitClose
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.callbackFlow
@@ -18,6 +19,11 @@ import kr.certbridge.ffi.parseInvite
  * that starts the session when collected and completes after `Finished` or
  * `Failed`; cancelling the collector cancels the transfer.
  *
+ * A transfer runs once, so [events], [states] and [run] may be collected
+ * once in all; a second collection fails with [IllegalStateException]
+ * without disturbing the first. To watch it from several places, share
+ * one collection (`shareIn`, `stateIn`).
+ *
  * Thin by design: every decision is made by the Rust core's session.
  */
 class CertBridgeTransfer(
@@ -30,7 +36,14 @@ class CertBridgeTransfer(
 
     val invite: Invite get() = session.invite()
 
+    private val collected = AtomicBoolean(false)
+
     val events: Flow<SessionEvent> = callbackFlow {
+        // Checked before the listener is touched: a second collector must
+        // not take the first one's events.
+        check(collected.compareAndSet(false, true)) {
+            "a transfer runs once: collect its events or states in one place and share that collection"
+        }
         listener.sink = { trySend(it) }
         session.start()
         awaitClose {
