@@ -17,21 +17,40 @@ async fn node(redis: &RedisServer, name: &str) -> Relay {
     Relay::start(c).await
 }
 
+/// Two nodes sharing `redis`: A and B.
+async fn nodes(redis: &RedisServer) -> (Relay, Relay) {
+    (node(redis, "node-a").await, node(redis, "node-b").await)
+}
+
+/// A host on `host_node` and a guest on `guest_node` for a fresh id, with
+/// one message checked each way.
+async fn paired(host_node: &Relay, guest_node: &Relay) -> (Client, Client) {
+    let id = new_id();
+    let mut host = host_node.connect(&id, "host").await;
+    let mut guest = guest_node.connect(&id, "guest").await;
+    send(&mut guest, b"hi").await;
+    assert_eq!(recv(&mut host).await, b"hi");
+    send(&mut host, b"hello").await;
+    assert_eq!(recv(&mut guest).await, b"hello");
+    (host, guest)
+}
+
 #[tokio::test]
 async fn host_on_one_node_and_guest_on_another_talk_both_ways() {
     let Some(redis) = RedisServer::start().await else { return };
-    let a = node(&redis, "node-a").await;
-    let b = node(&redis, "node-b").await;
+    let (a, b) = nodes(&redis).await;
     let id = new_id();
     let mut host = a.connect(&id, "host").await;
     let mut guest = b.connect(&id, "guest").await;
+    // Messages of many sizes, each starting with its number.
+    let message =
+        |i: u32| -> Vec<u8> { i.to_be_bytes().iter().copied().chain((0..(i * 41 % 3000)).map(|j| j as u8)).collect() };
     for i in 0..100u32 {
-        let m: Vec<u8> = i.to_be_bytes().iter().copied().chain((0..(i * 41 % 3000)).map(|j| j as u8)).collect();
-        send(&mut guest, &m).await;
-        send(&mut host, &m).await;
+        send(&mut guest, &message(i)).await;
+        send(&mut host, &message(i)).await;
     }
     for i in 0..100u32 {
-        let m: Vec<u8> = i.to_be_bytes().iter().copied().chain((0..(i * 41 % 3000)).map(|j| j as u8)).collect();
+        let m = message(i);
         assert_eq!(recv(&mut host).await, m);
         assert_eq!(recv(&mut guest).await, m);
     }
@@ -77,8 +96,7 @@ async fn wait_until_backend_up(addrs: &[std::net::SocketAddr]) {
 #[tokio::test]
 async fn roles_are_claimed_once_across_nodes() {
     let Some(redis) = RedisServer::start().await else { return };
-    let a = node(&redis, "node-a").await;
-    let b = node(&redis, "node-b").await;
+    let (a, b) = nodes(&redis).await;
     let id = new_id();
     let mut host = a.connect(&id, "host").await;
     let mut other_host = b.connect(&id, "host").await;
@@ -96,8 +114,7 @@ async fn roles_are_claimed_once_across_nodes() {
 #[tokio::test]
 async fn a_guest_whose_host_is_nowhere_gets_4004() {
     let Some(redis) = RedisServer::start().await else { return };
-    let _a = node(&redis, "node-a").await;
-    let b = node(&redis, "node-b").await;
+    let (_a, b) = nodes(&redis).await;
     let mut guest = b.connect(&new_id(), "guest").await;
     assert_eq!(expect_close(&mut guest).await, (4004, "no such session".into()));
 }
@@ -105,8 +122,7 @@ async fn a_guest_whose_host_is_nowhere_gets_4004() {
 #[tokio::test]
 async fn a_guest_that_comes_first_finds_a_host_arriving_on_another_node() {
     let Some(redis) = RedisServer::start().await else { return };
-    let a = node(&redis, "node-a").await;
-    let b = node(&redis, "node-b").await;
+    let (a, b) = nodes(&redis).await;
     let id = new_id();
     let mut guest = b.connect(&id, "guest").await;
     send(&mut guest, b"early").await;
@@ -123,20 +139,11 @@ async fn a_guest_that_comes_first_finds_a_host_arriving_on_another_node() {
 async fn losing_redis_closes_cross_node_sessions_with_4010_but_not_local_ones() {
     let Some(mut redis) = RedisServer::start().await else { return };
     let port = redis.port;
-    let a = node(&redis, "node-a").await;
-    let b = node(&redis, "node-b").await;
+    let (a, b) = nodes(&redis).await;
     // Cross-node: host on A, guest on B.
-    let cross = new_id();
-    let mut cross_host = a.connect(&cross, "host").await;
-    let mut cross_guest = b.connect(&cross, "guest").await;
-    send(&mut cross_guest, b"hi").await;
-    assert_eq!(recv(&mut cross_host).await, b"hi");
+    let (mut cross_host, mut cross_guest) = paired(&a, &b).await;
     // Same node: both on A.
-    let local = new_id();
-    let mut local_host = a.connect(&local, "host").await;
-    let mut local_guest = a.connect(&local, "guest").await;
-    send(&mut local_guest, b"hi").await;
-    assert_eq!(recv(&mut local_host).await, b"hi");
+    let (mut local_host, mut local_guest) = paired(&a, &a).await;
 
     redis.kill();
 
@@ -159,11 +166,7 @@ async fn losing_redis_closes_cross_node_sessions_with_4010_but_not_local_ones() 
     // Redis comes back: the nodes reconnect and pair across again.
     let _redis = RedisServer::start_on(port).await.unwrap();
     wait_until_backend_up(&[a.addr, b.addr]).await;
-    let id = new_id();
-    let mut host = a.connect(&id, "host").await;
-    let mut guest = b.connect(&id, "guest").await;
-    send(&mut host, b"again").await;
-    assert_eq!(recv(&mut guest).await, b"again");
+    let _pair = paired(&a, &b).await;
     // The local session lived through it all.
     send(&mut local_host, b"still").await;
     assert_eq!(recv(&mut local_guest).await, b"still");
@@ -174,13 +177,8 @@ async fn losing_redis_closes_cross_node_sessions_with_4010_but_not_local_ones() 
 #[tokio::test]
 async fn a_frozen_redis_is_noticed_by_its_silence() {
     let Some(redis) = RedisServer::start().await else { return };
-    let a = node(&redis, "node-a").await;
-    let b = node(&redis, "node-b").await;
-    let id = new_id();
-    let mut host = a.connect(&id, "host").await;
-    let mut guest = b.connect(&id, "guest").await;
-    send(&mut host, b"before").await;
-    assert_eq!(recv(&mut guest).await, b"before");
+    let (a, b) = nodes(&redis).await;
+    let (mut host, mut guest) = paired(&a, &b).await;
     // The TCP connections stay open, but nothing answers: only the
     // missing heartbeats tell.
     redis.signal("STOP");
