@@ -43,17 +43,17 @@ pub(crate) struct Claimed {
 /// handshake is passed on through the returned channel; every later one is
 /// refused by closing it.
 pub(crate) struct Acceptor {
-    tasks: JoinSet<()>,
-    host: Arc<HostInvite>,
-    claimed: Arc<AtomicBool>,
-    tx: mpsc::Sender<Claimed>,
+    _tasks: JoinSet<()>,
 }
 
 impl Acceptor {
-    /// Starts accepting on `listener` (if any).
+    /// Starts accepting on `listener` (if any) and, if the invite names a
+    /// relay, at the relay: on `relay` when the caller has connected
+    /// already.
     pub(crate) fn start(
         host: Arc<HostInvite>,
         listener: Option<LanListener>,
+        relay: Option<RelayLink>,
     ) -> (Self, mpsc::Receiver<Claimed>) {
         let (tx, rx) = mpsc::channel(1);
         let claimed = Arc::new(AtomicBool::new(false));
@@ -61,39 +61,35 @@ impl Acceptor {
         if let Some(listener) = listener {
             tasks.spawn(accept_lan(listener, host.clone(), claimed.clone(), tx.clone()));
         }
-        (Self { tasks, host, claimed, tx }, rx)
-    }
-
-    /// Also waits for the scanner at the relay `url`, on `first` if the
-    /// caller has connected already.
-    pub(crate) fn accept_relay(&mut self, url: String, first: Option<RelayLink>) {
-        let (host, claimed, tx) = (self.host.clone(), self.claimed.clone(), self.tx.clone());
-        self.tasks.spawn(accept_relay(url, first, host, claimed, tx));
+        if host.invite().relay_url().is_some() {
+            tasks.spawn(accept_relay(relay, host, claimed, tx));
+        }
+        (Self { _tasks: tasks }, rx)
     }
 }
 
-/// Connects to the relay and takes the host's place for `host`'s invite.
-pub(crate) async fn connect_relay_host(url: &str, host: &HostInvite) -> Result<RelayLink, RelayError> {
-    let id = RendezvousId::derive(host.invite().secret());
-    RelayLink::connect(url, &id, Role::Host, RELAY_CONNECT_TIMEOUT).await
+/// Connects to the relay at `url` and takes the host's place for `id`.
+pub(crate) async fn connect_relay_host(url: &str, id: &RendezvousId) -> Result<RelayLink, RelayError> {
+    RelayLink::connect(url, id, Role::Host, RELAY_CONNECT_TIMEOUT).await
 }
 
-/// Holds the host's place at the relay: connects (unless given a
+/// Holds the host's place at the invite's relay: connects (unless given a
 /// connection), waits for the guest's first message, and checks it like
 /// any connection. A failed or bogus attempt is followed by a fresh
 /// connection, after a pause that grows.
 async fn accept_relay(
-    url: String,
     mut first: Option<RelayLink>,
     host: Arc<HostInvite>,
     claimed: Arc<AtomicBool>,
     tx: mpsc::Sender<Claimed>,
 ) {
+    let Some(url) = host.invite().relay_url() else { return };
+    let id = RendezvousId::derive(host.invite().secret());
     let mut pause = Duration::from_millis(250);
     while !claimed.load(Ordering::SeqCst) {
         let connected = match first.take() {
             Some(link) => Ok(link),
-            None => connect_relay_host(&url, &host).await,
+            None => connect_relay_host(url, &id).await,
         };
         match connected {
             Ok(link) => {

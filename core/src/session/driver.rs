@@ -17,6 +17,7 @@ use super::{Event, GuestConfig, HostConfig, Input, ItemReport, Outcome, SessionE
 use crate::channel::{Channel, ChannelError};
 use crate::handshake::{Established, Hello};
 use crate::invite::{HostInvite, Invite, InviteParams, unix_seconds};
+use crate::kdf::RendezvousId;
 use crate::message::{BundleItem, Message};
 use crate::transport::{Link, LinkError};
 use crate::transport::lan::{self, LanListener, ListenError};
@@ -84,16 +85,14 @@ async fn host(
     // shown: a code that no device could ever use helps nobody. (Beside
     // the LAN, a relay that is down is retried in the background.)
     let first_relay = match &config.relay_url {
-        Some(url) if listener.is_none() => Some(
-            connect_relay_host(url, &host).await.map_err(SessionError::RelayUnreachable)?,
-        ),
+        Some(url) if listener.is_none() => {
+            let id = RendezvousId::derive(host.invite().secret());
+            Some(connect_relay_host(url, &id).await.map_err(SessionError::RelayUnreachable)?)
+        }
         _ => None,
     };
     // Keeps refusing later devices until the session ends.
-    let (mut acceptor, mut claims) = Acceptor::start(host.clone(), listener);
-    if let Some(url) = &config.relay_url {
-        acceptor.accept_relay(url.clone(), first_relay);
-    }
+    let (_acceptor, mut claims) = Acceptor::start(host.clone(), listener, first_relay);
     emit(
         events,
         Event::InviteReady {
