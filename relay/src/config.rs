@@ -129,16 +129,21 @@ pub(crate) fn check_node_id(id: &str) -> Result<(), RelayError> {
     }
 }
 
-/// Parses a duration: a number with a unit (`250ms`, `5s`, `10m`, `1h`),
-/// or a bare number of seconds.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
+/// Splits `s` (trimmed) into its leading decimal number and the unit after
+/// it (trimmed); `what` completes "`s` is not …" when there is no number.
+fn number_and_unit<'a>(s: &'a str, what: &str) -> Result<(&'a str, u64, &'a str), String> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration; write e.g. 500ms, 5s, 10m or 1h"))?;
-    let d = match unit.trim() {
+    let n = num.parse().map_err(|_| format!("`{s}` is not {what}"))?;
+    Ok((s, n, unit.trim()))
+}
+
+/// Parses a duration: a number with a unit (`250ms`, `5s`, `10m`, `1h`),
+/// or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let (s, n, unit) = number_and_unit(s, "a duration; write e.g. 500ms, 5s, 10m or 1h")?;
+    let d = match unit {
         "" | "s" => Duration::from_secs(n),
         "ms" => Duration::from_millis(n),
         "m" => Duration::from_secs(n.saturating_mul(60)),
@@ -151,13 +156,8 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 /// Parses a byte size: a number with an optional `K`/`KiB` or `M`/`MiB`
 /// suffix (powers of 1024).
 pub fn parse_bytes(s: &str) -> Result<u64, String> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a size; write e.g. 65536, 64KiB or 1MiB"))?;
-    let mul = match unit.trim() {
+    let (s, n, unit) = number_and_unit(s, "a size; write e.g. 65536, 64KiB or 1MiB")?;
+    let mul = match unit {
         "" | "B" => 1,
         "K" | "KiB" | "k" => 1024,
         "M" | "MiB" => 1024 * 1024,
