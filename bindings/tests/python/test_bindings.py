@@ -140,6 +140,23 @@ class Desktop:
 
 
 class Bindings(unittest.TestCase):
+    def finish_with_number(self, desktop, listener, number):
+        """Types the phone's number on the desktop; both must end well."""
+        desktop.expect("enter_code")
+        desktop.type_line(number)
+        done = listener.expect(cb.SessionEvent.FINISHED)
+        self.assertEqual([i.status for i in done.items], [cb.ItemStatus.INSTALLED])
+        code, stderr = desktop.finish()
+        self.assertEqual(code, 0, stderr)
+        return done
+
+    def assert_one_copy_of_the_vector(self, folder):
+        """`folder` holds one certificate folder, with the vector's files."""
+        copies = list(folder.iterdir())
+        self.assertEqual(len(copies), 1)
+        for name in ("signCert.der", "signPri.key"):
+            self.assertEqual((copies[0] / name).read_bytes(), (VECTOR / name).read_bytes(), name)
+
     def test_parse_invite_reads_a_real_code_and_refuses_bad_ones(self):
         desktop = Desktop("send", str(VECTOR), "--allow-expired")
         try:
@@ -188,19 +205,11 @@ class Bindings(unittest.TestCase):
                 self.assertEqual(connected.peer_name, "Test PC")
                 number = listener.expect(cb.SessionEvent.VERIFICATION_NUMBER).number
                 self.assertRegex(number, r"^\d{6}$")
-                desktop.expect("enter_code")
-                desktop.type_line(number)
-                done = listener.expect(cb.SessionEvent.FINISHED)
+                done = self.finish_with_number(desktop, listener, number)
                 self.assertFalse(done.sent)
-                self.assertEqual([i.status for i in done.items], [cb.ItemStatus.INSTALLED])
-                code, stderr = desktop.finish()
-                self.assertEqual(code, 0, stderr)
             finally:
                 desktop.kill()
-            saved = [p for p in Path(root).iterdir()]
-            self.assertEqual(len(saved), 1)
-            for name in ("signCert.der", "signPri.key"):
-                self.assertEqual((saved[0] / name).read_bytes(), (VECTOR / name).read_bytes(), name)
+            self.assert_one_copy_of_the_vector(Path(root))
             listed = cb.list_certificates(store)
             self.assertEqual([c.info.serial_hex for c in listed], ["459C75"])
             self.assertEqual(listed[0].files.sign_cert, (VECTOR / "signCert.der").read_bytes())
@@ -224,19 +233,11 @@ class Bindings(unittest.TestCase):
                 self.assertEqual(consent.path, cb.TransferPath.LAN)
                 self.assertEqual(len(consent.certificates), 1)
                 session.set_consent(True)
-                desktop.expect("enter_code")
-                desktop.type_line(number)
-                done = listener.expect(cb.SessionEvent.FINISHED)
+                done = self.finish_with_number(desktop, listener, number)
                 self.assertTrue(done.sent)
-                self.assertEqual([i.status for i in done.items], [cb.ItemStatus.INSTALLED])
-                code, stderr = desktop.finish()
-                self.assertEqual(code, 0, stderr)
             finally:
                 desktop.kill()
-            installed = list((install_root / "yessign" / "USER").iterdir())
-            self.assertEqual(len(installed), 1)
-            for name in ("signCert.der", "signPri.key"):
-                self.assertEqual((installed[0] / name).read_bytes(), (VECTOR / name).read_bytes(), name)
+            self.assert_one_copy_of_the_vector(install_root / "yessign" / "USER")
 
     def test_declining_sends_nothing(self):
         with tempfile.TemporaryDirectory() as tmp:
