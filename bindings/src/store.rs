@@ -136,6 +136,7 @@ impl session::CertificateStore for AppStore {
                 ItemStatus::Rejected => CoreItemStatus::Rejected,
             },
             reason: result.reason,
+            code: None,
             location: result.location,
         })
     }

@@ -98,19 +98,31 @@ impl Hello {
         out
     }
 
+    /// Reads the peer's hello. Its texts come from the other side: they are
+    /// sanitised here, once, so that nothing downstream shows them raw.
     fn decode(bytes: &[u8]) -> Result<Self, HandshakeError> {
         let hello: Hello =
             ciborium::de::from_reader(bytes).map_err(|_| HandshakeError::BadHello)?;
         let field_ok =
             |f: &Option<String>| f.as_ref().is_none_or(|s| s.len() <= MAX_HELLO_FIELD_LEN);
-        if hello.name.is_empty()
-            || hello.name.len() > MAX_PEER_NAME_LEN
-            || !field_ok(&hello.platform)
-            || !field_ok(&hello.version)
-        {
+        if hello.name.len() > MAX_PEER_NAME_LEN || !field_ok(&hello.platform) || !field_ok(&hello.version) {
+            return Err(HandshakeError::BadHello);
+        }
+        let clean = |s: &str| crate::text::sanitize(s, MAX_HELLO_FIELD_LEN);
+        let hello = Hello {
+            name: crate::text::sanitize(&hello.name, MAX_PEER_NAME_LEN),
+            platform: hello.platform.as_deref().map(clean).filter(|s| !s.is_empty()),
+            version: hello.version.as_deref().map(clean).filter(|s| !s.is_empty()),
+        };
+        if hello.name.is_empty() {
             return Err(HandshakeError::BadHello);
         }
         Ok(hello)
+    }
+
+    /// True when the platform is a phone's (`android`, `ios`).
+    pub fn is_phone(&self) -> bool {
+        matches!(self.platform.as_deref(), Some("android" | "ios"))
     }
 }
 

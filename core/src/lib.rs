@@ -16,6 +16,7 @@
 //! * `channel`: Noise transport messages over a [`transport::Link`].
 //! * [`transport`]: LAN (TCP) framing and listening.
 //! * [`npki`]: certificate folders: reading, describing, installing.
+//! * [`text`]: making text from the other side safe to show.
 //! * [`session`]: the desktop's and the scanner's session state machines,
 //!   and the driver that runs them over a channel.
 //!
@@ -30,6 +31,7 @@ pub mod kdf;
 pub mod message;
 pub mod npki;
 pub mod session;
+pub mod text;
 pub mod transport;
 pub mod verification;
 

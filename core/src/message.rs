@@ -45,9 +45,92 @@ pub enum Message {
     },
     /// Either side gives up; the session ends.
     Abort {
-        /// Why, in words for the other user.
+        /// Why, in words for the other user (shown only when `code` is
+        /// absent or unknown).
         reason: String,
+        /// Why, as an [`AbortCode`] name, so the other side can say it in
+        /// its user's language. Absent from older peers; unknown names are
+        /// kept as text and ignored.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
     },
+}
+
+/// Why a side aborted, in a form the other side can put in its own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AbortCode {
+    /// The user cancelled (Ctrl-C, a Cancel button).
+    Cancelled,
+    /// The verification number was typed wrong too often.
+    CodeMismatch,
+    /// The user declined to send.
+    Declined,
+    /// A deadline passed.
+    Timeout,
+    /// The receiving side could not save.
+    SaveFailed,
+    /// The other side broke the protocol.
+    Protocol,
+}
+
+impl AbortCode {
+    /// Every code.
+    pub const ALL: [AbortCode; 6] = [
+        AbortCode::Cancelled,
+        AbortCode::CodeMismatch,
+        AbortCode::Declined,
+        AbortCode::Timeout,
+        AbortCode::SaveFailed,
+        AbortCode::Protocol,
+    ];
+
+    /// The code's wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AbortCode::Cancelled => "cancelled",
+            AbortCode::CodeMismatch => "code_mismatch",
+            AbortCode::Declined => "declined",
+            AbortCode::Timeout => "timeout",
+            AbortCode::SaveFailed => "save_failed",
+            AbortCode::Protocol => "protocol",
+        }
+    }
+
+    /// The code of a wire name; `None` for names this version does not know.
+    pub fn from_wire(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
+/// Why a receiver refused one item, in a form the sender can put in its
+/// own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RejectCode {
+    /// A different certificate of the same name is installed there.
+    Conflict,
+    /// The item is not a valid certificate.
+    Invalid,
+    /// The item's layout is one this receiver cannot install.
+    Unsupported,
+}
+
+impl RejectCode {
+    /// Every code.
+    pub const ALL: [RejectCode; 3] = [RejectCode::Conflict, RejectCode::Invalid, RejectCode::Unsupported];
+
+    /// The code's wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectCode::Conflict => "conflict",
+            RejectCode::Invalid => "invalid",
+            RejectCode::Unsupported => "unsupported",
+        }
+    }
+
+    /// The code of a wire name; `None` for names this version does not know.
+    pub fn from_wire(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == name)
+    }
 }
 
 impl Message {
@@ -61,10 +144,20 @@ impl Message {
         }
     }
 
-    /// An abort with `reason` cut to [`MAX_REASON_LEN`] bytes.
+    /// An abort with `reason` cut to [`MAX_REASON_LEN`] bytes, and no code.
     pub fn abort(reason: &str) -> Self {
         Message::Abort {
             reason: crate::invite::truncate_utf8(reason, MAX_REASON_LEN).to_owned(),
+            code: None,
+        }
+    }
+
+    /// An abort with its code and a reason for peers that do not know the
+    /// code.
+    pub fn abort_with(code: AbortCode, reason: &str) -> Self {
+        Message::Abort {
+            reason: crate::invite::truncate_utf8(reason, MAX_REASON_LEN).to_owned(),
+            code: Some(code.as_str().to_owned()),
         }
     }
 
@@ -245,6 +338,10 @@ pub struct ReceiptItem {
     /// Why it was rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Why it was rejected, as a [`RejectCode`] name (absent from older
+    /// peers; unknown names are ignored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// SHA-256 of each file as received, so the sender can check that what
     /// arrived is what it sent.
     #[serde(default)]
@@ -277,6 +374,11 @@ mod tests {
             hex_of(&Message::abort("no")),
             "a261746561626f727466726561736f6e626e6f"
         );
+        // {"t": "abort", "reason": "no", "code": "cancelled"}
+        assert_eq!(
+            hex_of(&Message::abort_with(AbortCode::Cancelled, "no")),
+            "a361746561626f727466726561736f6e626e6f64636f64656963616e63656c6c6564"
+        );
         assert_eq!(
             hex_of(&Message::Bundle {
                 items: vec![item()]
@@ -300,6 +402,7 @@ mod tests {
             items: vec![ReceiptItem {
                 status: ItemStatus::Rejected,
                 reason: Some("x".into()),
+                code: None,
                 sha256: BTreeMap::new(),
             }],
         };
@@ -320,6 +423,29 @@ mod tests {
                 "a0", // sha256: {}
             )
         );
+    }
+
+    #[test]
+    fn codes_round_trip_and_unknown_codes_are_tolerated() {
+        for code in AbortCode::ALL {
+            let Message::Abort { code: Some(name), .. } = Message::decode(&Message::abort_with(code, "r").encode()).unwrap() else {
+                panic!("{code:?}")
+            };
+            assert_eq!(AbortCode::from_wire(&name), Some(code));
+        }
+        for code in RejectCode::ALL {
+            assert_eq!(RejectCode::from_wire(code.as_str()), Some(code));
+        }
+        // A later version's code still decodes; it is just not known.
+        let later = ciborium::value::Value::Map(vec![
+            ("t".into(), "abort".into()),
+            ("reason".into(), "r".into()),
+            ("code".into(), "solar_flare".into()),
+        ]);
+        let mut bytes = Vec::new();
+        ciborium::ser::into_writer(&later, &mut bytes).unwrap();
+        let Message::Abort { code: Some(name), .. } = Message::decode(&bytes).unwrap() else { panic!() };
+        assert_eq!(AbortCode::from_wire(&name), None);
     }
 
     #[test]

@@ -77,7 +77,9 @@ async fn host(
             .as_ref()
             .map(|l| l.endpoints().to_vec())
             .unwrap_or_default(),
-        name: Some(config.hello.name.clone()),
+        // The name travels in the handshake; leaving it out of the code
+        // keeps the QR code small enough for an 80×24 terminal.
+        name: None,
     };
     let host = Arc::new(HostInvite::generate(params, SystemTime::now())?);
     let invite = host.invite().clone();
@@ -112,7 +114,7 @@ async fn host(
     };
     let peer = pending.peer().clone();
     let (established, msg2) = pending.reply(&config.hello)?;
-    link.send(&msg2).await.map_err(SessionError::Disconnected)?;
+    link.send(&msg2).await.map_err(|error| SessionError::Disconnected { error, after_sending: false })?;
     let (machine, steps) = HostMachine::new(config.mode, outgoing, established.verification_code());
     let sent = !config.mode.scanner_sends();
     let connected = Connected { link, established, peer, sent };
@@ -222,20 +224,14 @@ async fn load_outgoing(
     let store = store.clone();
     let items = tokio::task::spawn_blocking(move || store.load_outgoing())
         .await
-        .map_err(|e| {
-            SessionError::Store(super::StoreError::new(format!(
-                "reading certificates failed: {e}"
-            )))
-        })??;
+        .map_err(|e| SessionError::Load(super::StoreError::new(format!("reading certificates failed: {e}"))))?
+        .map_err(SessionError::Load)?;
     if items.is_empty() {
         return Err(SessionError::NothingToSend);
     }
     for outgoing in &items {
         outgoing.item.validate().map_err(|e| {
-            SessionError::Store(super::StoreError::new(format!(
-                "{} cannot be sent: {e}",
-                outgoing.label
-            )))
+            SessionError::Load(super::StoreError::new(format!("{} cannot be sent: {e}", outgoing.label)))
         })?;
     }
     Ok(items)
@@ -304,16 +300,21 @@ async fn drive(
     let mut queue: VecDeque<Step> = initial.into();
     let mut saving: Option<JoinHandle<Result<Vec<SaveResult>, SessionError>>> = None;
     let mut inputs_open = true;
+    // Once this side's bundle is out, a lost connection leaves it unknown
+    // whether the other side installed it.
+    let mut sent_bundle = false;
     loop {
         while let Some(step) = queue.pop_front() {
             match step {
                 Step::Send(message) => {
                     let is_abort = matches!(message, Message::Abort { .. });
+                    let is_bundle = matches!(message, Message::Bundle { .. });
                     if let Err(e) = channel.send(&message).await {
                         if !is_abort {
-                            return Err(channel_error(e));
+                            return Err(channel_error(e, sent_bundle || is_bundle));
                         }
                     }
+                    sent_bundle |= is_bundle;
                 }
                 Step::Emit(event) => emit(events, event),
                 Step::Save(items) => {
@@ -331,7 +332,7 @@ async fn drive(
         let stopped = tokio::select! {
             received = channel.recv() => match received {
                 Ok(message) => { queue.extend(machine.on_message(message)); None }
-                Err(e) => Some(channel_error(e)),
+                Err(e) => Some(channel_error(e, sent_bundle)),
             },
             input = inputs.recv(), if inputs_open => match input {
                 Some(Input::Code(typed)) => { queue.extend(machine.on_code(&typed)); None }
@@ -349,9 +350,9 @@ async fn drive(
         if let Some(error) = stopped {
             if !matches!(
                 error,
-                SessionError::Disconnected(_) | SessionError::Tampered
+                SessionError::Disconnected { .. } | SessionError::Tampered
             ) {
-                let _ = channel.send(&Message::abort(&error.abort_reason())).await;
+                let _ = channel.send(&error.abort_message()).await;
             }
             // A save in progress completes on its own (each item is atomic);
             // the user is told the session failed.
@@ -374,12 +375,12 @@ async fn join(
     }
 }
 
-fn channel_error(e: ChannelError) -> SessionError {
+fn channel_error(e: ChannelError, after_sending: bool) -> SessionError {
     match e {
         ChannelError::Link(LinkError::TooLarge { len, max }) => SessionError::Protocol(format!(
             "a message of {len} bytes exceeds the {max} allowed"
         )),
-        ChannelError::Link(e) => SessionError::Disconnected(e),
+        ChannelError::Link(error) => SessionError::Disconnected { error, after_sending },
         ChannelError::Decrypt => SessionError::Tampered,
         ChannelError::Message(e) => SessionError::Protocol(e.to_string()),
         ChannelError::TooLarge(n) => {
@@ -399,7 +400,7 @@ fn save_all(
         .map(|item| {
             let digests = item.digests().into_iter().map(|(n, d)| (n, d.0)).collect();
             let saved = match item.validate() {
-                Err(e) => super::Saved::rejected(e.to_string()),
+                Err(e) => super::Saved::rejected(crate::message::RejectCode::Invalid, e.to_string()),
                 Ok(()) => store.save_incoming(item)?,
             };
             Ok((digests, saved))

@@ -4,6 +4,7 @@
 
 use crate::handshake::HandshakeError;
 use crate::invite::InviteError;
+use crate::message::AbortCode;
 use crate::transport::LinkError;
 use crate::transport::lan::ListenError;
 use crate::transport::relay::RelayError;
@@ -21,6 +22,9 @@ pub enum SessionError {
     /// The certificates could not be read or saved.
     #[error("{0}")]
     Store(#[from] StoreError),
+    /// The certificates to send could not be read.
+    #[error("the certificates to send could not be read: {0}")]
+    Load(StoreError),
     /// Sending was asked for, with nothing to send.
     #[error("there is no certificate to send")]
     NothingToSend,
@@ -50,9 +54,14 @@ pub enum SessionError {
         "the verification number was typed wrong 3 times; the transfer was stopped and nothing was sent"
     )]
     CodeMismatch,
-    /// The other device stopped the session, with its reason.
-    #[error("the other device stopped the transfer: {0}")]
-    PeerAborted(String),
+    /// The other device stopped the session, with its reason (sanitised).
+    #[error("the other device stopped the transfer: {reason}")]
+    PeerAborted {
+        /// Why, when the other device said it in a code this version knows.
+        code: Option<AbortCode>,
+        /// Why, in the other device's words (for when there is no code).
+        reason: String,
+    },
     /// The user declined to send.
     #[error("sending was declined; nothing was sent")]
     Declined,
@@ -60,10 +69,14 @@ pub enum SessionError {
     #[error("the transfer was cancelled")]
     Cancelled,
     /// The connection broke.
-    #[error(
-        "the connection to the other device was lost ({0}); nothing was installed from this transfer"
-    )]
-    Disconnected(LinkError),
+    #[error("the connection to the other device was lost ({error})")]
+    Disconnected {
+        /// How it broke.
+        error: LinkError,
+        /// True when this side had sent its certificates and was waiting
+        /// for the receipt: they may or may not have been installed.
+        after_sending: bool,
+    },
     /// A message did not decrypt.
     #[error("a message from the other device did not decrypt; the connection was tampered with")]
     Tampered,
@@ -73,6 +86,10 @@ pub enum SessionError {
     /// Nothing happened for too long.
     #[error("nothing happened for {0} seconds, so the transfer was stopped")]
     Timeout(u64),
+    /// The other device did not take its next step (send the certificates,
+    /// the receipt, the confirmation) within the few seconds it needs.
+    #[error("the other device did not answer in time")]
+    PeerSilent,
     /// The invite expired before any device connected.
     #[error("the code expired before a device connected; start again for a new code")]
     InviteExpired,
@@ -164,7 +181,7 @@ impl SessionError {
         match self {
             SessionError::Invite(InviteError::Expired(_)) | SessionError::InviteExpired => ErrorKind::Expired,
             SessionError::Invite(_) => ErrorKind::InvalidInvite,
-            SessionError::Store(_) => ErrorKind::Store,
+            SessionError::Store(_) | SessionError::Load(_) => ErrorKind::Store,
             SessionError::NothingToSend => ErrorKind::NothingToSend,
             SessionError::Listen(_) => ErrorKind::Listen,
             SessionError::NoPath => ErrorKind::NoPath,
@@ -173,27 +190,29 @@ impl SessionError {
             SessionError::Refused => ErrorKind::Refused,
             SessionError::Handshake(_) => ErrorKind::Handshake,
             SessionError::CodeMismatch => ErrorKind::CodeMismatch,
-            SessionError::PeerAborted(_) => ErrorKind::PeerAborted,
+            SessionError::PeerAborted { .. } => ErrorKind::PeerAborted,
             SessionError::Declined => ErrorKind::Declined,
             SessionError::Cancelled => ErrorKind::Cancelled,
-            SessionError::Disconnected(_) => ErrorKind::Disconnected,
+            SessionError::Disconnected { .. } => ErrorKind::Disconnected,
             SessionError::Tampered => ErrorKind::Tampered,
             SessionError::Protocol(_) => ErrorKind::Protocol,
-            SessionError::Timeout(_) => ErrorKind::Timeout,
+            SessionError::Timeout(_) | SessionError::PeerSilent => ErrorKind::Timeout,
             SessionError::ReceiptMismatch => ErrorKind::ReceiptMismatch,
         }
     }
 
-    /// What to tell the other device when this error ends the session.
-    pub(super) fn abort_reason(&self) -> String {
-        match self {
-            SessionError::CodeMismatch => "the verification number was typed wrong 3 times".into(),
-            SessionError::Declined => "the user declined to send".into(),
-            SessionError::Cancelled => "cancelled by the user".into(),
-            SessionError::Timeout(_) => "timed out".into(),
-            SessionError::Store(_) => "the certificates could not be saved".into(),
-            SessionError::Protocol(_) | SessionError::Tampered => "protocol error".into(),
-            other => other.kind().as_str().into(),
-        }
+    /// The abort that tells the other device this error ended the
+    /// session: a code it can put in its user's words, and a sentence for
+    /// peers that do not know codes.
+    pub(super) fn abort_message(&self) -> crate::message::Message {
+        let (code, reason) = match self {
+            SessionError::CodeMismatch => (AbortCode::CodeMismatch, "the verification number was typed wrong 3 times"),
+            SessionError::Declined => (AbortCode::Declined, "the user declined to send"),
+            SessionError::Cancelled => (AbortCode::Cancelled, "cancelled by the user"),
+            SessionError::Timeout(_) | SessionError::PeerSilent => (AbortCode::Timeout, "timed out"),
+            SessionError::Store(_) => (AbortCode::SaveFailed, "the certificates could not be saved"),
+            _ => (AbortCode::Protocol, "protocol error"),
+        };
+        crate::message::Message::abort_with(code, reason)
     }
 }

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use super::store::{OutgoingItem, Saved};
 use super::{Event, ItemReport, Progress, SessionError};
 use crate::invite::Mode;
-use crate::message::{BundleItem, ItemStatus, Message, ReceiptItem};
+use crate::message::{AbortCode, BundleItem, ItemStatus, Message, ReceiptItem, RejectCode};
 use crate::verification::{MAX_ATTEMPTS, VerificationCode};
 
 /// What the driver must do next.
@@ -33,17 +33,15 @@ pub(crate) enum Step {
 pub(crate) type SaveResult = (BTreeMap<String, [u8; 32]>, Saved);
 
 fn abort_and_fail(error: SessionError) -> Vec<Step> {
-    vec![
-        Step::Send(Message::abort(&error.abort_reason())),
-        Step::Finish(Err(error)),
-    ]
+    vec![Step::Send(error.abort_message()), Step::Finish(Err(error))]
 }
 
 fn unexpected(message: &Message, state: &str) -> Vec<Step> {
     match message {
-        Message::Abort { reason } => vec![Step::Finish(Err(SessionError::PeerAborted(sanitize(
-            reason,
-        ))))],
+        Message::Abort { reason, code } => vec![Step::Finish(Err(SessionError::PeerAborted {
+            code: code.as_deref().and_then(AbortCode::from_wire),
+            reason: sanitize(reason),
+        }))],
         other => abort_and_fail(SessionError::Protocol(format!(
             "unexpected {} message while {state}",
             other.name()
@@ -51,10 +49,9 @@ fn unexpected(message: &Message, state: &str) -> Vec<Step> {
     }
 }
 
-/// Keeps peer-supplied text printable and short.
+/// Keeps peer-supplied text inert and short.
 pub(crate) fn sanitize(text: &str) -> String {
-    let cleaned: String = text.chars().filter(|c| !c.is_control()).collect();
-    crate::invite::truncate_utf8(&cleaned, crate::message::MAX_REASON_LEN).to_owned()
+    crate::text::sanitize(text, crate::message::MAX_REASON_LEN)
 }
 
 fn bundle_of(outgoing: &[OutgoingItem]) -> (Message, Progress) {
@@ -94,6 +91,7 @@ fn check_receipt(
             location: None,
             status: got.status,
             reason: got.reason.as_deref().map(sanitize),
+            code: got.code.as_deref().and_then(RejectCode::from_wire),
             sha256: ours,
         });
     }
@@ -108,6 +106,7 @@ fn receipt_of(results: Vec<SaveResult>) -> (Message, Vec<ItemReport>) {
         items.push(ReceiptItem {
             status: saved.status,
             reason: saved.reason.clone(),
+            code: saved.code.map(|c| c.as_str().to_owned()),
             sha256: digests
                 .iter()
                 .map(|(n, d)| (n.clone(), crate::message::Digest32(*d)))
@@ -118,6 +117,7 @@ fn receipt_of(results: Vec<SaveResult>) -> (Message, Vec<ItemReport>) {
             location: saved.location,
             status: saved.status,
             reason: saved.reason,
+            code: saved.code,
             sha256: digests,
         });
     }

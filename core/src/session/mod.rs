@@ -27,7 +27,7 @@ use tokio::sync::mpsc;
 
 use crate::handshake::Hello;
 use crate::invite::{Invite, Mode};
-use crate::message::ItemStatus;
+use crate::message::{ItemStatus, RejectCode};
 use crate::transport::Path;
 use crate::verification::VerificationCode;
 pub use error::{ErrorKind, SessionError};
@@ -118,8 +118,10 @@ pub struct ItemReport {
     pub location: Option<String>,
     /// Installed, duplicate or rejected.
     pub status: ItemStatus,
-    /// Why it was rejected.
+    /// Why it was rejected, in the receiver's words (sanitised).
     pub reason: Option<String>,
+    /// Why it was rejected, when the receiver gave a code this version knows.
+    pub code: Option<RejectCode>,
     /// SHA-256 of each file, by file name.
     pub sha256: BTreeMap<String, [u8; 32]>,
 }

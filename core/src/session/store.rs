@@ -5,7 +5,7 @@
 //! phone app backs it with its own protected storage through the bindings.
 //! Calls are blocking and run off the async runtime.
 
-use crate::message::{BundleItem, ItemStatus};
+use crate::message::{BundleItem, ItemStatus, RejectCode};
 
 /// One certificate offered for sending, with a label for the user.
 #[derive(Debug, Clone)]
@@ -21,18 +21,24 @@ pub struct OutgoingItem {
 pub struct Saved {
     /// Installed, duplicate or rejected.
     pub status: ItemStatus,
-    /// Why it was rejected, in words for the sender's user.
+    /// Why it was rejected, in words for the sender's user (for peers
+    /// that do not know `code`).
     pub reason: Option<String>,
+    /// Why it was rejected, as a code the sender can put in its user's
+    /// words.
+    pub code: Option<RejectCode>,
     /// Where it is (a folder path or an app-specific name), when not rejected.
     pub location: Option<String>,
 }
 
 impl Saved {
-    /// An item the store refused, with its reason.
-    pub fn rejected(reason: impl Into<String>) -> Self {
+    /// An item the store refused, with its code and a reason for peers
+    /// that do not know codes.
+    pub fn rejected(code: RejectCode, reason: impl Into<String>) -> Self {
         Self {
             status: ItemStatus::Rejected,
             reason: Some(reason.into()),
+            code: Some(code),
             location: None,
         }
     }

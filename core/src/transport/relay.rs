@@ -62,6 +62,16 @@ pub enum RelayError {
     },
 }
 
+impl RelayError {
+    /// The relay's address, when the error is about one.
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            RelayError::BadUrl(url) | RelayError::Connect { url, .. } => Some(url),
+            RelayError::Tls(_) => None,
+        }
+    }
+}
+
 /// Checks a relay URL's form (scheme, length, host present).
 pub fn check_url(url: &str) -> Result<(), RelayError> {
     let rest = url

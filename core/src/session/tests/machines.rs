@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use super::{MemoryStore, item, outgoing};
 use crate::invite::Mode;
-use crate::message::{BundleItem, Digest32, ItemStatus, Message};
+use crate::message::{AbortCode, BundleItem, Digest32, ItemStatus, Message};
 use crate::session::machine::{GuestMachine, HostMachine, SaveResult, Step};
 use crate::session::store::CertificateStore;
 use crate::session::{Event, ItemReport, SessionError};
@@ -227,7 +227,7 @@ fn declining_aborts_and_sends_nothing() {
     assert!(matches!(pair.guest_done, Some(Err(SessionError::Declined))));
     assert!(matches!(
         pair.host_done,
-        Some(Err(SessionError::PeerAborted(_)))
+        Some(Err(SessionError::PeerAborted { .. }))
     ));
     assert!(pair.host_store.saved().is_empty());
 }
@@ -251,7 +251,7 @@ fn three_wrong_numbers_abort_both_sides_with_nothing_sent() {
         Some(Err(SessionError::CodeMismatch))
     ));
     assert!(
-        matches!(&pair.guest_done, Some(Err(SessionError::PeerAborted(r))) if r.contains("wrong"))
+        matches!(&pair.guest_done, Some(Err(SessionError::PeerAborted { code: Some(AbortCode::CodeMismatch), reason })) if reason.contains("wrong"))
     );
     assert!(pair.guest_store.saved().is_empty());
     // The right number after the end changes nothing.
@@ -321,6 +321,7 @@ fn a_receipt_with_other_digests_is_reported() {
         items: vec![crate::message::ReceiptItem {
             status: ItemStatus::Installed,
             reason: None,
+            code: None,
             sha256: forged,
         }],
     };
@@ -347,9 +348,9 @@ fn a_receipt_for_fewer_items_is_reported() {
 fn the_peers_abort_reason_is_cleaned_before_it_is_shown() {
     let (mut guest, _) = GuestMachine::new(Mode::DesktopSends, Vec::new(), code(), None);
     let reason = format!("bad\u{1b}[31m\n{}", "x".repeat(500));
-    let fx = apply(guest.on_message(Message::Abort { reason }));
+    let fx = apply(guest.on_message(Message::Abort { reason, code: Some("no_such_code".into()) }));
     match fx.finished {
-        Some(Err(SessionError::PeerAborted(shown))) => {
+        Some(Err(SessionError::PeerAborted { code: None, reason: shown })) => {
             assert!(!shown.chars().any(char::is_control));
             assert!(shown.len() <= crate::message::MAX_REASON_LEN);
             assert!(shown.starts_with("bad[31m"));

@@ -82,6 +82,7 @@ impl CertificateStore for MemoryStore {
         Ok(Saved {
             status,
             reason: None,
+            code: None,
             location: Some(format!("memory/{}", saved.len())),
         })
     }
