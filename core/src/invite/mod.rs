@@ -11,6 +11,7 @@
 //! [`Invite`] is the public part both sides hold; [`HostInvite`] adds the
 //! desktop's private key and never leaves the desktop.
 
+mod check;
 mod digits;
 mod qr;
 
@@ -41,6 +42,8 @@ pub const MAX_ENDPOINTS: usize = 8;
 pub const MAX_RELAY_URL_LEN: usize = 200;
 /// The most CBOR bytes an invite may have (a QR code holds ~1,200 at ECC M).
 pub const MAX_INVITE_LEN: usize = 600;
+/// The most digits a text form of [`MAX_INVITE_LEN`] bytes can have.
+const MAX_TEXT_DIGITS: usize = MAX_INVITE_LEN / 7 * 17 + 17 + check::CHECK_DIGITS;
 
 // Map keys, protocol v1.
 const KEY_VERSION: u64 = 0;
@@ -121,6 +124,28 @@ pub enum InviteError {
     /// The invite is longer than any valid invite.
     #[error("the code is too long to be a CertBridge invite")]
     TooLong,
+    /// The check digits do not match the rest: the code was copied or
+    /// typed wrong.
+    #[error("the code's check digits do not match: it was copied or typed wrong")]
+    BadCheck,
+    /// A code in the form older versions wrote (no check digits).
+    #[error("this code was made by an older version of CertBridge; update it and make a new code")]
+    OldFormat,
+}
+
+impl InviteError {
+    /// True when the text is damaged (copied or typed wrong, cut short), as
+    /// opposed to a whole code that cannot be used (expired, another
+    /// version, not a CertBridge code).
+    pub fn is_damage(&self) -> bool {
+        !matches!(
+            self,
+            InviteError::WrongPrefix
+                | InviteError::UnknownVersion(_)
+                | InviteError::Expired(_)
+                | InviteError::OldFormat
+        )
+    }
 }
 
 /// The invite secret. It never prints itself.
@@ -202,15 +227,31 @@ impl Invite {
     }
 
     /// Reads an invite's text form without looking at its expiry (for test
-    /// vectors and for showing what an old code was).
+    /// vectors and for showing what an old code was). White space and `-`
+    /// anywhere in the text are ignored, so a code pasted across lines or
+    /// typed in groups reads the same.
     pub fn parse_ignoring_expiry(text: &str) -> Result<Self, InviteError> {
-        let digits = strip_prefix(text).ok_or(InviteError::WrongPrefix)?;
-        // Each 17 digits carry 7 bytes; refuse before allocating for more.
-        if digits.len() > MAX_INVITE_LEN / 7 * 17 + 17 {
+        // Each 17 digits carry 7 bytes; refuse before copying more.
+        if text.len() > 4 * (TEXT_PREFIX.len() + MAX_TEXT_DIGITS) {
             return Err(InviteError::TooLong);
         }
-        let cbor = digits::decode(digits)?;
-        Self::from_cbor(cbor)
+        let compact: String = text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        let digits = strip_prefix(&compact).ok_or(InviteError::WrongPrefix)?;
+        if digits.len() > MAX_TEXT_DIGITS {
+            return Err(InviteError::TooLong);
+        }
+        if let Some(bad) = digits.chars().find(|c| !c.is_ascii_digit()) {
+            return Err(InviteError::BadCharacter(bad));
+        }
+        if let Some(body) = check::verified_body(digits) {
+            return Self::from_cbor(digits::decode(body)?);
+        }
+        // Codes written before the check digits existed are whole digits
+        // of an invite: say so, rather than that they were copied wrong.
+        if digits::decode(digits).is_ok_and(|cbor| Self::from_cbor(cbor).is_ok()) {
+            return Err(InviteError::OldFormat);
+        }
+        Err(InviteError::BadCheck)
     }
 
     /// Reads an invite's CBOR bytes (no expiry check).
@@ -231,14 +272,20 @@ impl Invite {
         Ok(())
     }
 
-    /// The text form: `CERTBRIDGE:/` and the digits.
+    /// The text form: `CERTBRIDGE:/`, two check digits, the digits.
     pub fn to_text(&self) -> String {
-        format!("{TEXT_PREFIX}{}", digits::encode(&self.cbor))
+        format!("{TEXT_PREFIX}{}", self.digits())
     }
 
-    /// The QR code of the text form, at ECC level M.
+    /// The digits of the text form: the two check digits, then the
+    /// invite's digits.
+    fn digits(&self) -> String {
+        check::prepend(&digits::encode(&self.cbor))
+    }
+
+    /// The QR code of the text form, at ECC level L (see [`InviteQr`]).
     pub fn to_qr(&self) -> Result<InviteQr, QrError> {
-        InviteQr::new(&digits::encode(&self.cbor))
+        InviteQr::new(&self.digits())
     }
 
     /// Which way certificates move.

@@ -2,9 +2,16 @@
 //! terminals.
 //!
 //! The prefix `CERTBRIDGE:/` goes in an alphanumeric segment and the digits in
-//! a numeric segment, at error-correction level M, in the smallest version
+//! a numeric segment, at error-correction level L, in the smallest version
 //! that holds them. A generic encoder would put the whole text in one segment
 //! and lose about 40% of the capacity.
+//!
+//! Level L (7% of codewords recoverable) suits a code on a screen: nothing
+//! scratches or stains it, and what makes a camera fail on a screen (blur,
+//! moiré, glare, small modules) is helped more by larger modules than by
+//! more redundancy. At L the common invite (one LAN address) fits version 5,
+//! 37×37 modules, small enough for an 80×24 terminal; see
+//! `docs/PROTOCOL.md` §2 and the QR robustness figures in `docs/SECURITY.md`.
 
 use std::fmt;
 
@@ -20,11 +27,14 @@ use super::TEXT_PREFIX;
 #[cfg(feature = "qr-png")]
 pub(crate) const QUIET_ZONE: u32 = 4;
 
+/// The error-correction level of every invite's QR code.
+pub(crate) const EC_LEVEL: EcLevel = EcLevel::L;
+
 /// Why a QR code could not be made.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum QrError {
-    /// The invite does not fit in any QR version at level M.
+    /// The invite does not fit in any QR version at level L.
     #[error("the invite is too long for a QR code")]
     TooLong,
     /// The PNG could not be written.
@@ -48,7 +58,7 @@ impl fmt::Debug for InviteQr {
 
 impl InviteQr {
     /// Encodes `CERTBRIDGE:/` followed by `digits` in the smallest version
-    /// at ECC level M.
+    /// at [`EC_LEVEL`].
     pub(crate) fn new(digits: &str) -> Result<Self, QrError> {
         for v in 1..=40 {
             match Self::at_version(digits, Version::Normal(v)) {
@@ -64,8 +74,8 @@ impl InviteQr {
         let mut bits = Bits::new(version);
         bits.push_alphanumeric_data(TEXT_PREFIX.as_bytes())?;
         bits.push_numeric_data(digits.as_bytes())?;
-        bits.push_terminator(EcLevel::M)?;
-        QrCode::with_bits(bits, EcLevel::M)
+        bits.push_terminator(EC_LEVEL)?;
+        QrCode::with_bits(bits, EC_LEVEL)
     }
 
     /// The QR version (1 to 40): 5 is 37×37 modules, 7 is 45×45.

@@ -58,7 +58,13 @@ fn base_map() -> Vec<(Value, Value)> {
     ]
 }
 
+/// The text form of any CBOR bytes, with the right check digits.
 fn text_of(cbor: &[u8]) -> String {
+    format!("{TEXT_PREFIX}{}", super::check::prepend(&digits::encode(cbor)))
+}
+
+/// The text form older versions wrote: no check digits.
+fn old_text_of(cbor: &[u8]) -> String {
     format!("{TEXT_PREFIX}{}", digits::encode(cbor))
 }
 
@@ -136,40 +142,99 @@ fn wrong_prefix() {
     }
 }
 
+/// Invites of the shapes people meet: the test vector, a relay-only one,
+/// two LAN addresses and a name.
+fn sample_texts() -> Vec<String> {
+    vec![
+        vector_invite().invite().to_text(),
+        with(&[], None, Some("wss://relay.certbridge.kr")).invite().to_text(),
+        with(&["192.168.0.10:40000", "[fd00::1]:40001"], Some("홍길동의 PC"), None).invite().to_text(),
+    ]
+}
+
 #[test]
-fn truncated_text() {
-    let text = vector_invite().invite().to_text();
-    // One digit short: no byte count has that many digits.
-    assert!(matches!(
-        Invite::parse(&text[..text.len() - 1], at(0)),
-        Err(InviteError::BadDigitCount(_))
-    ));
-    // Cut at a whole chunk: the digits decode but the CBOR map is cut short.
-    let cut = TEXT_PREFIX.len() + 17 * 4;
-    assert!(matches!(
-        Invite::parse(&text[..cut], at(0)),
-        Err(InviteError::BadCbor(_))
-    ));
+fn every_truncation_is_refused_as_damage() {
+    for text in sample_texts() {
+        for cut in TEXT_PREFIX.len()..text.len() {
+            let err = Invite::parse_ignoring_expiry(&text[..cut]).unwrap_err();
+            assert!(err.is_damage(), "cut at {cut}: {err:?}");
+        }
+    }
+}
+
+#[test]
+fn every_single_digit_change_is_refused_as_damage() {
+    let p = TEXT_PREFIX.len();
+    for text in sample_texts() {
+        for i in p..text.len() {
+            for d in b'0'..=b'9' {
+                if text.as_bytes()[i] == d {
+                    continue;
+                }
+                let mut bad = text.clone().into_bytes();
+                bad[i] = d;
+                let bad = String::from_utf8(bad).unwrap();
+                assert_eq!(Invite::parse_ignoring_expiry(&bad).unwrap_err(), InviteError::BadCheck, "digit {i}");
+            }
+        }
+    }
 }
 
 #[test]
 fn tampered_text() {
     let text = vector_invite().invite().to_text();
     let p = TEXT_PREFIX.len();
-    // A chunk whose first digit becomes 9 exceeds 2^56.
-    let mut out_of_range = text.clone();
-    out_of_range.replace_range(p..p + 1, "9");
-    assert_eq!(
-        Invite::parse(&out_of_range, at(0)).unwrap_err(),
-        InviteError::ChunkOutOfRange
-    );
     // A letter where a digit belongs.
     let mut letter = text.clone();
     letter.replace_range(p + 5..p + 6, "x");
+    assert_eq!(Invite::parse(&letter, at(0)).unwrap_err(), InviteError::BadCharacter('x'));
+    // Right check digits over digits that are not a code: the digits'
+    // own rules still refuse them.
     assert_eq!(
-        Invite::parse(&letter, at(0)).unwrap_err(),
-        InviteError::BadCharacter('x')
+        Invite::parse_ignoring_expiry(&format!("{TEXT_PREFIX}99999999999999999{}", "")).unwrap_err(),
+        InviteError::BadCheck
     );
+    let out_of_range = format!("{TEXT_PREFIX}{}", super::check::prepend("99999999999999999"));
+    assert_eq!(Invite::parse_ignoring_expiry(&out_of_range).unwrap_err(), InviteError::ChunkOutOfRange);
+}
+
+#[test]
+fn spaces_line_breaks_and_dashes_are_ignored() {
+    let text = vector_invite().invite().to_text();
+    let digits = &text[TEXT_PREFIX.len()..];
+    let grouped: Vec<String> = digits.as_bytes().chunks(5).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+    for pasted in [
+        format!("  {TEXT_PREFIX}{}\n", grouped.join(" ")),
+        format!("{TEXT_PREFIX}{}", grouped.join("-")),
+        format!("{TEXT_PREFIX}\r\n{}", grouped.join("\n")),
+        format!("certbridge:/{digits}"),
+    ] {
+        let invite = Invite::parse_ignoring_expiry(&pasted).unwrap();
+        assert_eq!(invite.to_text(), text);
+    }
+}
+
+#[test]
+fn codes_without_check_digits_are_old_codes_not_misread() {
+    let old = old_text_of(vector_invite().invite().cbor());
+    assert_eq!(Invite::parse_ignoring_expiry(&old).unwrap_err(), InviteError::OldFormat);
+    // The v1 text of docs/PROTOCOL.md before check digits were added.
+    let published = concat!(
+        "CERTBRIDGE:/",
+        "24771996990636198104543074533458241243235905438698214410410655428141163884622564693002252156829887596",
+        "30169436464873497603672416249776135417170822070310540018554377004800004234250"
+    );
+    assert_eq!(Invite::parse_ignoring_expiry(published).unwrap_err(), InviteError::OldFormat);
+}
+
+#[test]
+fn the_common_invite_fits_qr_version_5() {
+    // One IPv4 LAN address, no relay, no name: what `certbridge send` shows.
+    let host = with(&["192.168.0.10:40000"], None, None);
+    let qr = host.invite().to_qr().unwrap();
+    assert!(qr.version() <= 5, "version {}", qr.version());
+    // Its terminal rendering is 21 rows: room for two lines in 24.
+    assert!(qr.to_terminal(false).lines().count() <= 21);
 }
 
 #[test]
@@ -388,7 +453,7 @@ fn the_qr_code_decodes_to_the_text() {
     let (meta, content) = grids[0].decode().unwrap();
     assert_eq!(content, host.invite().to_text());
     assert_eq!(meta.version.0 as u8, qr.version());
-    assert_eq!(meta.ecc_level, 0, "ECC level M"); // rqrr numbers levels M=0, L=1, H=2, Q=3
+    assert_eq!(meta.ecc_level, 1, "ECC level L"); // rqrr numbers levels M=0, L=1, H=2, Q=3
 }
 
 #[test]
@@ -432,7 +497,7 @@ fn golden_text_of_the_test_vector() {
     assert_eq!(
         vector_invite().invite().to_text(),
         concat!(
-            "CERTBRIDGE:/",
+            "CERTBRIDGE:/85",
             "24771996990636198104543074533458241243235905438698214410410655428141163884622564693002252156829887596",
             "30169436464873497603672416249776135417170822070310540018554377004800004234250"
         )
