@@ -49,6 +49,9 @@ pub struct CertSummary {
     pub subject_dn: String,
     /// Subject common name (often the holder's name in Hangul).
     pub subject_cn: String,
+    /// The holder's name as people say it (`홍길동` of
+    /// `홍길동()0011045…`): see [`holder_name`].
+    pub holder: String,
     /// Issuer DN.
     pub issuer_dn: String,
     /// Issuer common name.
@@ -170,13 +173,33 @@ pub fn subject_folder_name(cert_der: &[u8]) -> Result<String, NpkiError> {
         .map(|(k, v)| format!("{}={}", k.to_lowercase(), sanitize(v)))
         .collect::<Vec<_>>()
         .join(",");
-    Ok(crate::invite::truncate_utf8(&name, 200).to_owned())
+    Ok(crate::invite::truncate_utf8(&super::install::nfc(&name), 200).to_owned())
 }
 
 /// The subject's common name, e.g. to label an exported file.
 pub(crate) fn subject_cn(cert_der: &[u8]) -> Result<String, NpkiError> {
     let cert = parse(cert_der)?;
     Ok(first(&attributes(cert.subject()), "CN"))
+}
+
+/// The holder's name as people say it. Korean CAs write a person's CN as
+/// the name, a parenthesis (empty, or the name in Latin letters) and a long
+/// number: `홍길동()0011045…`, `HKD(KILDONG.HONG)0091041…`. The name is what
+/// comes before; a CN of another shape is shown whole.
+pub fn holder_name(cn: &str) -> String {
+    let Some(open) = cn.rfind('(') else {
+        return cn.to_owned();
+    };
+    let Some(close) = cn[open..].find(')').map(|i| open + i) else {
+        return cn.to_owned();
+    };
+    let tail = &cn[close + 1..];
+    let name = cn[..open].trim();
+    if tail.len() >= 6 && tail.bytes().all(|b| b.is_ascii_digit()) && !name.is_empty() {
+        name.to_owned()
+    } else {
+        cn.to_owned()
+    }
 }
 
 /// The CA folder a certificate belongs in, from its issuer's organisation.
@@ -260,6 +283,7 @@ impl CertSummary {
         };
         Ok(Self {
             subject_dn: dn(&subject),
+            holder: holder_name(&first(&subject, "CN")),
             subject_cn: first(&subject, "CN"),
             issuer_dn: dn(&issuer),
             issuer_cn: first(&issuer, "CN"),
@@ -283,7 +307,7 @@ impl CertSummary {
 pub fn inspect(dir: &Path, now: SystemTime) -> Result<CertSummary, NpkiError> {
     let item = read_folder(dir)?;
     let mut summary = CertSummary::from_item(&item, now)?;
-    summary.folder = Some(dir.display().to_string());
+    summary.folder = Some(super::install::nfc(&dir.display().to_string()));
     Ok(summary)
 }
 

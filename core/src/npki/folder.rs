@@ -41,9 +41,30 @@ pub fn read_folder(dir: &Path) -> Result<BundleItem, NpkiError> {
         return Err(NpkiError::HalfKmPair(dir.to_path_buf()));
     }
     let item = BundleItem { files };
-    // The certificate must be one: this is what the user is told they send.
-    if let Some(cert) = item.files.get(SIGN_CERT) {
-        super::cert::parse(cert.as_slice())?;
-    }
+    check_files(dir, &item)?;
     Ok(item)
+}
+
+/// Checks, without a password, that the files are what their names say:
+/// the certificates parse, and the keys are encrypted private keys. A key
+/// under a scheme this program cannot decrypt still moves byte for byte; a
+/// key that is not an encrypted key at all is refused, naming the file.
+fn check_files(dir: &Path, item: &BundleItem) -> Result<(), NpkiError> {
+    for name in [SIGN_CERT, KM_CERT] {
+        if let Some(cert) = item.files.get(name) {
+            super::cert::parse(cert.as_slice()).map_err(|e| NpkiError::BadCertificateFile {
+                file: dir.join(name),
+                reason: e.to_string(),
+            })?;
+        }
+    }
+    for name in [SIGN_KEY, KM_KEY] {
+        if let Some(key) = item.files.get(name) {
+            match super::key::key_encryption(key.as_slice()) {
+                Ok(_) | Err(super::KeyError::Unsupported(_)) => {}
+                Err(error) => return Err(NpkiError::BadKeyFile { file: dir.join(name), error }),
+            }
+        }
+    }
+    Ok(())
 }

@@ -54,6 +54,14 @@ pub fn install_target(root: &Path, cert_der: &[u8]) -> Result<PathBuf, NpkiError
 pub fn install(root: &Path, item: &BundleItem, replace: bool) -> Result<Installed, NpkiError> {
     item.validate()
         .map_err(|e| NpkiError::BadCertificate(e.to_string()))?;
+    for name in [crate::message::SIGN_KEY, crate::message::KM_KEY] {
+        if let Some(key) = item.files.get(name) {
+            match super::key::key_encryption(key.as_slice()) {
+                Ok(_) | Err(super::KeyError::Unsupported(_)) => {}
+                Err(e) => return Err(NpkiError::BadCertificate(format!("{name}: {e}"))),
+            }
+        }
+    }
     let cert = item
         .files
         .get(SIGN_CERT)
@@ -66,6 +74,9 @@ pub fn install(root: &Path, item: &BundleItem, replace: bool) -> Result<Installe
         .map(Path::to_path_buf)
         .unwrap_or_else(|| root.to_path_buf());
     create_private_dirs(&user_dir)?;
+    // The same name written decomposed (macOS writes Hangul file names in
+    // NFD) is the same folder.
+    let target = existing_spelling(&user_dir, &target).unwrap_or(target);
 
     let mut backup = None;
     if target.exists() {
@@ -147,16 +158,42 @@ fn compare(folder: &Path, item: &BundleItem) -> Result<Existing, NpkiError> {
     })
 }
 
+/// The folder in `dir` whose name is `target`'s in another Unicode
+/// normalisation form, if there is one.
+fn existing_spelling(dir: &Path, target: &Path) -> Option<PathBuf> {
+    let wanted = nfc(&target.file_name()?.to_string_lossy());
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .find(|e| nfc(&e.file_name().to_string_lossy()) == wanted)
+        .map(|e| e.path())
+}
+
+/// `s` in Unicode normalisation form C, as certificates and Windows write
+/// names.
+pub(crate) fn nfc(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfc().collect()
+}
+
+/// `<folder>.bak-<local date and time>`, e.g. `….bak-2026-12-02-044700`,
+/// with a counter if that exists too.
 fn backup_name(target: &Path) -> PathBuf {
     let secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
+        .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
+    let stamp = jiff::Timestamp::from_second(secs)
+        .map(|t| {
+            let zone = jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC);
+            t.to_zoned_datetime(zone).strftime("%Y-%m-%d-%H%M%S").to_string()
+        })
+        .unwrap_or_else(|_| secs.to_string());
     let base = target.as_os_str().to_string_lossy().into_owned();
-    let mut candidate = PathBuf::from(format!("{base}.bak-{secs}"));
+    let mut candidate = PathBuf::from(format!("{base}.bak-{stamp}"));
     let mut n = 1;
     while candidate.exists() {
-        candidate = PathBuf::from(format!("{base}.bak-{secs}-{n}"));
+        candidate = PathBuf::from(format!("{base}.bak-{stamp}-{n}"));
         n += 1;
     }
     candidate

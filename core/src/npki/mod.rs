@@ -20,7 +20,7 @@ mod usage;
 use std::io;
 use std::path::PathBuf;
 
-pub use cert::{CertSummary, EXPIRING_DAYS, Status, ca_folder_name, inspect, subject_folder_name};
+pub use cert::{CertSummary, EXPIRING_DAYS, Status, ca_folder_name, holder_name, inspect, subject_folder_name};
 pub use folder::read_folder;
 
 pub use install::{InstallStatus, Installed, install, install_target};
@@ -54,9 +54,26 @@ pub enum NpkiError {
     /// A file is empty or far larger than any certificate file.
     #[error("{0} is empty or too large to be a certificate file")]
     BadSize(PathBuf),
-    /// `signCert.der` is not an X.509 certificate.
+    /// A received certificate is not an X.509 certificate.
     #[error("the certificate is damaged or not an X.509 certificate ({0})")]
     BadCertificate(String),
+    /// A certificate file on disk is not an X.509 certificate.
+    #[error("{} is damaged or not an X.509 certificate ({reason})", file.display())]
+    BadCertificateFile {
+        /// The file.
+        file: PathBuf,
+        /// What the parser said (for the log).
+        reason: String,
+    },
+    /// A key file on disk is not a password-encrypted private key in a form
+    /// this program can read.
+    #[error("{}: {error}", file.display())]
+    BadKeyFile {
+        /// The file.
+        file: PathBuf,
+        /// What is wrong with it.
+        error: KeyError,
+    },
     /// A different certificate is already installed under the same name.
     #[error("{} already holds a different certificate; use --replace to replace it (the old one is kept as a backup)", folder.display())]
     Conflict {

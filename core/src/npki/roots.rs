@@ -165,6 +165,9 @@ pub fn list(roots: &[PathBuf], now: SystemTime) -> Listing {
                     continue;
                 }
                 match super::inspect(&folder, now) {
+                    // The same folder reached twice (two roots that are one,
+                    // a name in two normalisation forms) is listed once.
+                    Ok(summary) if listing.certificates.iter().any(|c| c.folder == summary.folder) => {}
                     Ok(summary) => listing.certificates.push(summary),
                     Err(e) => listing.failures.push(ListFailure {
                         folder: folder.display().to_string(),

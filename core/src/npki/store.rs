@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::SystemTime;
 
 use super::{CertSummary, InstallStatus, NpkiError, install, read_folder};
-use crate::message::{BundleItem, ItemStatus};
+use crate::message::{BundleItem, ItemStatus, RejectCode};
 use crate::session::store::{CertificateStore, OutgoingItem, Saved, StoreError};
 
 /// Certificate folders on disk.
@@ -64,13 +64,15 @@ impl CertificateStore for NpkiStore {
                     InstallStatus::Installed | InstallStatus::Replaced => ItemStatus::Installed,
                 },
                 reason: None,
+                code: None,
                 location: Some(installed.folder.display().to_string()),
             }),
             Err(NpkiError::Conflict { .. }) => Ok(Saved::rejected(
+                RejectCode::Conflict,
                 "a different certificate with the same name is already installed there (it can be replaced with --replace)",
             )),
             Err(NpkiError::BadCertificate(why)) => {
-                Ok(Saved::rejected(format!("not a valid certificate: {why}")))
+                Ok(Saved::rejected(RejectCode::Invalid, format!("not a valid certificate: {why}")))
             }
             Err(e) => Err(StoreError::new(format!(
                 "could not install the certificate: {e}"

@@ -114,8 +114,26 @@ fn reading_a_folder_names_what_is_missing() {
     std::fs::write(tmp.path().join("signCert.der"), b"not a certificate").unwrap();
     assert!(matches!(
         read_folder(tmp.path()),
-        Err(NpkiError::BadCertificate(_))
+        Err(NpkiError::BadCertificateFile { file, .. }) if file.ends_with("signCert.der")
     ));
+    // A truncated certificate names its file too.
+    let cert = std::fs::read(dir.join("signCert.der")).unwrap();
+    std::fs::write(tmp.path().join("signCert.der"), &cert[..cert.len() / 2]).unwrap();
+    assert!(matches!(
+        read_folder(tmp.path()),
+        Err(NpkiError::BadCertificateFile { file, .. }) if file.ends_with("signCert.der")
+    ));
+    std::fs::write(tmp.path().join("signCert.der"), &cert).unwrap();
+    // A key file that is not an encrypted key is refused before any
+    // password is asked, naming the file.
+    std::fs::write(tmp.path().join("signPri.key"), b"\x30\x03\x02\x01\x00").unwrap();
+    assert!(matches!(
+        read_folder(tmp.path()),
+        Err(NpkiError::BadKeyFile { file, error: KeyError::Malformed(_) }) if file.ends_with("signPri.key")
+    ));
+    std::fs::write(tmp.path().join("signPri.key"), b"random junk, not DER at all").unwrap();
+    assert!(matches!(read_folder(tmp.path()), Err(NpkiError::BadKeyFile { .. })));
+    std::fs::copy(dir.join("signPri.key"), tmp.path().join("signPri.key")).unwrap();
     std::fs::write(tmp.path().join("signCert.der"), b"").unwrap();
     assert!(matches!(
         read_folder(tmp.path()),
@@ -168,6 +186,44 @@ fn install_writes_a_private_folder_then_reports_duplicates() {
 }
 
 #[test]
+fn a_folder_named_in_nfd_is_the_same_folder() {
+    use unicode_normalization::UnicodeNormalization;
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(fixtures) = openssl_fixtures(tmp.path()) else { return };
+    let item = read_folder(&fixtures.join("demo")).unwrap();
+    let root = tmp.path().join("NPKI");
+    let target = install_target(&root, item.files["signCert.der"].as_slice()).unwrap();
+    let name = target.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.contains("홍길동"), "{name}");
+    // As macOS writes it: the same name, decomposed, arrived on a USB stick.
+    let nfd_name: String = name.nfd().collect();
+    assert_ne!(nfd_name, name);
+    let nfd_dir = target.with_file_name(&nfd_name);
+    std::fs::create_dir_all(&nfd_dir).unwrap();
+    for (n, bytes) in &item.files {
+        std::fs::write(nfd_dir.join(n), bytes.as_slice()).unwrap();
+    }
+    let again = install(&root, &item, false).unwrap();
+    assert_eq!(again.status, InstallStatus::Duplicate);
+    assert_eq!(again.folder, nfd_dir);
+    assert_eq!(std::fs::read_dir(target.parent().unwrap()).unwrap().count(), 1, "installed once, not twice");
+    // `list` shows it once, named in NFC.
+    let listing = list(std::slice::from_ref(&root), SystemTime::now());
+    assert_eq!(listing.certificates.len(), 1);
+    assert!(listing.certificates[0].folder.as_deref().unwrap().ends_with(&name));
+}
+
+#[test]
+fn a_received_key_that_is_not_a_key_is_not_installed() {
+    let Some(dir) = vector() else { return };
+    let root = tempfile::tempdir().unwrap();
+    let mut item = vector_item(&dir);
+    item.files.insert("signPri.key".into(), FileBytes::new(b"not a key".to_vec()));
+    assert!(matches!(install(root.path(), &item, false), Err(NpkiError::BadCertificate(_))));
+    assert!(std::fs::read_dir(root.path()).unwrap().next().is_none(), "nothing was written");
+}
+
+#[test]
 fn a_different_certificate_is_refused_unless_replacing_and_then_kept() {
     let Some(dir) = vector() else { return };
     let root = tempfile::tempdir().unwrap();
@@ -176,10 +232,9 @@ fn a_different_certificate_is_refused_unless_replacing_and_then_kept() {
 
     // Same certificate, another key file: a different certificate folder.
     let mut other = item.clone();
-    other.files.insert(
-        "signPri.key".into(),
-        FileBytes::new(vec![0x30, 0x03, 0x02, 0x01, 0x00]),
-    );
+    let mut key = std::fs::read(dir.join("signPri.key")).unwrap();
+    *key.last_mut().unwrap() ^= 1;
+    other.files.insert("signPri.key".into(), FileBytes::new(key));
     let err = install(root.path(), &other, false).unwrap_err();
     assert!(matches!(err, NpkiError::Conflict { .. }));
     assert!(err.to_string().contains("--replace"));
@@ -192,13 +247,18 @@ fn a_different_certificate_is_refused_unless_replacing_and_then_kept() {
     let replaced = install(root.path(), &other, true).unwrap();
     assert_eq!(replaced.status, InstallStatus::Replaced);
     let backup = replaced.backup.unwrap();
+    // The backup's name carries a date a person can read: .bak-YYYY-MM-DD-HHMMSS.
+    let backup_name = backup.file_name().unwrap().to_string_lossy().into_owned();
+    let stamp = backup_name.rsplit(".bak-").next().unwrap();
+    assert_eq!(stamp.len(), "2026-12-02-044700".len(), "{backup_name}");
+    assert!(stamp.starts_with("20") && stamp.as_bytes()[4] == b'-', "{backup_name}");
     assert_eq!(
         std::fs::read(backup.join("signPri.key")).unwrap(),
         std::fs::read(dir.join("signPri.key")).unwrap()
     );
     assert_eq!(
         std::fs::read(replaced.folder.join("signPri.key")).unwrap(),
-        vec![0x30, 0x03, 0x02, 0x01, 0x00]
+        other.files["signPri.key"].as_slice()
     );
 }
 
