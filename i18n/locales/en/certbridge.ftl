@@ -1,0 +1,277 @@
+# CertBridge — English messages.
+#
+# Every id here exists in ../ko/certbridge.ftl with the same variables
+# (a test checks it). Variables are filled in by the program; texts from the
+# other device are sanitised before they become variables.
+
+## Dates, times, paths
+
+date-time = { $month ->
+        [1] January
+        [2] February
+        [3] March
+        [4] April
+        [5] May
+        [6] June
+        [7] July
+        [8] August
+        [9] September
+        [10] October
+        [11] November
+       *[12] December
+    } { $day }, { $year }, { $hour }:{ $minute } { $ampm ->
+        [pm] PM
+       *[am] AM
+    }
+date = { $month ->
+        [1] January
+        [2] February
+        [3] March
+        [4] April
+        [5] May
+        [6] June
+        [7] July
+        [8] August
+        [9] September
+        [10] October
+        [11] November
+       *[12] December
+    } { $day }, { $year }
+time-unknown = an unknown time
+path-lan = on the same network, { $address }
+path-relay = through the relay { $url }, end-to-end encrypted
+device-phone = phone
+device-computer = other computer
+
+## Showing the code (desktop)
+
+invite-scan-send = Scan this QR code with the CertBridge app on your phone to copy the certificate to it.
+invite-scan-receive = Scan this QR code with the CertBridge app on your phone to copy certificates from it to this computer.
+invite-text-intro = On another computer, paste this code into “certbridge scan”:
+invite-valid-until = The code is valid until { $until }.
+invite-renewed = The code expired, so here is a new one.
+waiting-for-phone = Waiting for the phone…
+qr-written = The QR code was also saved to { $path }.
+
+## Connecting
+
+connecting = Connecting to the computer…
+connected = Connected to “{ $peer }” ({ $path }).
+
+## The verification number
+
+number-show = Verification number: { $number }
+number-type-it = Type this number on the computer that shows the code.
+number-never-share = Nobody, bank staff included, will ever ask you for this number. Never tell it to anyone.
+enter-number = Enter the 6-digit verification number shown on the { $device ->
+        [phone] phone
+       *[computer] other computer
+    }:
+number-wrong = That is not the number shown. { $left ->
+        [one] One try left.
+       *[other] { $left } tries left.
+    }
+number-malformed = Type the 6 digits of the verification number.
+
+## Consent (the side that sends, when the desktop receives)
+
+consent-intro = “{ $peer }” ({ $path }) asks for { $count ->
+        [one] this certificate
+       *[other] these { $count } certificates
+    }:
+consent-item = • { $name }
+consent-question = Send only if “{ $peer }” is your own computer. Send? [y/N]
+cancel-hint = Press Ctrl-C to cancel.
+
+## Moving
+
+sending = Sending { $count ->
+        [one] one certificate
+       *[other] { $count } certificates
+    } ({ $bytes } bytes)…
+received-installing = Received { $count ->
+        [one] one certificate
+       *[other] { $count } certificates
+    }; installing…
+waiting-for-receipt = Waiting for the other device to save { $count ->
+        [one] it
+       *[other] them
+    }…
+waiting-for-bundle = Number confirmed. Waiting for the certificates…
+
+## Results
+
+result-sent-installed = ✔ Installed on “{ $peer }”: { $name }
+result-sent-duplicate = ✔ Already on “{ $peer }”, left as it was: { $name }
+result-sent-rejected = ✘ Not installed on “{ $peer }”: { $name }. { $reason }
+result-installed = ✔ Installed: { $name }, in { $folder }
+result-replaced = ✔ Installed: { $name }, in { $folder }. The certificate that was there is kept in { $backup }.
+result-duplicate = ✔ Already installed, left as it was: { $name }, in { $folder }
+result-rejected = ✘ Not installed: { $name }. { $reason }
+done = Done.
+some-rejected = { $rejected } of { $total ->
+        [one] one certificate
+       *[other] { $total } certificates
+    } could not be installed.
+
+## Why a receiver refused a certificate (shown to the sender)
+
+reject-conflict-remote = The other device already has a different certificate under the same name. To replace it, receive again there with --replace (the old one is kept as a backup), or remove it there first.
+reject-conflict-local = { $folder } already holds a different certificate of the same name. To replace it, receive again with --replace (the old one is kept as a backup).
+reject-invalid = The files are not a valid certificate.
+reject-unsupported = The other device cannot install this kind of certificate; update CertBridge there.
+reject-other = The other device said: “{ $reason }”
+
+## Why a transfer failed
+
+err-invite-expired = This code has expired. Show a new code on the computer and scan that.
+err-invite-damaged = This code was copied wrong. Copy the whole code again, or scan the QR code.
+err-invite-not-certbridge = This is not a CertBridge code. CertBridge codes start with CERTBRIDGE:/.
+err-invite-version = This code was made by a different version of CertBridge. Update CertBridge on both devices.
+err-invite-old-format = This code was made by an older version of CertBridge. Update CertBridge on the computer that shows it, then make a new code.
+err-no-one-came = The code expired before a device connected. Start again for a new code.
+err-nothing-to-send = There is no certificate to send.
+err-no-address = This computer is not connected to a network. Connect to Wi-Fi or a wired network, or use a relay with --relay.
+err-listen = This computer cannot accept connections on { $address }. Choose another address with --listen.
+err-no-path = There is no way to connect: with --no-lan, give a relay with --relay.
+err-relay-unreachable = The relay { $url } cannot be reached. Check its address and this computer’s internet connection.
+err-unreachable = The computer cannot be reached. Check that both devices are on the same Wi-Fi.
+err-refused = The computer refused the connection: its code was already used by another device. Show a new code there and scan it.
+err-handshake = A secure connection could not be set up. Scan the code again.
+err-code-mismatch = The verification number was typed wrong 3 times, so the transfer was stopped. Nothing was sent. Start again.
+err-peer-cancelled = The transfer was cancelled on the other device.
+err-peer-code-mismatch = The verification number was typed wrong 3 times on the other computer, so the transfer was stopped. Nothing was sent.
+err-peer-declined = The other device chose not to send.
+err-peer-timeout = The other device stopped waiting, so the transfer was stopped.
+err-peer-save-failed = The other device could not save the certificates.
+err-peer-protocol = The other device reported an error in the transfer. Update CertBridge on both devices.
+err-peer-other = The other device stopped the transfer: “{ $reason }”
+err-declined = You chose not to send. Nothing was sent.
+err-cancelled = The transfer was cancelled.
+err-disconnected = The connection to the other device was lost. Nothing was installed from this transfer.
+err-disconnected-after-sending = The connection to the other device was lost after the certificates were sent. Check on the other device whether they were installed.
+err-tampered = The connection was tampered with, so the transfer was stopped. Nothing was installed.
+err-protocol = The other device sent something this version does not understand. Update CertBridge on both devices.
+err-timeout = Nothing happened for { $seconds } seconds, so the transfer was stopped.
+err-timeout-waiting = The other device did not answer in time, so the transfer was stopped.
+err-receipt-mismatch = The other device received something different from what was sent. Check the certificate there.
+err-load-failed = The certificates to send could not be read. { $why }
+err-save-failed = The certificates could not be saved. Check the free space and the folder’s permissions.
+err-internal = Something went wrong inside CertBridge. Run again with CERTBRIDGE_LOG=debug to see the details.
+err-usage = { $what } Run “certbridge --help” to see how it is used.
+
+## Certificate folders and files
+
+err-not-a-folder = { $path } is not a folder.
+err-no-certificate-here = { $path } holds no certificate (no signCert.der and signPri.key).
+err-missing-file = { $file } is missing from { $folder }. A certificate folder needs signCert.der and signPri.key.
+err-half-km-pair = { $folder } has only one of kmCert.der and kmPri.key; both or neither are needed.
+err-bad-size = { $file } is empty or too large to be a certificate file.
+err-bad-certificate = { $file } is damaged or is not a certificate.
+err-bad-key = { $file } is damaged or is not an encrypted NPKI private key.
+err-unsupported-key = { $file } is protected by a scheme CertBridge does not know.
+err-key-mismatch = The private key in { $folder } does not belong to its certificate. The folder’s files may be mixed up.
+err-read-file = { $path } could not be read.
+err-write-file = { $path } could not be written. Check the free space and the folder’s permissions.
+err-wrong-password = The password is wrong. Check that Caps Lock is off and the keyboard is not in Korean mode (한/영).
+err-no-randomness = This computer could not produce random numbers to protect the key. Nothing was changed.
+err-conflict = { $folder } already holds a different certificate of the same name. To replace it, add --replace (the old one is kept as a backup).
+err-expired-certificate = The certificate of { $name } expired on { $date }; banks will not accept it. Renew it, or add --allow-expired to move it anyway.
+warn-expired-certificate = The certificate of { $name } expired on { $date }.
+warn-expiring-certificate = The certificate of { $name } expires in { $days ->
+        [one] one day
+       *[other] { $days } days
+    }. Renew it soon.
+folder-choose-intro = { $path } holds { $count ->
+        [one] one certificate
+       *[other] { $count } certificates
+    }:
+folder-choose-item = { $n }. { $name } ({ $ca }, { $usage }, until { $until })
+folder-choose-question = Which to send? Type their numbers (e.g. 1 or 1,3), or “all”:
+folder-choose-invalid = Type numbers from the list, separated by commas, or “all”.
+err-folder-ambiguous = { $path } holds several certificates; name the one to send: { $folders }
+
+## Passwords
+
+password-prompt = Certificate password:
+password-prompt-for = Password of { $name }’s certificate:
+password-current-prompt = Current password:
+password-new-prompt = New password:
+password-again-prompt = New password again:
+password-right = The password is right.
+password-changed = The password was changed.
+err-passwords-differ = The two new passwords differ. Nothing was changed.
+err-password-empty = The new password is empty. Nothing was changed.
+warn-weak-password = This password is weak: banks ask for at least 10 characters mixing letters, digits and symbols. Going ahead with it.
+err-read-password = The password could not be read from the terminal.
+
+## PKCS#12 files
+
+pfx-password-prompt = Password of the PKCS#12 file:
+pfx-exported = Saved { $name }’s certificate to { $path } ({ $scheme }).
+pfx-scheme-modern = AES-256 and PBKDF2
+pfx-scheme-legacy = 3DES and SHA-1, for older software
+pfx-same-password = The file is protected by the certificate’s password.
+pfx-imported = Installed { $name }’s certificate in { $folder }.
+pfx-imported-replaced = Installed { $name }’s certificate in { $folder }. The certificate that was there is kept in { $backup }.
+pfx-already-installed = { $name }’s certificate is already installed in { $folder }; nothing was changed.
+pfx-password-is-file-password = Its password is the file’s password.
+warn-pfx-no-random = The key carries no R (randomNum): it can sign, but banks’ identity checks (본인확인) may fail with it.
+note-pfx-km-left-out = The key-management pair (kmCert.der, kmPri.key) is not part of a PKCS#12 file.
+err-pfx-damaged = { $path } is damaged or is not a PKCS#12 file.
+err-pfx-too-large = { $path } is far too large to be a certificate file.
+err-pfx-unsupported = { $path } is protected by a scheme CertBridge does not know.
+err-pfx-contents = { $path } does not hold exactly one certificate with its RSA private key.
+err-file-exists = { $path } already exists. Choose another name, or add --force to overwrite it.
+
+## Pictures of QR codes
+
+err-image-unreadable = The picture { $path } could not be opened.
+err-image-no-qr = No QR code was found in { $path }.
+err-image-qr-unreadable = The QR code in { $path } could not be read. Try a sharper picture.
+
+## Listing and inspecting
+
+list-none = No certificates were found. Searched:
+list-root = • { $path }
+list-broken = A folder could not be read: { $folder }. { $why }
+status-valid = valid, { $days ->
+        [one] one day left
+       *[other] { $days } days left
+    }
+status-expiring = expiring: { $days ->
+        [one] one day left
+       *[other] { $days } days left
+    }; renew soon
+status-expired = expired { $days ->
+        [one] one day ago
+       *[other] { $days } days ago
+    }
+field-issuer = Issuer
+field-usage = Usage
+field-valid = Valid
+field-status = Status
+field-serial = Serial
+field-key = Key
+field-subject = Subject
+field-folder = Folder
+field-kind = Kind
+valid-range = { $from } to { $to }
+key-description = { $algorithm } { $bits } bits
+key-with-km = { $algorithm } { $bits } bits, with the key-management pair
+kind-npki = 공동인증서 (NPKI)
+
+## The command line's help
+
+help-about = Move Korean certificates (공동인증서) between a PC and a phone, or between two PCs, end-to-end encrypted.
+help-send = Export: show a code and send certificates to the phone that scans it.
+help-receive = Import: show a code and install the certificates the phone sends.
+help-scan = Play the phone’s part: scan another computer’s code, then receive or send.
+help-inspect = Show what a certificate folder holds.
+help-list = List the certificates on this computer.
+help-check-password = Check a certificate’s password (exit 0 right, 3 wrong, 1 other error).
+help-passwd = Change a certificate’s password (the key and its R stay the same).
+help-export-pfx = Save a certificate as a PKCS#12 file (.pfx/.p12), with its R.
+help-import-pfx = Install a PKCS#12 file (.pfx/.p12) as a certificate folder.
+help-lang = Language of the messages: ko or en [default: the system’s]
+err-usage-clap = The command could not be understood.
