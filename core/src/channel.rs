@@ -94,6 +94,13 @@ impl Channel {
         Ok(Message::decode(&plain[..n])?)
     }
 
+    /// Sends bytes that are not a sealed message, as an attacker without
+    /// the keys would (tests only).
+    #[cfg(test)]
+    pub(crate) async fn send_raw_for_tests(&mut self, bytes: &[u8]) {
+        let _ = self.link.send(bytes).await;
+    }
+
     /// Closes the sending side; best effort.
     pub(crate) async fn close(&mut self) {
         self.link.close().await;

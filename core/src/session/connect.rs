@@ -9,12 +9,14 @@
 //! The scanner tries every path at once and keeps the first on which the
 //! handshake completes.
 
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{Semaphore, mpsc};
-use tokio::task::JoinSet;
+use tokio::sync::mpsc;
+use tokio::task::{AbortHandle, JoinSet};
 
 use super::SessionError;
 use crate::handshake::{
@@ -26,12 +28,20 @@ use crate::transport::lan::{self, LanListener};
 use crate::transport::relay::{RelayError, RelayLink, Role};
 use crate::transport::{Link, LinkError};
 
-/// Time a connection gets to send its first handshake message.
-const FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time a LAN connection gets to send its first handshake message. A real
+/// scanner sends it the moment it connects; this is far shorter than the
+/// scanner's own patience (`GuestConfig::handshake_timeout`), so that
+/// connections that say nothing are gone long before a real one gives up.
+const FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(3);
 /// Time allowed to connect to the relay.
 pub(crate) const RELAY_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Connections whose first message is being read at once; more wait.
-const MAX_PENDING_PROBES: usize = 32;
+/// LAN connections whose first message is awaited at once. When this many
+/// wait, the oldest is dropped for each new one: silence cannot fill the
+/// desktop's door, it can only be pushed out of it.
+const MAX_PENDING_PROBES: usize = 256;
+/// LAN connections from one address whose first message is awaited at once;
+/// more from the same address are closed at once.
+const MAX_PROBES_PER_ADDRESS: usize = 4;
 
 /// A connection whose first message proved it holds the invite.
 pub(crate) struct Claimed {
@@ -83,13 +93,13 @@ async fn accept_relay(
     claimed: Arc<AtomicBool>,
     tx: mpsc::Sender<Claimed>,
 ) {
-    let Some(url) = host.invite().relay_url() else { return };
+    let Some(url) = host.invite().relay_url().map(str::to_owned) else { return };
     let id = RendezvousId::derive(host.invite().secret());
     let mut pause = Duration::from_millis(250);
     while !claimed.load(Ordering::SeqCst) {
         let connected = match first.take() {
             Some(link) => Ok(link),
-            None => connect_relay_host(url, &id).await,
+            None => connect_relay_host(&url, &id).await,
         };
         match connected {
             Ok(link) => {
@@ -100,8 +110,9 @@ async fn accept_relay(
                         if check_first(link, &first, &host, &claimed, &tx).await {
                             return;
                         }
-                        pause = Duration::from_millis(250);
-                        continue;
+                        // Junk from the relay is a failure like any other:
+                        // the pause keeps growing, so a hostile relay
+                        // cannot make this desktop hammer it.
                     }
                     Err(e) => tracing::info!(relay = %url, "the relay connection ended: {e}"),
                 }
@@ -113,14 +124,54 @@ async fn accept_relay(
     }
 }
 
+/// Connections waiting for their first message, per source address.
+#[derive(Default)]
+struct PerAddress(Mutex<HashMap<IpAddr, usize>>);
+
+impl PerAddress {
+    /// Counts one more connection from `ip`, unless it has too many.
+    fn admit(self: &Arc<Self>, ip: IpAddr) -> Option<AddressSlot> {
+        let mut counts = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = counts.entry(ip).or_insert(0);
+        if *n >= MAX_PROBES_PER_ADDRESS {
+            return None;
+        }
+        *n += 1;
+        Some(AddressSlot { table: self.clone(), ip })
+    }
+}
+
+/// One counted connection; uncounted when dropped.
+struct AddressSlot {
+    table: Arc<PerAddress>,
+    ip: IpAddr,
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut counts = self.table.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = counts.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                counts.remove(&self.ip);
+            }
+        }
+    }
+}
+
 async fn accept_lan(
     listener: LanListener,
     host: Arc<HostInvite>,
     claimed: Arc<AtomicBool>,
     tx: mpsc::Sender<Claimed>,
 ) {
-    let probes = Arc::new(Semaphore::new(MAX_PENDING_PROBES));
+    let per_address = Arc::new(PerAddress::default());
+    // Oldest first, so that a full door drops the longest silence.
+    let mut pending: VecDeque<AbortHandle> = VecDeque::new();
     let mut running = JoinSet::new();
+    // Held until the invite is claimed; after that later devices are only
+    // refused, which needs no key.
+    let mut host = Some(host);
     loop {
         let link = match listener.accept().await {
             Ok(link) => link,
@@ -130,15 +181,38 @@ async fn accept_lan(
                 continue;
             }
         };
-        let Ok(permit) = probes.clone().acquire_owned().await else {
-            return;
-        };
-        let (host, claimed, tx) = (host.clone(), claimed.clone(), tx.clone());
-        running.spawn(async move {
-            let _permit = permit;
-            probe(Box::new(link), &host, &claimed, &tx).await;
-        });
         while running.try_join_next().is_some() {}
+        if claimed.load(Ordering::SeqCst) {
+            host = None;
+        }
+        let Some(invite) = host.clone() else {
+            tracing::info!(path = %link.path(), "refused a device on a used invite");
+            drop(link);
+            continue;
+        };
+        let Some(slot) = peer_ip(&link).and_then(|ip| per_address.admit(ip)) else {
+            tracing::debug!(path = %link.path(), "dropped a connection: too many from one address");
+            continue;
+        };
+        pending.retain(|h| !h.is_finished());
+        if pending.len() >= MAX_PENDING_PROBES {
+            if let Some(oldest) = pending.pop_front() {
+                oldest.abort();
+            }
+        }
+        let (claimed, tx) = (claimed.clone(), tx.clone());
+        let handle = running.spawn(async move {
+            let _slot = slot;
+            probe(Box::new(link), &invite, &claimed, &tx).await;
+        });
+        pending.push_back(handle);
+    }
+}
+
+fn peer_ip(link: &impl Link) -> Option<IpAddr> {
+    match link.path() {
+        crate::transport::Path::Lan { peer } => Some(peer.ip()),
+        _ => None,
     }
 }
 

@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 use super::connect::{Acceptor, Claimed, Dialer, connect_relay_host};
 use super::machine::{GuestMachine, HostMachine, SaveResult, Step};
 use super::store::{CertificateStore, OutgoingItem};
-use super::{Event, GuestConfig, HostConfig, Input, ItemReport, Outcome, SessionError};
+use super::{Event, GuestConfig, HostConfig, Input, ItemReport, Outcome, SAVE_TIMEOUT, SessionError};
 use crate::channel::{Channel, ChannelError};
 use crate::handshake::{Established, Hello};
 use crate::invite::{HostInvite, Invite, InviteParams, unix_seconds};
@@ -60,7 +60,7 @@ async fn host(
     };
     if let Some(url) = &config.relay_url {
         // A code naming a malformed relay would be refused by every scanner.
-        crate::transport::relay::check_url(url).map_err(SessionError::RelayUnreachable)?;
+        crate::transport::relay::check_url_policy(url, config.allow_insecure_relay).map_err(SessionError::RelayUnreachable)?;
     }
     let listener = if config.use_lan {
         Some(bind(&config.listen).await?)
@@ -118,7 +118,8 @@ async fn host(
     let (machine, steps) = HostMachine::new(config.mode, outgoing, established.verification_code());
     let sent = !config.mode.scanner_sends();
     let connected = Connected { link, established, peer, sent };
-    converse(connected, machine, steps, inputs, events, store, config.idle_timeout).await
+    let timing = Timing { idle: config.idle_timeout, peer_step: config.step_timeout };
+    converse(connected, machine, steps, inputs, events, store, timing).await
 }
 
 /// The scanner's whole session.
@@ -157,7 +158,14 @@ async fn guest(
     if config.use_lan {
         dialer.dial_lan(config.connect_timeout);
     }
-    if config.use_relay {
+    let relay_allowed = invite.relay_url().is_some_and(|url| {
+        let allowed = config.allow_insecure_relay || !crate::transport::relay::is_insecure(url);
+        if !allowed {
+            tracing::info!(relay = url, "not using a relay without TLS on a public address");
+        }
+        allowed
+    });
+    if config.use_relay && relay_allowed {
         let delay = if config.use_lan && !invite.lan_endpoints().is_empty() { config.relay_delay } else { Duration::ZERO };
         dialer.dial_relay(delay);
     }
@@ -168,7 +176,17 @@ async fn guest(
     let peer = established.peer().clone();
     let (machine, steps) = GuestMachine::new(mode, outgoing, established.verification_code(), config.consent);
     let connected = Connected { link, established, peer, sent: mode.scanner_sends() };
-    converse(connected, machine, steps, inputs, events, store, config.idle_timeout).await
+    let timing = Timing { idle: config.idle_timeout, peer_step: config.step_timeout };
+    converse(connected, machine, steps, inputs, events, store, timing).await
+}
+
+/// How long a connected session waits for each kind of step.
+#[derive(Debug, Clone, Copy)]
+struct Timing {
+    /// For a person (the number, consent).
+    idle: Duration,
+    /// For the other device's own next step.
+    peer_step: Duration,
 }
 
 /// A connection whose handshake has completed, on either side.
@@ -190,7 +208,7 @@ async fn converse(
     inputs: &mut mpsc::UnboundedReceiver<Input>,
     events: &EventSink,
     store: Arc<dyn CertificateStore>,
-    idle: Duration,
+    timing: Timing,
 ) -> Result<Outcome, SessionError> {
     let Connected { link, established, peer, sent } = connected;
     let path = link.path().clone();
@@ -202,7 +220,7 @@ async fn converse(
         },
     );
     let channel = Channel::new(link, established);
-    let items = drive(machine, steps, channel, inputs, events, store, idle).await?;
+    let items = drive(machine, steps, channel, inputs, events, store, timing).await?;
     Ok(Outcome { peer, path, sent, items })
 }
 
@@ -228,6 +246,9 @@ async fn load_outgoing(
         .map_err(SessionError::Load)?;
     if items.is_empty() {
         return Err(SessionError::NothingToSend);
+    }
+    if items.len() > crate::message::MAX_BUNDLE_ITEMS {
+        return Err(SessionError::TooManyItems(items.len()));
     }
     for outgoing in &items {
         outgoing.item.validate().map_err(|e| {
@@ -261,6 +282,10 @@ trait Machine {
     }
     fn on_message(&mut self, message: Message) -> Vec<Step>;
     fn on_saved(&mut self, results: Result<Vec<SaveResult>, SessionError>) -> Vec<Step>;
+    /// True while the next step is a person's (typing the number, agreeing
+    /// to send): those phases get the long `idle` deadline, every other
+    /// phase the short [`PEER_STEP_TIMEOUT`].
+    fn waits_for_person(&self) -> bool;
 }
 
 impl Machine for HostMachine {
@@ -272,6 +297,9 @@ impl Machine for HostMachine {
     }
     fn on_saved(&mut self, results: Result<Vec<SaveResult>, SessionError>) -> Vec<Step> {
         HostMachine::on_saved(self, results)
+    }
+    fn waits_for_person(&self) -> bool {
+        HostMachine::waits_for_person(self)
     }
 }
 
@@ -285,9 +313,18 @@ impl Machine for GuestMachine {
     fn on_saved(&mut self, results: Result<Vec<SaveResult>, SessionError>) -> Vec<Step> {
         GuestMachine::on_saved(self, results)
     }
+    fn waits_for_person(&self) -> bool {
+        GuestMachine::waits_for_person(self)
+    }
 }
 
 /// Runs `machine` over `channel` until it finishes.
+///
+/// A save in progress is always waited for: each item is installed
+/// atomically, but a process that exits in the middle of one leaves a
+/// temporary folder behind. While saving, nothing from the peer is read
+/// (the receiver needs nothing more from it) and a cancel waits until the
+/// save is over; the result is then reported as it is.
 async fn drive(
     mut machine: impl Machine,
     initial: Vec<Step>,
@@ -295,7 +332,7 @@ async fn drive(
     inputs: &mut mpsc::UnboundedReceiver<Input>,
     events: &EventSink,
     store: Arc<dyn CertificateStore>,
-    idle: Duration,
+    timing: Timing,
 ) -> Result<Vec<ItemReport>, SessionError> {
     let mut queue: VecDeque<Step> = initial.into();
     let mut saving: Option<JoinHandle<Result<Vec<SaveResult>, SessionError>>> = None;
@@ -307,10 +344,15 @@ async fn drive(
         while let Some(step) = queue.pop_front() {
             match step {
                 Step::Send(message) => {
-                    let is_abort = matches!(message, Message::Abort { .. });
+                    // An abort is a courtesy, and a receipt follows a save
+                    // that already happened: neither changes the outcome
+                    // when it cannot be delivered.
+                    let best_effort = matches!(message, Message::Abort { .. } | Message::Receipt { .. });
                     let is_bundle = matches!(message, Message::Bundle { .. });
                     if let Err(e) = channel.send(&message).await {
-                        if !is_abort {
+                        if best_effort {
+                            tracing::info!("could not deliver the {}: {e}", message.name());
+                        } else {
                             return Err(channel_error(e, sent_bundle || is_bundle));
                         }
                     }
@@ -319,9 +361,7 @@ async fn drive(
                 Step::Emit(event) => emit(events, event),
                 Step::Save(items) => {
                     let store = store.clone();
-                    saving = Some(tokio::task::spawn_blocking(move || {
-                        save_all(&*store, items)
-                    }));
+                    saving = Some(tokio::task::spawn_blocking(move || save_all(&*store, items)));
                 }
                 Step::Finish(result) => {
                     channel.close().await;
@@ -329,6 +369,16 @@ async fn drive(
                 }
             }
         }
+        if saving.is_some() {
+            // Nothing else is looked at until the save is over.
+            let saved = tokio::time::timeout(SAVE_TIMEOUT, join(&mut saving))
+                .await
+                .unwrap_or_else(|_| Err(SessionError::Store(super::StoreError::new("saving took too long"))));
+            saving = None;
+            queue.extend(machine.on_saved(saved));
+            continue;
+        }
+        let deadline = if machine.waits_for_person() { timing.idle } else { timing.peer_step };
         let stopped = tokio::select! {
             received = channel.recv() => match received {
                 Ok(message) => { queue.extend(machine.on_message(message)); None }
@@ -340,22 +390,16 @@ async fn drive(
                 Some(Input::Cancel) => Some(SessionError::Cancelled),
                 None => { inputs_open = false; None }
             },
-            saved = join(&mut saving), if saving.is_some() => {
-                saving = None;
-                queue.extend(machine.on_saved(saved));
-                None
-            }
-            () = tokio::time::sleep(idle) => Some(SessionError::Timeout(idle.as_secs())),
+            () = tokio::time::sleep(deadline) => Some(if machine.waits_for_person() {
+                SessionError::Timeout(timing.idle.as_secs())
+            } else {
+                SessionError::PeerSilent
+            }),
         };
         if let Some(error) = stopped {
-            if !matches!(
-                error,
-                SessionError::Disconnected { .. } | SessionError::Tampered
-            ) {
+            if !matches!(error, SessionError::Disconnected { .. } | SessionError::Tampered) {
                 let _ = channel.send(&error.abort_message()).await;
             }
-            // A save in progress completes on its own (each item is atomic);
-            // the user is told the session failed.
             channel.close().await;
             return Err(error);
         }
@@ -403,7 +447,10 @@ fn save_all(
                 Err(e) => super::Saved::rejected(crate::message::RejectCode::Invalid, e.to_string()),
                 Ok(()) => store.save_incoming(item)?,
             };
-            Ok((digests, saved))
+            let label = crate::npki::CertSummary::from_item(item, std::time::SystemTime::now())
+                .ok()
+                .map(|s| s.holder);
+            Ok((digests, saved, label))
         })
         .collect()
 }

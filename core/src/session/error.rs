@@ -28,6 +28,9 @@ pub enum SessionError {
     /// Sending was asked for, with nothing to send.
     #[error("there is no certificate to send")]
     NothingToSend,
+    /// More certificates than one transfer carries.
+    #[error("{0} certificates are more than one transfer carries ({max})", max = crate::message::MAX_BUNDLE_ITEMS)]
+    TooManyItems(usize),
     /// The desktop could not listen.
     #[error(transparent)]
     Listen(#[from] ListenError),
@@ -182,7 +185,7 @@ impl SessionError {
             SessionError::Invite(InviteError::Expired(_)) | SessionError::InviteExpired => ErrorKind::Expired,
             SessionError::Invite(_) => ErrorKind::InvalidInvite,
             SessionError::Store(_) | SessionError::Load(_) => ErrorKind::Store,
-            SessionError::NothingToSend => ErrorKind::NothingToSend,
+            SessionError::NothingToSend | SessionError::TooManyItems(_) => ErrorKind::NothingToSend,
             SessionError::Listen(_) => ErrorKind::Listen,
             SessionError::NoPath => ErrorKind::NoPath,
             SessionError::Unreachable(_) => ErrorKind::Unreachable,

@@ -29,8 +29,9 @@ pub(crate) enum Step {
     Finish(Result<Vec<ItemReport>, SessionError>),
 }
 
-/// What one received item became, with its digests.
-pub(crate) type SaveResult = (BTreeMap<String, [u8; 32]>, Saved);
+/// What one received item became: its digests, what the store did, and
+/// who it belongs to.
+pub(crate) type SaveResult = (BTreeMap<String, [u8; 32]>, Saved, Option<String>);
 
 fn abort_and_fail(error: SessionError) -> Vec<Step> {
     vec![Step::Send(error.abort_message()), Step::Finish(Err(error))]
@@ -89,6 +90,7 @@ fn check_receipt(
         reports.push(ItemReport {
             label: Some(sent.label.clone()),
             location: None,
+            replaced: None,
             status: got.status,
             reason: got.reason.as_deref().map(sanitize),
             code: got.code.as_deref().and_then(RejectCode::from_wire),
@@ -102,7 +104,7 @@ fn check_receipt(
 fn receipt_of(results: Vec<SaveResult>) -> (Message, Vec<ItemReport>) {
     let mut items = Vec::with_capacity(results.len());
     let mut reports = Vec::with_capacity(results.len());
-    for (digests, saved) in results {
+    for (digests, saved, label) in results {
         items.push(ReceiptItem {
             status: saved.status,
             reason: saved.reason.clone(),
@@ -113,8 +115,9 @@ fn receipt_of(results: Vec<SaveResult>) -> (Message, Vec<ItemReport>) {
                 .collect(),
         });
         reports.push(ItemReport {
-            label: None,
+            label,
             location: saved.location,
+            replaced: saved.replaced,
             status: saved.status,
             reason: saved.reason,
             code: saved.code,
@@ -220,6 +223,9 @@ impl HostMachine {
             (HostState::AwaitingReceipt, Message::Receipt { items }) => {
                 vec![Step::Finish(check_receipt(&self.outgoing, items))]
             }
+            (HostState::AwaitingBundle, Message::Bundle { items }) if too_many(&items) => {
+                abort_and_fail(SessionError::Protocol(format!("a bundle of {} items", items.len())))
+            }
             (HostState::AwaitingBundle, Message::Bundle { items }) if !items.is_empty() => {
                 self.state = HostState::Saving;
                 let bytes = items.iter().map(BundleItem::len).sum();
@@ -254,6 +260,18 @@ impl HostMachine {
     }
 }
 
+/// More items than a bundle may carry (`docs/PROTOCOL.md` §5).
+fn too_many(items: &[BundleItem]) -> bool {
+    items.len() > crate::message::MAX_BUNDLE_ITEMS
+}
+
+impl HostMachine {
+    /// True while the user is to type the number.
+    pub(crate) fn waits_for_person(&self) -> bool {
+        self.state == HostState::AwaitingCode
+    }
+}
+
 fn host_state_name(state: HostState) -> &'static str {
     match state {
         HostState::AwaitingCode => "waiting for the verification number",
@@ -266,10 +284,12 @@ fn host_state_name(state: HostState) -> &'static str {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum GuestState {
+    /// Import mode: the user is asked whether to send, before the number is
+    /// shown, so that once the number is typed on the desktop everything
+    /// else follows at once.
+    AwaitingConsent,
     /// Waiting for `confirmed` (the user is typing the number on the desktop).
     AwaitingConfirmation,
-    /// Confirmed; the scanner sends once the user consents.
-    AwaitingConsent,
     AwaitingBundle,
     AwaitingReceipt,
     Saving,
@@ -281,13 +301,17 @@ enum GuestState {
 pub(crate) struct GuestMachine {
     mode: Mode,
     outgoing: Vec<OutgoingItem>,
-    consent: Option<bool>,
+    code: VerificationCode,
     state: GuestState,
+    /// `confirmed` came while consent was still asked for (the desktop's
+    /// user can only have guessed the number): sending waits for consent.
+    confirmed_early: bool,
 }
 
 impl GuestMachine {
     /// A machine for a completed handshake. `consent` is the user's answer
-    /// if already given (`--yes`); in import mode it is otherwise asked for.
+    /// if already given (`--yes`); in import mode it is otherwise asked for
+    /// first, and the number shown once the user agreed.
     pub(crate) fn new(
         mode: Mode,
         outgoing: Vec<OutgoingItem>,
@@ -297,44 +321,55 @@ impl GuestMachine {
         let mut machine = Self {
             mode,
             outgoing,
-            consent,
+            code,
             state: GuestState::AwaitingConfirmation,
+            confirmed_early: false,
         };
-        let mut steps = vec![Step::Emit(Event::VerificationCode { code })];
         if mode.scanner_sends() {
             match consent {
-                None => steps.push(Step::Emit(Event::ConsentRequired {
-                    items: machine.outgoing.iter().map(|o| o.label.clone()).collect(),
-                })),
+                None => {
+                    machine.state = GuestState::AwaitingConsent;
+                    let items = machine.outgoing.iter().map(|o| o.label.clone()).collect();
+                    return (machine, vec![Step::Emit(Event::ConsentRequired { items })]);
+                }
                 Some(false) => {
                     machine.state = GuestState::Over;
-                    steps.extend(abort_and_fail(SessionError::Declined));
-                    return (machine, steps);
+                    return (machine, abort_and_fail(SessionError::Declined));
                 }
                 Some(true) => {}
             }
         }
-        steps.push(Step::Emit(Event::WaitingForPeer));
+        let steps = machine.show_number();
         (machine, steps)
+    }
+
+    fn show_number(&self) -> Vec<Step> {
+        vec![
+            Step::Emit(Event::VerificationCode { code: self.code }),
+            Step::Emit(Event::WaitingForPeer),
+        ]
+    }
+
+    /// True while a person is to act: agree here, or type the number on
+    /// the desktop.
+    pub(crate) fn waits_for_person(&self) -> bool {
+        matches!(self.state, GuestState::AwaitingConsent | GuestState::AwaitingConfirmation)
     }
 
     /// The user answered the consent question (import mode).
     pub(crate) fn on_consent(&mut self, yes: bool) -> Vec<Step> {
-        if !self.mode.scanner_sends() || self.consent.is_some() {
+        if self.state != GuestState::AwaitingConsent {
             return Vec::new();
         }
-        self.consent = Some(yes);
         if !yes {
-            if self.state == GuestState::Over {
-                return Vec::new();
-            }
             self.state = GuestState::Over;
             return abort_and_fail(SessionError::Declined);
         }
-        if self.state == GuestState::AwaitingConsent {
+        if self.confirmed_early {
             return self.send_bundle();
         }
-        Vec::new()
+        self.state = GuestState::AwaitingConfirmation;
+        self.show_number()
     }
 
     fn send_bundle(&mut self) -> Vec<Step> {
@@ -351,16 +386,19 @@ impl GuestMachine {
     pub(crate) fn on_message(&mut self, message: Message) -> Vec<Step> {
         let state = self.state;
         let steps = match (state, message) {
+            (GuestState::AwaitingConsent, Message::Confirmed) if !self.confirmed_early => {
+                self.confirmed_early = true;
+                return Vec::new();
+            }
             (GuestState::AwaitingConfirmation, Message::Confirmed) => {
-                if !self.mode.scanner_sends() {
-                    self.state = GuestState::AwaitingBundle;
-                    return Vec::new();
-                }
-                if self.consent == Some(true) {
+                if self.mode.scanner_sends() {
                     return self.send_bundle();
                 }
-                self.state = GuestState::AwaitingConsent;
+                self.state = GuestState::AwaitingBundle;
                 return Vec::new();
+            }
+            (GuestState::AwaitingBundle, Message::Bundle { items }) if too_many(&items) => {
+                abort_and_fail(SessionError::Protocol(format!("a bundle of {} items", items.len())))
             }
             (GuestState::AwaitingBundle, Message::Bundle { items }) if !items.is_empty() => {
                 self.state = GuestState::Saving;
@@ -401,8 +439,8 @@ impl GuestMachine {
 
 fn guest_state_name(state: GuestState) -> &'static str {
     match state {
-        GuestState::AwaitingConfirmation => "waiting for the desktop to confirm",
         GuestState::AwaitingConsent => "waiting for consent",
+        GuestState::AwaitingConfirmation => "waiting for the desktop to confirm",
         GuestState::AwaitingBundle => "waiting for certificates",
         GuestState::AwaitingReceipt => "waiting for the receipt",
         GuestState::Saving => "saving",

@@ -35,8 +35,15 @@ pub use store::{CertificateStore, OutgoingItem, Saved, StoreError};
 
 /// How long an invite stays valid by default.
 pub const DEFAULT_INVITE_LIFETIME: Duration = Duration::from_secs(300);
-/// How long a session may sit without any activity by default.
+/// How long a session waits for a person (the number typed, consent given)
+/// by default.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+/// How long a session waits for a step the other device takes by itself
+/// once the number was confirmed: the certificates follow `confirmed` at
+/// once, the receipt follows them once they are saved.
+pub const PEER_STEP_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long saving received certificates may take.
+pub(crate) const SAVE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What a session reports to its user interface, in order.
 #[derive(Debug)]
@@ -74,7 +81,8 @@ pub enum Event {
     /// Desktop: what was typed is not six digits; it did not count as a try.
     CodeMalformed,
     /// Scanner in import mode: ask whether to send these certificates to
-    /// the peer named in [`Event::PeerConnected`].
+    /// the peer named in [`Event::PeerConnected`]. The verification number
+    /// follows once the user agreed.
     ConsentRequired {
         /// Labels of the certificates to send.
         items: Vec<String>,
@@ -112,10 +120,13 @@ pub enum Progress {
 /// What became of one certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemReport {
-    /// The sender's label for it (on the sending side).
+    /// Who it belongs to, as people say it (both sides).
     pub label: Option<String>,
-    /// Where it was saved (on the receiving side).
+    /// Where it was saved (on the receiving side); for a conflict, the
+    /// place that is taken.
     pub location: Option<String>,
+    /// Where the certificate it replaced was kept (on the receiving side).
+    pub replaced: Option<String>,
     /// Installed, duplicate or rejected.
     pub status: ItemStatus,
     /// Why it was rejected, in the receiver's words (sanitised).
@@ -188,10 +199,17 @@ pub struct HostConfig {
     pub use_lan: bool,
     /// The relay to offer, if any.
     pub relay_url: Option<String>,
+    /// Allow a `ws://` relay on a public address (see
+    /// [`crate::transport::relay::is_insecure`]).
+    pub allow_insecure_relay: bool,
     /// How long the invite is valid.
     pub invite_lifetime: Duration,
-    /// How long the session may sit idle once connected.
+    /// How long the session waits for a person once connected (the number
+    /// typed here).
     pub idle_timeout: Duration,
+    /// How long it waits for each step the scanner takes by itself
+    /// ([`PEER_STEP_TIMEOUT`]).
+    pub step_timeout: Duration,
 }
 
 impl HostConfig {
@@ -203,8 +221,10 @@ impl HostConfig {
             listen: Vec::new(),
             use_lan: true,
             relay_url: None,
+            allow_insecure_relay: false,
             invite_lifetime: DEFAULT_INVITE_LIFETIME,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            step_timeout: PEER_STEP_TIMEOUT,
         }
     }
 }
@@ -220,14 +240,21 @@ pub struct GuestConfig {
     pub use_lan: bool,
     /// Whether to try the relay.
     pub use_relay: bool,
+    /// Allow a `ws://` relay on a public address (see
+    /// [`crate::transport::relay::is_insecure`]).
+    pub allow_insecure_relay: bool,
     /// Time allowed for one TCP connection.
     pub connect_timeout: Duration,
     /// Time allowed for the desktop to answer the handshake.
     pub handshake_timeout: Duration,
     /// How long the LAN gets before the relay is tried too.
     pub relay_delay: Duration,
-    /// How long the session may sit idle once connected.
+    /// How long the session waits for a person once connected (consent
+    /// here, the number typed on the desktop).
     pub idle_timeout: Duration,
+    /// How long it waits for each step the desktop takes by itself
+    /// ([`PEER_STEP_TIMEOUT`]).
+    pub step_timeout: Duration,
 }
 
 impl GuestConfig {
@@ -238,10 +265,12 @@ impl GuestConfig {
             consent: None,
             use_lan: true,
             use_relay: true,
+            allow_insecure_relay: false,
             connect_timeout: Duration::from_secs(2),
             handshake_timeout: Duration::from_secs(10),
             relay_delay: Duration::from_millis(300),
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            step_timeout: PEER_STEP_TIMEOUT,
         }
     }
 }

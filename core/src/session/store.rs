@@ -27,8 +27,11 @@ pub struct Saved {
     /// Why it was rejected, as a code the sender can put in its user's
     /// words.
     pub code: Option<RejectCode>,
-    /// Where it is (a folder path or an app-specific name), when not rejected.
+    /// Where it is (a folder path or an app-specific name); for a conflict,
+    /// the place that is taken.
     pub location: Option<String>,
+    /// Where the certificate it replaced was kept, when it replaced one.
+    pub replaced: Option<String>,
 }
 
 impl Saved {
@@ -40,6 +43,7 @@ impl Saved {
             reason: Some(reason.into()),
             code: Some(code),
             location: None,
+            replaced: None,
         }
     }
 }

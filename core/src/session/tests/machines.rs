@@ -48,7 +48,7 @@ fn save(store: &MemoryStore, items: &[BundleItem]) -> Result<Vec<SaveResult>, Se
         .iter()
         .map(|i| {
             let digests = i.digests().into_iter().map(|(n, d)| (n, d.0)).collect();
-            (digests, store.save_incoming(i).unwrap())
+            (digests, store.save_incoming(i).unwrap(), None)
         })
         .collect())
 }
@@ -183,23 +183,63 @@ fn export_moves_every_item_after_the_right_number() {
 }
 
 #[test]
-fn import_waits_for_consent_then_sends() {
+fn import_asks_for_consent_before_it_shows_the_number() {
     let items = [item(3, false)];
     let mut pair = Pair::new(Mode::DesktopReceives, &items, None);
     assert!(matches!(
         pair.guest_events.iter().find(|e| matches!(e, Event::ConsentRequired { .. })),
         Some(Event::ConsentRequired { items }) if items == &["cert 0".to_owned()]
     ));
+    let shows_number = |events: &[Event]| events.iter().any(|e| matches!(e, Event::VerificationCode { .. }));
+    assert!(!shows_number(&pair.guest_events), "the number comes after consent");
+    assert!(pair.guest.waits_for_person());
+
+    let steps = pair.guest.on_consent(true);
+    pair.guest_steps(steps);
+    assert!(shows_number(&pair.guest_events));
+    assert!(pair.host_store.saved().is_empty(), "nothing before the number");
+    pair.type_code(&code().digits());
+    assert_eq!(pair.host_store.saved(), items.to_vec());
+    assert!(pair.host_done.take().unwrap().is_ok());
+    assert!(pair.guest_done.take().unwrap().is_ok());
+}
+
+#[test]
+fn a_confirmation_before_consent_still_waits_for_consent() {
+    let items = [item(3, false)];
+    let mut pair = Pair::new(Mode::DesktopReceives, &items, None);
+    // Only a guess can do this: the number was never shown.
     pair.type_code(&code().digits());
     assert!(pair.host_store.saved().is_empty(), "no consent yet");
     assert!(pair.host_done.is_none() && pair.guest_done.is_none());
-
     let steps = pair.guest.on_consent(true);
     pair.guest_steps(steps);
     pair.pump();
     assert_eq!(pair.host_store.saved(), items.to_vec());
-    assert!(pair.host_done.take().unwrap().is_ok());
-    assert!(pair.guest_done.take().unwrap().is_ok());
+}
+
+#[test]
+fn only_the_person_phases_wait_long() {
+    let items = [item(3, false)];
+    let (mut host, _) = HostMachine::new(Mode::DesktopSends, outgoing(&items), code());
+    assert!(host.waits_for_person(), "typing the number");
+    let _ = apply(host.on_code(&code().digits()));
+    assert!(!host.waits_for_person(), "the receipt follows by itself");
+    let (mut guest, _) = GuestMachine::new(Mode::DesktopSends, Vec::new(), code(), None);
+    assert!(guest.waits_for_person(), "the number is typed on the desktop");
+    let _ = apply(guest.on_message(Message::Confirmed));
+    assert!(!guest.waits_for_person(), "the bundle follows confirmed at once");
+}
+
+#[test]
+fn a_bundle_of_too_many_items_is_refused_unsaved() {
+    let (mut guest, _) = GuestMachine::new(Mode::DesktopSends, Vec::new(), code(), None);
+    let _ = apply(guest.on_message(Message::Confirmed));
+    let many = (0..=crate::message::MAX_BUNDLE_ITEMS).map(|i| item(i as u8, false)).collect();
+    let fx = apply(guest.on_message(Message::Bundle { items: many }));
+    assert!(fx.save.is_none());
+    assert!(matches!(fx.finished, Some(Err(SessionError::Protocol(_)))));
+    assert!(matches!(fx.sent.as_slice(), [Message::Abort { .. }]));
 }
 
 #[test]
@@ -220,7 +260,6 @@ fn consent_given_in_advance_sends_right_after_confirmation() {
 fn declining_aborts_and_sends_nothing() {
     let items = [item(3, false)];
     let mut pair = Pair::new(Mode::DesktopReceives, &items, None);
-    pair.type_code(&code().digits());
     let steps = pair.guest.on_consent(false);
     pair.guest_steps(steps);
     pair.pump();

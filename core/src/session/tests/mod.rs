@@ -1,6 +1,7 @@
 //! Session tests: the machines without I/O, then whole sessions over
 //! loopback TCP.
 
+mod hardening;
 mod machines;
 mod sessions;
 
@@ -48,6 +49,8 @@ pub(super) struct MemoryStore {
     pub(super) outgoing: Vec<OutgoingItem>,
     pub(super) saved: Mutex<Vec<BundleItem>>,
     pub(super) fail_saves: bool,
+    /// How long each save takes, to catch a session that ends mid-save.
+    pub(super) save_delay: Option<std::time::Duration>,
 }
 
 impl MemoryStore {
@@ -72,6 +75,9 @@ impl CertificateStore for MemoryStore {
         if self.fail_saves {
             return Err(StoreError::new("the disk is full"));
         }
+        if let Some(delay) = self.save_delay {
+            std::thread::sleep(delay);
+        }
         let mut saved = self.saved.lock().unwrap();
         let status = if saved.contains(item) {
             ItemStatus::Duplicate
@@ -83,6 +89,7 @@ impl CertificateStore for MemoryStore {
             status,
             reason: None,
             code: None,
+            replaced: None,
             location: Some(format!("memory/{}", saved.len())),
         })
     }

@@ -121,14 +121,14 @@ async fn import_over_loopback_asks_for_consent_and_saves_on_the_desktop() {
     let (desk, mut desk_events, invite) = host(Mode::DesktopReceives, desk_store.clone()).await;
     let (phone, mut phone_events) = guest(invite, phone_store, None);
 
-    let code = shown_code(&mut phone_events).await;
     until(&mut phone_events, |e| {
         matches!(e, Event::ConsentRequired { .. }).then_some(())
     })
     .await;
+    phone.set_consent(true);
+    let code = shown_code(&mut phone_events).await;
     asked_for_code(&mut desk_events).await;
     desk.submit_code(&code);
-    phone.set_consent(true);
 
     let desk_outcome = outcome(&mut desk_events).await.unwrap();
     outcome(&mut phone_events).await.unwrap();
