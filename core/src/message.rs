@@ -26,6 +26,10 @@ pub const FILE_NAMES: [&str; 4] = [SIGN_CERT, SIGN_KEY, KM_CERT, KM_KEY];
 pub const MAX_FILE_LEN: usize = 16 * 1024;
 /// The longest `reason` text accepted or sent.
 pub const MAX_REASON_LEN: usize = 200;
+/// The most certificates one bundle carries. A person has a handful; the
+/// bound keeps the receipt (about 200 bytes an item) far inside one
+/// message, whatever a peer sends.
+pub const MAX_BUNDLE_ITEMS: usize = 32;
 
 /// One message of the session.
 #[derive(Debug, Serialize, Deserialize)]

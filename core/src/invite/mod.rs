@@ -202,8 +202,9 @@ pub struct Invite {
     relay_url: Option<String>,
     lan: Vec<SocketAddr>,
     name: Option<String>,
-    /// The exact CBOR bytes, bound into the handshake's prologue.
-    cbor: Vec<u8>,
+    /// The exact CBOR bytes, bound into the handshake's prologue. They hold
+    /// the secret, so they are wiped when dropped.
+    cbor: Zeroizing<Vec<u8>>,
 }
 
 impl fmt::Debug for Invite {
@@ -235,7 +236,8 @@ impl Invite {
         if text.len() > 4 * (TEXT_PREFIX.len() + MAX_TEXT_DIGITS) {
             return Err(InviteError::TooLong);
         }
-        let compact: String = text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        // The digits hold the secret: the copy is wiped when dropped.
+        let compact: Zeroizing<String> = Zeroizing::new(text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect());
         let digits = strip_prefix(&compact).ok_or(InviteError::WrongPrefix)?;
         if digits.len() > MAX_TEXT_DIGITS {
             return Err(InviteError::TooLong);
@@ -256,6 +258,7 @@ impl Invite {
 
     /// Reads an invite's CBOR bytes (no expiry check).
     pub fn from_cbor(cbor: Vec<u8>) -> Result<Self, InviteError> {
+        let cbor = Zeroizing::new(cbor);
         if cbor.len() > MAX_INVITE_LEN {
             return Err(InviteError::TooLong);
         }
@@ -435,10 +438,12 @@ impl Invite {
         if let Some(name) = &name {
             map.push((int(KEY_NAME), Value::Text(name.clone())));
         }
-        let mut cbor = Vec::with_capacity(128);
+        let mut cbor = Zeroizing::new(Vec::with_capacity(128));
+        let mut map = Value::Map(map);
         // Writing a Value into a Vec cannot fail.
-        ciborium::ser::into_writer(&Value::Map(map), &mut cbor)
+        ciborium::ser::into_writer(&map, &mut *cbor)
             .unwrap_or_else(|e| unreachable!("CBOR into a Vec: {e}"));
+        wipe(&mut map);
         Self {
             mode,
             public_key,
@@ -449,6 +454,20 @@ impl Invite {
             name,
             cbor,
         }
+    }
+}
+
+/// Wipes the byte strings of a CBOR value (the secret travels as one).
+fn wipe(value: &mut Value) {
+    use zeroize::Zeroize;
+    match value {
+        Value::Bytes(b) => b.zeroize(),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            wipe(k);
+            wipe(v);
+        }),
+        Value::Array(items) => items.iter_mut().for_each(wipe),
+        _ => {}
     }
 }
 
@@ -468,19 +487,33 @@ struct Fields {
 impl Fields {
     fn decode(cbor: &[u8]) -> Result<Self, InviteError> {
         let mut rest = cbor;
-        let value: Value = ciborium::de::from_reader(&mut rest)
+        let mut value: Value = ciborium::de::from_reader(&mut rest)
             .map_err(|e| InviteError::BadCbor(e.to_string()))?;
         if !rest.is_empty() {
+            wipe(&mut value);
             return Err(InviteError::BadCbor(format!(
                 "{} bytes after the map",
                 rest.len()
             )));
         }
         let Value::Map(entries) = value else {
+            wipe(&mut value);
             return Err(InviteError::BadCbor("not a map".into()));
         };
+        let mut entries = entries;
+        let read = Self::read_entries(&mut entries);
+        // Whatever was not taken (on an early error, the secret too) is wiped.
+        for (k, v) in &mut entries {
+            wipe(k);
+            wipe(v);
+        }
+        read
+    }
+
+    fn read_entries(entries: &mut [(Value, Value)]) -> Result<Self, InviteError> {
         let mut f = Fields::default();
-        for (key, value) in entries {
+        for (key, value) in entries.iter_mut() {
+            let value = std::mem::replace(value, Value::Null);
             // Keys this version does not know are skipped: later versions may add some.
             let Some(key) = key.as_integer().and_then(|i| u64::try_from(i).ok()) else {
                 continue;
@@ -516,7 +549,7 @@ impl Fields {
         Ok(f)
     }
 
-    fn into_invite(self, cbor: Vec<u8>) -> Result<Invite, InviteError> {
+    fn into_invite(self, cbor: Zeroizing<Vec<u8>>) -> Result<Invite, InviteError> {
         let version = self
             .version
             .ok_or(InviteError::MissingField("protocol version"))?;

@@ -17,6 +17,9 @@ use crate::message::{BundleItem, FILE_NAMES, SIGN_CERT};
 
 /// Prefix of temporary folders; left-overs from a crash are recognisable.
 pub(crate) const TEMP_PREFIX: &str = ".certbridge-tmp-";
+/// A temporary folder this old is a left-over: a save takes milliseconds
+/// and a session gives up on one after a minute.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// What an install did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +77,7 @@ pub fn install(root: &Path, item: &BundleItem, replace: bool) -> Result<Installe
         .map(Path::to_path_buf)
         .unwrap_or_else(|| root.to_path_buf());
     create_private_dirs(&user_dir)?;
+    sweep_stale(&user_dir);
     // The same name written decomposed (macOS writes Hangul file names in
     // NFD) is the same folder.
     let target = existing_spelling(&user_dir, &target).unwrap_or(target);
@@ -156,6 +160,27 @@ fn compare(folder: &Path, item: &BundleItem) -> Result<Existing, NpkiError> {
         (true, false) => Existing::Same,
         (false, false) => Existing::Different,
     })
+}
+
+/// Removes temporary folders a crashed run left in `dir` (a killed process
+/// cannot clean up after itself). Best effort: what cannot be removed stays
+/// hidden from `list` anyway.
+pub(crate) fn sweep_stale(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age >= STALE_AFTER));
+        if old {
+            tracing::info!(folder = %entry.path().display(), "removing a temporary folder left by an earlier run");
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// The folder in `dir` whose name is `target`'s in another Unicode

@@ -137,8 +137,11 @@ pub fn candidate_roots(env: &Env) -> Vec<PathBuf> {
 pub struct ListFailure {
     /// The folder.
     pub folder: String,
-    /// What is wrong with it.
+    /// What is wrong with it (in English, for logs and scripts).
     pub error: String,
+    /// What is wrong with it, for a front end to explain.
+    #[serde(skip)]
+    pub cause: std::sync::Arc<super::NpkiError>,
 }
 
 /// What a search of NPKI roots found.
@@ -172,6 +175,7 @@ pub fn list(roots: &[PathBuf], now: SystemTime) -> Listing {
                     Err(e) => listing.failures.push(ListFailure {
                         folder: folder.display().to_string(),
                         error: e.to_string(),
+                        cause: std::sync::Arc::new(e),
                     }),
                 }
             }

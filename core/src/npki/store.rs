@@ -44,7 +44,7 @@ impl CertificateStore for NpkiStore {
             .map(|dir| {
                 let item = read_folder(dir).map_err(|e| StoreError::new(e.to_string()))?;
                 let label = CertSummary::from_item(&item, SystemTime::now())
-                    .map(|s| s.subject_cn)
+                    .map(|s| s.holder)
                     .unwrap_or_else(|_| dir.display().to_string());
                 Ok(OutgoingItem { label, item })
             })
@@ -66,11 +66,15 @@ impl CertificateStore for NpkiStore {
                 reason: None,
                 code: None,
                 location: Some(installed.folder.display().to_string()),
+                replaced: installed.backup.map(|b| b.display().to_string()),
             }),
-            Err(NpkiError::Conflict { .. }) => Ok(Saved::rejected(
-                RejectCode::Conflict,
-                "a different certificate with the same name is already installed there (it can be replaced with --replace)",
-            )),
+            Err(NpkiError::Conflict { folder }) => Ok(Saved {
+                location: Some(folder.display().to_string()),
+                ..Saved::rejected(
+                    RejectCode::Conflict,
+                    "a different certificate with the same name is already installed there (it can be replaced with --replace)",
+                )
+            }),
             Err(NpkiError::BadCertificate(why)) => {
                 Ok(Saved::rejected(RejectCode::Invalid, format!("not a valid certificate: {why}")))
             }

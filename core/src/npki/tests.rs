@@ -214,6 +214,27 @@ fn a_folder_named_in_nfd_is_the_same_folder() {
 }
 
 #[test]
+fn temporary_folders_left_by_a_crash_are_swept_by_the_next_install() {
+    let Some(dir) = vector() else { return };
+    let root = tempfile::tempdir().unwrap();
+    let user = root.path().join("yessign/USER");
+    std::fs::create_dir_all(&user).unwrap();
+    // One left by a run that crashed an hour ago, one a live run is writing.
+    let stale = user.join(".certbridge-tmp-0123456789abcdef");
+    let fresh = user.join(".certbridge-tmp-fedcba9876543210");
+    for d in [&stale, &fresh] {
+        std::fs::create_dir(d).unwrap();
+        std::fs::write(d.join("signCert.der"), b"half").unwrap();
+    }
+    let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    std::fs::File::open(&stale).unwrap().set_modified(hour_ago).unwrap();
+    assert_eq!(list(&[root.path().to_path_buf()], SystemTime::now()).certificates.len(), 0, "never listed");
+    install(root.path(), &vector_item(&dir), false).unwrap();
+    assert!(!stale.exists(), "the crash's left-over is gone");
+    assert!(fresh.exists(), "a live run's folder is left alone");
+}
+
+#[test]
 fn a_received_key_that_is_not_a_key_is_not_installed() {
     let Some(dir) = vector() else { return };
     let root = tempfile::tempdir().unwrap();

@@ -49,6 +49,9 @@ pub enum RelayError {
     /// Not a `ws://` or `wss://` URL.
     #[error("{0:?} is not a relay address (it must start with wss:// or ws://)")]
     BadUrl(String),
+    /// A `ws://` relay (no TLS) on a public address, not explicitly allowed.
+    #[error("{0} has no TLS (ws://) and is not on this computer or a private network; use wss://")]
+    Insecure(String),
     /// TLS could not be set up with the platform's trust store.
     #[error("cannot verify the relay's certificate on this system: {0}")]
     Tls(String),
@@ -66,7 +69,7 @@ impl RelayError {
     /// The relay's address, when the error is about one.
     pub fn url(&self) -> Option<&str> {
         match self {
-            RelayError::BadUrl(url) | RelayError::Connect { url, .. } => Some(url),
+            RelayError::BadUrl(url) | RelayError::Insecure(url) | RelayError::Connect { url, .. } => Some(url),
             RelayError::Tls(_) => None,
         }
     }
@@ -80,6 +83,42 @@ pub fn check_url(url: &str) -> Result<(), RelayError> {
         .ok_or_else(|| RelayError::BadUrl(url.to_owned()))?;
     if url.len() > MAX_RELAY_URL_LEN || rest.is_empty() || rest.starts_with('/') || rest.contains(['?', '#', ' ']) {
         return Err(RelayError::BadUrl(url.to_owned()));
+    }
+    Ok(())
+}
+
+/// True for a relay without TLS (`ws://`) that is not on this machine or a
+/// private network: what passes over it is end-to-end encrypted, but its
+/// close reasons and pairing are not authenticated, so such a relay is used
+/// only when explicitly allowed.
+pub fn is_insecure(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("ws://") else {
+        return false;
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    if host.eq_ignore_ascii_case("localhost") {
+        return false;
+    }
+    match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(ip)) => !(ip.is_loopback() || ip.is_private() || ip.is_link_local()),
+        Ok(std::net::IpAddr::V6(ip)) => {
+            let ula = (ip.segments()[0] & 0xfe00) == 0xfc00;
+            let link_local = (ip.segments()[0] & 0xffc0) == 0xfe80;
+            !(ip.is_loopback() || ula || link_local)
+        }
+        Err(_) => true,
+    }
+}
+
+/// [`check_url`], and refuses [`is_insecure`] relays unless `allow_insecure`.
+pub fn check_url_policy(url: &str, allow_insecure: bool) -> Result<(), RelayError> {
+    check_url(url)?;
+    if !allow_insecure && is_insecure(url) {
+        return Err(RelayError::Insecure(url.to_owned()));
     }
     Ok(())
 }
@@ -144,7 +183,8 @@ impl RelayLink {
 fn closed_by_relay(frame: Option<CloseFrame>) -> LinkError {
     match frame {
         Some(f) if f.code != CloseCode::Normal && f.code != CloseCode::Away => {
-            LinkError::Relay(format!("{} ({})", f.reason, u16::from(f.code)))
+            // The relay's words come from the other side: made inert.
+            LinkError::Relay(format!("{} ({})", crate::text::sanitize(&f.reason, 120), u16::from(f.code)))
         }
         _ => LinkError::Closed,
     }
@@ -155,7 +195,7 @@ fn ws_error(e: WsError) -> LinkError {
         WsError::ConnectionClosed | WsError::AlreadyClosed => LinkError::Closed,
         WsError::Io(e) => LinkError::Io(e),
         WsError::Capacity(_) => LinkError::TooLarge { len: MAX_RELAY_MESSAGE + 1, max: MAX_RELAY_MESSAGE },
-        other => LinkError::Relay(other.to_string()),
+        other => LinkError::Relay(crate::text::sanitize(&other.to_string(), 120)),
     }
 }
 
@@ -218,6 +258,20 @@ mod tests {
             rendezvous_url("wss://r.example/base/", &id, Role::Guest),
             "wss://r.example/base/v1/rendezvous/000102030405060708090a0b0c0d0e0f?role=guest"
         );
+    }
+
+    #[test]
+    fn ws_is_only_for_this_machine_and_private_networks() {
+        for local in ["ws://127.0.0.1:8080", "ws://localhost:1/x", "ws://[::1]:9", "ws://192.168.0.7", "ws://10.1.2.3:80", "ws://[fd00::2]:8"] {
+            assert!(!is_insecure(local), "{local}");
+            check_url_policy(local, false).unwrap();
+        }
+        for public in ["ws://relay.example.kr", "ws://8.8.8.8:80", "ws://[2001:db8::1]:80"] {
+            assert!(is_insecure(public), "{public}");
+            assert!(matches!(check_url_policy(public, false), Err(RelayError::Insecure(_))));
+            check_url_policy(public, true).unwrap();
+        }
+        assert!(!is_insecure("wss://relay.example.kr"));
     }
 
     #[test]
