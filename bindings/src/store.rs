@@ -120,7 +120,7 @@ impl session::CertificateStore for AppStore {
             .map(|files| {
                 let item = files.into_item().map_err(|e| session::StoreError::new(e.to_string()))?;
                 let label = CertSummary::from_item(&item, now)
-                    .map(|s| s.subject_cn)
+                    .map(|s| s.holder)
                     .map_err(|e| session::StoreError::new(e.to_string()))?;
                 Ok(OutgoingItem { label, item })
             })
@@ -137,6 +137,7 @@ impl session::CertificateStore for AppStore {
             },
             reason: result.reason,
             code: None,
+            replaced: None,
             location: result.location,
         })
     }

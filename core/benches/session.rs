@@ -25,6 +25,8 @@ impl CertificateStore for Store {
     fn save_incoming(&self, _item: &BundleItem) -> Result<Saved, StoreError> {
         *self.saved.lock().unwrap() += 1;
         Ok(Saved {
+            code: None,
+            replaced: None,
             status: ItemStatus::Installed,
             reason: None,
             location: None,

@@ -1,62 +1,61 @@
-//! `inspect` and `list`: what certificates are here, without passwords.
+//! `inspect`, `list`, `check-password` and `passwd`: what certificates are
+//! here, and their passwords.
 
+use std::path::Path;
 use std::time::SystemTime;
 
-use certbridge_core::npki::{self, CertSummary, Env};
+use certbridge_core::npki::{self, CertSummary, Env, Status};
+use certbridge_i18n::explain::{self, shown};
+use certbridge_i18n::{Msg, when};
 use serde_json::json;
 
 use crate::Failure;
 use crate::cli::{CheckPasswordArgs, InspectArgs, ListArgs, PasswdArgs};
-
-/// Exit status of `check-password` for a wrong password.
-pub(crate) const EXIT_WRONG_PASSWORD: u8 = 3;
+use crate::output::Output;
 
 /// Reads a password: a line from stdin, or a prompt without echo.
-pub(crate) fn read_password(
-    from_stdin: bool,
-    prompt: &str,
-) -> Result<zeroize::Zeroizing<String>, Failure> {
+pub(crate) fn read_password(from_stdin: bool, prompt: &Msg, out: Output) -> Result<zeroize::Zeroizing<String>, Failure> {
+    let failed = |e: std::io::Error| Failure::new("io", Msg::new("err-read-password")).because(e);
     let password = if from_stdin {
         let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .map_err(|e| Failure::new("io", format!("could not read the password: {e}")))?;
+        std::io::stdin().read_line(&mut line).map_err(failed)?;
         line.truncate(line.trim_end_matches(['\r', '\n']).len());
         line
     } else {
-        rpassword::prompt_password(prompt)
-            .map_err(|e| Failure::new("io", format!("could not read the password: {e}")))?
+        rpassword::prompt_password(format!("{} ", out.text(prompt))).map_err(failed)?
     };
     Ok(zeroize::Zeroizing::new(password))
 }
 
 /// Checks a folder's password; `Ok` when right.
-pub(crate) fn verify_password(dir: &std::path::Path, password: &str) -> Result<(), Failure> {
-    let item = npki::read_folder(dir).map_err(|e| Failure::new("store", e.to_string()))?;
+pub(crate) fn verify_password(dir: &Path, password: &str) -> Result<(), Failure> {
+    let item = npki::read_folder(dir).map_err(|e| Failure::npki(&e))?;
     match npki::check_password(&item, password.as_bytes()) {
         Ok(_) => Ok(()),
-        Err(npki::KeyError::WrongPassword) => Err(Failure::wrong_password(format!(
-                "the password does not open the certificate in {}",
-                dir.display()
-            ))),
-        Err(e) => Err(Failure::new("key", format!("{}: {e}", dir.display()))),
+        Err(npki::KeyError::WrongPassword) => Err(Failure::wrong_password()),
+        Err(e) => Err(Failure::new("key", explain::key_error(&e, dir)).because(e)),
     }
 }
 
+/// Reads and describes a certificate folder, or explains why it cannot.
+pub(crate) fn summary_of(dir: &Path) -> Result<CertSummary, Failure> {
+    npki::inspect(dir, SystemTime::now()).map_err(|e| Failure::npki(&e))
+}
+
 /// `certbridge check-password`.
-pub(crate) fn check_password(args: CheckPasswordArgs) -> Result<(), Failure> {
+pub(crate) fn check_password(args: CheckPasswordArgs, out: Output) -> Result<(), Failure> {
     // Fail on a bad folder before asking for anything.
-    npki::read_folder(&args.cert_dir).map_err(|e| Failure::new("store", e.to_string()))?;
-    let password = read_password(args.password_stdin, "Certificate password (인증서 암호): ")?;
+    let summary = summary_of(&args.cert_dir)?;
+    let prompt = Msg::new("password-prompt-for").arg("name", summary.holder.as_str());
+    let password = read_password(args.password_stdin, &prompt, out)?;
     verify_password(&args.cert_dir, &password)?;
-    println!("The password is right (암호가 맞습니다).");
+    out.say(&Msg::new("password-right"));
     Ok(())
 }
 
 /// `certbridge inspect`.
-pub(crate) fn inspect(args: InspectArgs) -> Result<(), Failure> {
-    let summary = npki::inspect(&args.cert_dir, SystemTime::now())
-        .map_err(|e| Failure::new("store", e.to_string()))?;
+pub(crate) fn inspect(args: InspectArgs, out: Output) -> Result<(), Failure> {
+    let summary = summary_of(&args.cert_dir)?;
     if args.json {
         let mut value = json!(summary);
         let key = std::fs::read(args.cert_dir.join("signPri.key")).ok();
@@ -66,101 +65,136 @@ pub(crate) fn inspect(args: InspectArgs) -> Result<(), Failure> {
         };
         println!("{value}");
     } else {
-        print!("{}", describe(&summary));
+        print!("{}", describe(&summary, out));
     }
     Ok(())
 }
 
 /// `certbridge list`.
-pub(crate) fn list(args: ListArgs) -> Result<(), Failure> {
-    let roots = if args.npki_root.is_empty() {
-        npki::candidate_roots(&Env::current())
-    } else {
-        args.npki_root.clone()
-    };
+pub(crate) fn list(args: ListArgs, out: Output) -> Result<(), Failure> {
+    let roots = if args.npki_root.is_empty() { npki::candidate_roots(&Env::current()) } else { args.npki_root.clone() };
     let listing = npki::list(&roots, SystemTime::now());
     if args.json {
-        println!(
-            "{}",
-            json!({"roots": roots, "certificates": listing.certificates, "failures": listing.failures})
-        );
+        println!("{}", json!({"roots": roots, "certificates": listing.certificates, "failures": listing.failures}));
         return Ok(());
     }
     if listing.certificates.is_empty() {
-        println!("No certificates found in:");
+        out.say(&Msg::new("list-none"));
         for root in &roots {
-            println!("  {}", root.display());
+            out.say(&Msg::new("list-root").arg("path", shown(root)));
         }
     }
     for summary in &listing.certificates {
-        print!("{}", describe(summary));
-        println!();
+        println!("{}", describe(summary, out));
     }
     for failure in &listing.failures {
-        eprintln!("warning: {}: {}", failure.folder, failure.error);
+        tracing::debug!(folder = %failure.folder, "{}", failure.error);
+        out.warn(&Msg::new("list-broken").arg("folder", failure.folder.as_str()).arg("why", explain::npki_error(&failure.cause)));
     }
     Ok(())
 }
 
-/// A readable summary, in Korean and English.
-fn describe(s: &CertSummary) -> String {
-    let status = match s.status.as_str() {
-        "expired" => format!("만료됨 expired ({} days ago)", -s.days_left),
-        "expiring" => format!("곧 만료 expiring: {} days left — renew soon", s.days_left),
-        _ => format!("유효 valid: {} days left", s.days_left),
-    };
-    let mut out = String::new();
-    out.push_str(&format!("{}\n", s.subject_cn));
-    out.push_str(&format!("  발급자 Issuer     {} ({})\n", s.issuer_cn, s.ca));
-    out.push_str(&format!(
-        "  용도 Usage        {} / {}\n",
-        s.usage.label_ko, s.usage.label_en
-    ));
-    out.push_str(&format!(
-        "  유효기간 Valid    {} → {}\n",
-        s.not_before, s.not_after
-    ));
-    out.push_str(&format!("  상태 Status       {status}\n"));
-    out.push_str(&format!("  일련번호 Serial   {}\n", s.serial_hex));
-    out.push_str(&format!(
-        "  키 Key            {} {} bits{}\n",
-        s.key_algorithm,
-        s.key_bits,
-        if s.has_km { ", with km pair" } else { "" }
-    ));
-    out.push_str(&format!("  주체 Subject      {}\n", s.subject_dn));
-    if let Some(folder) = &s.folder {
-        out.push_str(&format!("  폴더 Folder       {folder}\n"));
+/// How a certificate's state reads: valid, expiring or expired, with days.
+pub(crate) fn status_of(s: &CertSummary) -> Msg {
+    match s.status {
+        Status::Expired => Msg::new("status-expired").arg("days", -s.days_left),
+        Status::Expiring => Msg::new("status-expiring").arg("days", s.days_left),
+        _ => Msg::new("status-valid").arg("days", s.days_left),
     }
-    out
+}
+
+/// The date a summary's RFC 3339 time falls on, locally.
+pub(crate) fn local_date(rfc3339: &str) -> Msg {
+    match when::parse_rfc3339(rfc3339) {
+        Some(t) => when::date(t),
+        None => Msg::new("time-unknown"),
+    }
+}
+
+/// The usage label in the user's language.
+pub(crate) fn usage_label(s: &CertSummary, out: Output) -> String {
+    match out.lang() {
+        certbridge_i18n::Lang::Ko => s.usage.label_ko.clone(),
+        certbridge_i18n::Lang::En => s.usage.label_en.clone(),
+    }
+}
+
+/// A readable description in the user's language.
+fn describe(s: &CertSummary, out: Output) -> String {
+    let field = |id: &'static str, value: String| {
+        let label = out.text(&Msg::new(id));
+        let pad = 10usize.saturating_sub(unicode_width::UnicodeWidthStr::width(label.as_str()));
+        format!("  {label}{} {value}\n", " ".repeat(pad))
+    };
+    let mut text = format!("{}\n", s.holder);
+    text.push_str(&field("field-kind", out.text(&Msg::new("kind-npki"))));
+    text.push_str(&field("field-issuer", format!("{} ({})", s.issuer_cn, s.ca)));
+    text.push_str(&field("field-usage", usage_label(s, out)));
+    let range = Msg::new("valid-range").arg("from", local_date(&s.not_before)).arg("to", local_date(&s.not_after));
+    text.push_str(&field("field-valid", out.text(&range)));
+    text.push_str(&field("field-status", out.text(&status_of(s))));
+    text.push_str(&field("field-serial", s.serial_hex.clone()));
+    let key_id = if s.has_km { "key-with-km" } else { "key-description" };
+    let key = Msg::new(key_id).arg("algorithm", s.key_algorithm.as_str()).arg("bits", s.key_bits);
+    text.push_str(&field("field-key", out.text(&key)));
+    text.push_str(&field("field-subject", s.subject_dn.clone()));
+    if let Some(folder) = &s.folder {
+        text.push_str(&field("field-folder", folder.clone()));
+    }
+    text
+}
+
+/// The rules banks apply to certificate passwords: at least 10 characters
+/// mixing letters, digits and symbols.
+pub(crate) fn is_weak(password: &str) -> bool {
+    let letters = password.chars().any(|c| c.is_alphabetic());
+    let digits = password.chars().any(|c| c.is_ascii_digit());
+    let symbols = password.chars().any(|c| !c.is_alphanumeric() && !c.is_whitespace());
+    password.chars().count() < 10 || !(letters && digits && symbols)
 }
 
 /// `certbridge passwd`.
-pub(crate) fn passwd(args: PasswdArgs) -> Result<(), Failure> {
-    npki::read_folder(&args.cert_dir).map_err(|e| Failure::new("store", e.to_string()))?;
-    let old = read_password(args.password_stdin, "Current password (현재 암호): ")?;
-    let new = read_password(args.password_stdin, "New password (새 암호): ")?;
+pub(crate) fn passwd(args: PasswdArgs, out: Output) -> Result<(), Failure> {
+    summary_of(&args.cert_dir)?;
+    // The current password is checked before a new one is asked for.
+    let old = read_password(args.password_stdin, &Msg::new("password-current-prompt"), out)?;
+    verify_password(&args.cert_dir, &old)?;
+    let new = read_password(args.password_stdin, &Msg::new("password-new-prompt"), out)?;
+    if new.is_empty() {
+        return Err(Failure::new("usage", Msg::new("err-password-empty")));
+    }
     if !args.password_stdin {
-        let again = read_password(false, "New password again (새 암호 확인): ")?;
+        let again = read_password(false, &Msg::new("password-again-prompt"), out)?;
         if *again != *new {
-            return Err(Failure::new(
-                "usage",
-                "the two new passwords differ; nothing was changed",
-            ));
+            return Err(Failure::new("usage", Msg::new("err-passwords-differ")));
         }
     }
-    if new.is_empty() {
-        return Err(Failure::new(
-            "usage",
-            "the new password is empty; nothing was changed",
-        ));
+    if is_weak(&new) {
+        out.warn(&Msg::new("warn-weak-password"));
     }
     match npki::change_password(&args.cert_dir, old.as_bytes(), new.as_bytes()) {
         Ok(()) => {
-            println!("The password was changed (암호가 변경되었습니다).");
+            out.say(&Msg::new("password-changed"));
             Ok(())
         }
-        Err(npki::PasswordChangeError::Key(npki::KeyError::WrongPassword)) => Err(Failure::wrong_password("the current password is wrong; nothing was changed")),
-        Err(e) => Err(Failure::new("key", format!("{e}; nothing was changed"))),
+        Err(npki::PasswordChangeError::Key(npki::KeyError::WrongPassword)) => Err(Failure::wrong_password()),
+        Err(npki::PasswordChangeError::Key(e)) => Err(Failure::new("key", explain::key_error(&e, &args.cert_dir)).because(e)),
+        Err(npki::PasswordChangeError::Folder(e)) => Err(Failure::npki(&e)),
+        Err(e) => Err(Failure::new("key", Msg::new("err-internal")).because(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weak_passwords_are_those_banks_refuse() {
+        for weak in ["short1!", "onlyletters!!", "1234567890!", "letters1234", "가나다라마바사아자차"] {
+            assert!(is_weak(weak), "{weak}");
+        }
+        for strong in ["WTuA8Ev0lWXVFSiI!", "테스트-password-1!", "correct horse 9!"] {
+            assert!(!is_weak(strong), "{strong}");
+        }
     }
 }

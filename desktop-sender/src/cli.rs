@@ -1,17 +1,67 @@
 //! The command line, as a contract: scripts and tests rely on these names.
+//! The command's and subcommands' summaries are shown from the message
+//! catalog in the user's language ([`localized`]); flags keep English
+//! help, and clap's own errors are introduced by a sentence of ours.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use certbridge_i18n::{Lang, Msg};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Move Korean NPKI certificates (공동인증서) between a PC and a phone, or
 /// between two PCs, end-to-end encrypted.
 #[derive(Debug, Parser)]
 #[command(name = "certbridge", version, about, max_term_width = 100)]
 pub(crate) struct Cli {
+    /// Language of the messages: ko or en [default: the system's].
+    #[arg(long, global = true, value_name = "LANG", env = "CERTBRIDGE_LANG", value_parser = ["ko", "en"])]
+    pub(crate) lang: Option<String>,
     #[command(subcommand)]
     pub(crate) command: Command,
+}
+
+/// The language a command line asks for before it is parsed (`--lang X`,
+/// `--lang=X`), so that `--help` and errors already speak it.
+pub(crate) fn lang_in(args: &[String]) -> Option<String> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--lang" {
+            return it.next().cloned();
+        }
+        if let Some(v) = a.strip_prefix("--lang=") {
+            return Some(v.to_owned());
+        }
+    }
+    None
+}
+
+/// The command line with its summaries in `lang`.
+pub(crate) fn localized(lang: Lang) -> clap::Command {
+    let about = |id: &'static str| Msg::new(id).render(lang);
+    let mut cmd = Cli::command().about(about("help-about")).mut_arg("lang", |a| a.help(about("help-lang")));
+    for (name, id) in [
+        ("send", "help-send"),
+        ("receive", "help-receive"),
+        ("scan", "help-scan"),
+        ("inspect", "help-inspect"),
+        ("list", "help-list"),
+        ("check-password", "help-check-password"),
+        ("passwd", "help-passwd"),
+        ("export-pfx", "help-export-pfx"),
+        ("import-pfx", "help-import-pfx"),
+    ] {
+        cmd = cmd.mut_subcommand(name, |c| c.about(about(id)));
+    }
+    cmd
+}
+
+/// Parses `args` with summaries in `lang`. Help and version are printed
+/// and the process exits, as clap does; a command line that cannot be
+/// used is returned as clap's error, for the caller to introduce.
+pub(crate) fn parse(args: Vec<String>, lang: Lang) -> Result<Cli, clap::Error> {
+    let matches = localized(lang).try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,12 +109,20 @@ pub(crate) struct HostArgs {
     /// Do not offer the relay path, even if --relay or CERTBRIDGE_RELAY is set.
     #[arg(long, conflicts_with = "no_lan")]
     pub(crate) no_relay: bool,
+    /// Allow a relay without TLS (ws://) that is not on this computer or a
+    /// private network.
+    #[arg(long)]
+    pub(crate) allow_insecure_relay: bool,
     /// Do not listen on the LAN: the relay only (needs --relay).
     #[arg(long, requires = "relay")]
     pub(crate) no_lan: bool,
-    /// How long the code stays valid, in seconds.
+    /// How long the code stays valid, in seconds (until a device connects).
     #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(10..=3600))]
     pub(crate) timeout: u64,
+    /// How long to wait, once connected, for a person to act: typing the
+    /// verification number here, or agreeing on the other device.
+    #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(10..=3600))]
+    pub(crate) idle: u64,
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +193,13 @@ pub(crate) struct ScanArgs {
     /// Do not try the relay: the LAN only.
     #[arg(long)]
     pub(crate) no_relay: bool,
+    /// Allow the code's relay even without TLS (ws://) on a public address.
+    #[arg(long)]
+    pub(crate) allow_insecure_relay: bool,
+    /// How long to wait, once connected, for a person to act: typing the
+    /// number on the desktop, or agreeing here.
+    #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(10..=3600))]
+    pub(crate) idle: u64,
 }
 
 #[derive(Debug, Args)]
@@ -220,7 +285,9 @@ pub(crate) struct ImportPfxArgs {
 
 /// Checks a relay URL's form.
 fn parse_relay(s: &str) -> Result<String, String> {
-    certbridge_core::transport::relay::check_url(s).map(|()| s.to_owned()).map_err(|e| e.to_string())
+    certbridge_core::transport::relay::check_url(s)
+        .map(|()| s.to_owned())
+        .map_err(|_| format!("{s:?} is not a relay address (wss://… or ws://…)"))
 }
 
 /// Reads `IP` (any free port) or `IP:PORT`.
@@ -258,6 +325,23 @@ mod tests {
     fn the_command_line_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_language_is_found_before_parsing() {
+        let args = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(lang_in(&args("certbridge --lang ko list")), Some("ko".into()));
+        assert_eq!(lang_in(&args("certbridge list --lang=en")), Some("en".into()));
+        assert_eq!(lang_in(&args("certbridge list")), None);
+    }
+
+    #[test]
+    fn summaries_are_in_the_chosen_language() {
+        let ko = localized(Lang::Ko).render_help().to_string();
+        assert!(ko.contains("공동인증서를 PC와 휴대폰 사이"), "{ko}");
+        assert!(ko.contains("보내기: 코드를 띄우고"), "{ko}");
+        let en = localized(Lang::En).render_help().to_string();
+        assert!(en.contains("Export: show a code"), "{en}");
     }
 
     #[test]

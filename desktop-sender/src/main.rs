@@ -1,12 +1,16 @@
 //! `certbridge`: the desktop program. Shows the code and sends or receives
 //! certificates, or plays the phone's part (`scan`) on a second computer.
+//! It speaks Korean or English (`--lang`, `CERTBRIDGE_LANG`, the system's
+//! language); every sentence comes from the message catalog.
 //!
 //! Exit status: 0 success, 1 failure, 2 usage error (and 3 for a wrong
-//! password in `check-password`).
+//! password).
 
 mod atomic;
 mod certs;
+mod choose;
 mod cli;
+mod failure;
 mod lines;
 mod output;
 mod pfx;
@@ -15,84 +19,50 @@ mod transfer;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use certbridge_i18n::{Lang, Msg};
+use serde_json::json;
 
-use cli::{Cli, Command};
+use cli::Command;
+pub(crate) use failure::Failure;
 use output::Output;
 
-/// A failure to report: a stable kind for scripts and a message for people.
-#[derive(Debug)]
-pub(crate) struct Failure {
-    kind: String,
-    message: String,
-    exit: u8,
-}
-
-impl Failure {
-    pub(crate) fn new(kind: &str, message: impl Into<String>) -> Self {
-        Self {
-            kind: kind.to_owned(),
-            message: message.into(),
-            exit: 1,
-        }
-    }
-
-    pub(crate) fn with_exit(mut self, exit: u8) -> Self {
-        self.exit = exit;
-        self
-    }
-
-    /// A wrong password: exit 3 ([`certs::EXIT_WRONG_PASSWORD`]), so that
-    /// scripts can ask again.
-    pub(crate) fn wrong_password(message: impl Into<String>) -> Self {
-        Self::new("wrong_password", message).with_exit(certs::EXIT_WRONG_PASSWORD)
-    }
-
-    pub(crate) fn usage(message: impl Into<String>) -> Self {
-        Self {
-            kind: "usage".to_owned(),
-            message: message.into(),
-            exit: 2,
-        }
-    }
-}
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<String> = std::env::args().collect();
+    let lang = Lang::detect(cli::lang_in(&args).as_deref());
     init_logging();
+    let cli = match cli::parse(args, lang) {
+        Ok(cli) => cli,
+        Err(e) => return clap_failure(e, lang),
+    };
+    let lang = Lang::detect(cli.lang.as_deref());
     let json = match &cli.command {
         Command::Send(a) => a.host.json,
         Command::Receive(a) => a.host.json,
         Command::Scan(a) => a.json,
         Command::Inspect(a) => a.json,
         Command::List(a) => a.json,
-        Command::CheckPassword(_)
-        | Command::Passwd(_)
-        | Command::ExportPfx(_)
-        | Command::ImportPfx(_) => false,
+        Command::CheckPassword(_) | Command::Passwd(_) | Command::ExportPfx(_) | Command::ImportPfx(_) => false,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let out = Output::new(json, lang);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
-            Output::new(json).error("internal", format!("could not start: {e}"));
+            let failure = Failure::new("internal", Msg::new("err-internal")).because(e);
+            out.error(&failure.kind, &failure.msg);
             return ExitCode::FAILURE;
         }
     };
     let result = runtime.block_on(async move {
         match cli.command {
-            Command::Send(args) => transfer::send(args).await,
-            Command::Receive(args) => transfer::receive(args).await,
-            Command::Scan(args) => transfer::scan(args).await,
-            Command::Inspect(args) => certs::inspect(args),
-            Command::List(args) => certs::list(args),
-            Command::CheckPassword(args) => certs::check_password(args),
-            Command::Passwd(args) => certs::passwd(args),
-            Command::ExportPfx(args) => pfx::export(args),
-            Command::ImportPfx(args) => pfx::import(args),
+            Command::Send(args) => transfer::send(args, out).await,
+            Command::Receive(args) => transfer::receive(args, out).await,
+            Command::Scan(args) => transfer::scan(args, out).await,
+            Command::Inspect(args) => certs::inspect(args, out),
+            Command::List(args) => certs::list(args, out),
+            Command::CheckPassword(args) => certs::check_password(args, out),
+            Command::Passwd(args) => certs::passwd(args, out),
+            Command::ExportPfx(args) => pfx::export(args, out),
+            Command::ImportPfx(args) => pfx::import(args, out),
         }
     });
     // Standard input may still be read by a thread; don't wait for it.
@@ -100,10 +70,33 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            Output::new(json).error(&failure.kind, &failure.message);
+            if out.is_json() {
+                let mut event = json!({"event": "error", "kind": failure.kind, "message": out.text(&failure.msg)});
+                if let (Some(extra), Some(map)) = (failure.extra, event.as_object_mut()) {
+                    if let Some(fields) = extra.as_object() {
+                        map.extend(fields.clone());
+                    }
+                }
+                out.event(event);
+            } else {
+                out.error(&failure.kind, &failure.msg);
+            }
             ExitCode::from(failure.exit)
         }
     }
+}
+
+/// `--help` and `--version` print and succeed; anything else clap refuses
+/// is introduced in the user's language, then shown as clap says it.
+fn clap_failure(e: clap::Error, lang: Lang) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+        let _ = e.print();
+        return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { ExitCode::from(2) } else { ExitCode::SUCCESS };
+    }
+    eprintln!("{}", Msg::new("err-usage").arg("what", Msg::new("err-usage-clap")).render(lang));
+    let _ = e.print();
+    ExitCode::from(2)
 }
 
 /// Diagnostics go to stderr, off unless `CERTBRIDGE_LOG` asks for them
@@ -113,6 +106,7 @@ fn init_logging() {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none())
         .with_writer(std::io::stderr)
         .try_init();
 }

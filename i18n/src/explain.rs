@@ -10,6 +10,7 @@ use certbridge_core::npki::{KeyError, NpkiError, PfxError};
 use certbridge_core::session::SessionError;
 use certbridge_core::transport::Path as LinkPath;
 use certbridge_core::transport::lan::ListenError;
+use certbridge_core::transport::relay::RelayError;
 
 use crate::Msg;
 
@@ -33,8 +34,11 @@ pub fn session_error(e: &SessionError) -> Msg {
         SessionError::Invite(e) => invite_error(e),
         SessionError::InviteExpired => Msg::new("err-no-one-came"),
         SessionError::Store(_) => Msg::new("err-save-failed"),
-        SessionError::Load(e) => Msg::new("err-load-failed").arg("why", e.message.as_str()),
+        SessionError::Load(_) => Msg::new("err-load-failed"),
         SessionError::NothingToSend => Msg::new("err-nothing-to-send"),
+        SessionError::TooManyItems(n) => {
+            Msg::new("err-too-many-items").arg("count", *n).arg("max", certbridge_core::message::MAX_BUNDLE_ITEMS)
+        }
         SessionError::Listen(ListenError::NoAddress) => Msg::new("err-no-address"),
         SessionError::Listen(ListenError::Bind { addr, .. }) => {
             Msg::new("err-listen").arg("address", addr.to_string())
@@ -42,6 +46,9 @@ pub fn session_error(e: &SessionError) -> Msg {
         SessionError::Listen(ListenError::Unspecified(ip)) => Msg::new("err-listen").arg("address", ip.to_string()),
         SessionError::Listen(_) => Msg::new("err-listen").arg("address", "?"),
         SessionError::NoPath => Msg::new("err-no-path"),
+        SessionError::RelayUnreachable(e @ RelayError::Insecure(_)) => {
+            Msg::new("err-relay-insecure").arg("url", e.url().unwrap_or("?"))
+        }
         SessionError::RelayUnreachable(e) => Msg::new("err-relay-unreachable").arg("url", e.url().unwrap_or("?")),
         SessionError::Unreachable(_) => Msg::new("err-unreachable"),
         SessionError::Refused => Msg::new("err-refused"),

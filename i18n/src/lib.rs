@@ -25,6 +25,29 @@ pub mod lang;
 pub mod when;
 
 pub use catalog::{Arg, Msg, render};
+
+/// `n` with its thousands grouped by commas, as both languages write
+/// amounts: `12,345`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+#[test]
+fn thousands_are_grouped() {
+    assert_eq!(thousands(0), "0");
+    assert_eq!(thousands(999), "999");
+    assert_eq!(thousands(2764), "2,764");
+    assert_eq!(thousands(1_234_567), "1,234,567");
+}
 pub use lang::Lang;
 
 /// The catalog's sources, for tests and tools that check them.

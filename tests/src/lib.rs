@@ -102,7 +102,9 @@ impl Proc {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .env_remove("CERTBRIDGE_NPKI_ROOT");
+            .env_remove("CERTBRIDGE_NPKI_ROOT")
+            // English unless a test asks for Korean (the tests read messages).
+            .env("CERTBRIDGE_LANG", "en");
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -333,7 +335,8 @@ pub fn run(args: &[&str], env: &[(&str, &Path)]) -> (Option<i32>, String, String
     let mut cmd = Command::new(certbridge());
     cmd.args(args)
         .stdin(Stdio::null())
-        .env_remove("CERTBRIDGE_NPKI_ROOT");
+        .env_remove("CERTBRIDGE_NPKI_ROOT")
+        .env("CERTBRIDGE_LANG", "en");
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -54,7 +54,7 @@ fn an_expired_code_is_refused_before_connecting() {
     );
     let (kind, message) = scan_fails(&host.invite().to_text());
     assert_eq!(kind, "expired");
-    assert!(message.contains("new one"), "{message}");
+    assert!(message.contains("new code"), "{message}");
 }
 
 #[test]

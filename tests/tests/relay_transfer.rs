@@ -258,7 +258,7 @@ fn a_relay_only_desktop_whose_relay_is_down_says_so_and_shows_no_code() {
     );
     let error = desktop.seen.iter().find(|v| v["event"] == "error").unwrap();
     let message = error["message"].as_str().unwrap();
-    assert!(message.contains("cannot reach the relay") && message.contains(&url), "{message}");
+    assert!(message.contains("cannot be reached") && message.contains(&url), "{message}");
 }
 
 #[test]

@@ -245,9 +245,10 @@ fn declining_consent_sends_nothing() {
     let root = tmp.path().join("pc-npki");
     let (mut desktop, text) = Proc::desktop_receive(&root, &[]);
     let mut scanner = Proc::scan_sending(&text, &vector, &[]);
-    pass_the_number(&mut desktop, &mut scanner);
+    // Consent comes first: the number is shown only to a user who agreed.
     let consent = scanner.expect("consent_required");
     assert_eq!(consent["items"].as_array().unwrap().len(), 1);
+    desktop.expect("enter_code");
     scanner.type_line("n");
     assert_eq!(scanner.fails_with(), "declined");
     assert_eq!(desktop.fails_with(), "peer_aborted");

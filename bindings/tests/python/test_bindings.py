@@ -163,7 +163,8 @@ class Bindings(unittest.TestCase):
             shown = desktop.expect("invite")
             invite = cb.parse_invite(shown["text"])
             self.assertEqual(invite.mode, cb.TransferMode.DESKTOP_SENDS)
-            self.assertEqual(invite.desktop_name, "Test PC")
+            # The name travels in the handshake, not in the code.
+            self.assertIsNone(invite.desktop_name)
             self.assertTrue(invite.has_lan)
             self.assertFalse(invite.has_relay)
             # The expiry the desktop announces, read back from the code.
@@ -227,12 +228,13 @@ class Bindings(unittest.TestCase):
                 listener = Listener()
                 session = cb.ScanSession(text, "Python phone", store, listener)
                 session.start()
-                number = listener.expect(cb.SessionEvent.VERIFICATION_NUMBER).number
+                # Consent first: the number is shown once the user agreed.
                 consent = listener.expect(cb.SessionEvent.CONSENT_REQUIRED)
                 self.assertEqual(consent.desktop_name, "Test PC")
                 self.assertEqual(consent.path, cb.TransferPath.LAN)
                 self.assertEqual(len(consent.certificates), 1)
                 session.set_consent(True)
+                number = listener.expect(cb.SessionEvent.VERIFICATION_NUMBER).number
                 done = self.finish_with_number(desktop, listener, number)
                 self.assertTrue(done.sent)
             finally:

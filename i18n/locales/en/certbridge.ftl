@@ -45,8 +45,9 @@ device-computer = other computer
 
 ## Showing the code (desktop)
 
-invite-scan-send = Scan this QR code with the CertBridge app on your phone to copy the certificate to it.
-invite-scan-receive = Scan this QR code with the CertBridge app on your phone to copy certificates from it to this computer.
+invite-direction-send = Copying certificates from this computer to a phone.
+invite-direction-receive = Copying certificates from a phone to this computer.
+invite-scan = Scan this QR code with the CertBridge app on your phone.
 invite-text-intro = On another computer, paste this code into “certbridge scan”:
 invite-valid-until = The code is valid until { $until }.
 invite-renewed = The code expired, so here is a new one.
@@ -62,7 +63,7 @@ connected = Connected to “{ $peer }” ({ $path }).
 
 number-show = Verification number: { $number }
 number-type-it = Type this number on the computer that shows the code.
-number-never-share = Nobody, bank staff included, will ever ask you for this number. Never tell it to anyone.
+number-never-share = Nobody, not even bank staff, will ever ask you for this number. Keep it secret.
 enter-number = Enter the 6-digit verification number shown on the { $device ->
         [phone] phone
        *[computer] other computer
@@ -135,6 +136,8 @@ err-no-address = This computer is not connected to a network. Connect to Wi-Fi o
 err-listen = This computer cannot accept connections on { $address }. Choose another address with --listen.
 err-no-path = There is no way to connect: with --no-lan, give a relay with --relay.
 err-relay-unreachable = The relay { $url } cannot be reached. Check its address and this computer’s internet connection.
+err-relay-insecure = The relay { $url } has no encryption of its own (ws://) and is not on this computer or a private network. Use a wss:// address, or add --allow-insecure-relay.
+err-too-many-items = { $count } certificates are more than one transfer carries ({ $max }). Send them in several transfers.
 err-unreachable = The computer cannot be reached. Check that both devices are on the same Wi-Fi.
 err-refused = The computer refused the connection: its code was already used by another device. Show a new code there and scan it.
 err-handshake = A secure connection could not be set up. Scan the code again.
@@ -155,7 +158,7 @@ err-protocol = The other device sent something this version does not understand.
 err-timeout = Nothing happened for { $seconds } seconds, so the transfer was stopped.
 err-timeout-waiting = The other device did not answer in time, so the transfer was stopped.
 err-receipt-mismatch = The other device received something different from what was sent. Check the certificate there.
-err-load-failed = The certificates to send could not be read. { $why }
+err-load-failed = The certificates to send could not be read. Check that their folders are still there and readable.
 err-save-failed = The certificates could not be saved. Check the free space and the folder’s permissions.
 err-internal = Something went wrong inside CertBridge. Run again with CERTBRIDGE_LOG=debug to see the details.
 err-usage = { $what } Run “certbridge --help” to see how it is used.
@@ -259,7 +262,7 @@ field-kind = Kind
 valid-range = { $from } to { $to }
 key-description = { $algorithm } { $bits } bits
 key-with-km = { $algorithm } { $bits } bits, with the key-management pair
-kind-npki = 공동인증서 (NPKI)
+kind-npki = NPKI certificate (공동인증서)
 
 ## The command line's help
 

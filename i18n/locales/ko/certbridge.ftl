@@ -19,8 +19,9 @@ device-computer = 상대 PC
 
 ## 코드 보여 주기 (PC)
 
-invite-scan-send = 휴대폰의 CertBridge 앱으로 이 QR 코드를 스캔해 주세요. 공동인증서를 휴대폰으로 복사합니다.
-invite-scan-receive = 휴대폰의 CertBridge 앱으로 이 QR 코드를 스캔해 주세요. 휴대폰의 공동인증서를 이 PC로 복사합니다.
+invite-direction-send = 이 PC의 공동인증서를 휴대폰으로 복사합니다.
+invite-direction-receive = 휴대폰의 공동인증서를 이 PC로 복사합니다.
+invite-scan = 휴대폰의 CertBridge 앱으로 이 QR 코드를 스캔해 주세요.
 invite-text-intro = 다른 PC에서는 이 코드를 “certbridge scan”에 붙여 넣어 주세요:
 invite-valid-until = 코드는 { $until }까지 유효합니다.
 invite-renewed = 코드의 유효 시간이 지나 새 코드를 만들었습니다.
@@ -36,7 +37,7 @@ connected = “{ $peer }”에 연결되었습니다 ({ $path }).
 
 number-show = 인증번호: { $number }
 number-type-it = 코드를 띄운 PC에 이 인증번호를 입력해 주세요.
-number-never-share = 은행 직원을 포함해 누구도 이 인증번호를 묻지 않습니다. 절대 다른 사람에게 알려 주지 마세요.
+number-never-share = 은행 직원을 포함해 누구도 이 인증번호를 묻지 않습니다. 알려 주지 마세요.
 enter-number = { $device ->
         [phone] 휴대폰에
        *[computer] 상대 PC에
@@ -91,6 +92,8 @@ err-no-address = 이 PC가 네트워크에 연결되어 있지 않습니다. Wi-
 err-listen = 이 PC의 { $address } 주소로는 연결을 받을 수 없습니다. --listen으로 다른 주소를 지정해 주세요.
 err-no-path = 연결할 방법이 없습니다. --no-lan을 쓸 때는 --relay로 중계 서버를 지정해 주세요.
 err-relay-unreachable = 중계 서버 { $url }에 연결할 수 없습니다. 주소와 이 PC의 인터넷 연결을 확인해 주세요.
+err-relay-insecure = 중계 서버 { $url } 주소는 자체 암호화가 없고(ws://) 이 PC나 사설 네트워크에 있지 않습니다. wss:// 주소를 쓰거나 --allow-insecure-relay를 붙여 주세요.
+err-too-many-items = 공동인증서 { $count }개는 한 번에 보낼 수 있는 수({ $max }개)보다 많습니다. 여러 번에 나눠 보내 주세요.
 err-unreachable = PC에 연결할 수 없습니다. 두 기기가 같은 Wi-Fi에 연결되어 있는지 확인해 주세요.
 err-refused = PC가 연결을 거절했습니다. 이 코드는 이미 다른 기기가 사용했습니다. PC에 새 코드를 띄운 뒤 다시 스캔해 주세요.
 err-handshake = 보안 연결을 만들지 못했습니다. 코드를 다시 스캔해 주세요.
@@ -111,7 +114,7 @@ err-protocol = 상대 기기가 이 버전에서 이해할 수 없는 데이터�
 err-timeout = { $seconds }초 동안 아무 일도 없어 전송을 멈췄습니다.
 err-timeout-waiting = 상대 기기가 제때 응답하지 않아 전송을 멈췄습니다.
 err-receipt-mismatch = 상대 기기가 받은 파일이 보낸 파일과 다릅니다. 상대 기기의 공동인증서를 확인해 주세요.
-err-load-failed = 보낼 공동인증서를 읽지 못했습니다. { $why }
+err-load-failed = 보낼 공동인증서를 읽지 못했습니다. 인증서 폴더가 그대로 있고 읽을 수 있는지 확인해 주세요.
 err-save-failed = 공동인증서를 저장하지 못했습니다. 저장 공간과 폴더 권한을 확인해 주세요.
 err-internal = CertBridge 내부에서 문제가 생겼습니다. CERTBRIDGE_LOG=debug를 붙여 다시 실행하면 자세한 내용을 볼 수 있습니다.
 err-usage = { $what } 사용법은 “certbridge --help”로 확인해 주세요.

@@ -136,3 +136,27 @@ fn nested_messages_render_in_the_same_language() {
 fn a_missing_message_renders_as_its_id() {
     assert_eq!(render(Lang::Ko, &Msg::new("no-such-message")), "no-such-message");
 }
+
+/// The lines that share an 80×24 terminal with the QR code, or sit under
+/// it while the user acts, fit one line of 79 columns in both languages.
+#[test]
+fn the_lines_around_the_qr_code_fit_one_terminal_line() {
+    let until = crate::when::date_time_in(1_796_154_420, &jiff::tz::TimeZone::fixed(jiff::tz::offset(9)));
+    let lines = [
+        Msg::new("invite-scan"),
+        Msg::new("invite-valid-until").arg("until", until),
+        Msg::new("number-never-share"),
+        Msg::new("enter-number").arg("device", "phone"),
+        Msg::new("enter-number").arg("device", "computer"),
+        Msg::new("number-wrong").arg("left", 2u8),
+        Msg::new("number-type-it"),
+        Msg::new("cancel-hint"),
+    ];
+    for msg in &lines {
+        for lang in Lang::ALL {
+            let text = render(lang, msg);
+            let width = unicode_width::UnicodeWidthStr::width(text.as_str());
+            assert!(width <= 79, "{} in {lang} is {width} columns: {text}", msg.id());
+        }
+    }
+}
