@@ -41,7 +41,7 @@ pub(crate) const RELAY_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_PENDING_PROBES: usize = 256;
 /// LAN connections from one address whose first message is awaited at once;
 /// more from the same address are closed at once.
-const MAX_PROBES_PER_ADDRESS: usize = 4;
+const MAX_PROBES_PER_ADDRESS: usize = 8;
 
 /// A connection whose first message proved it holds the invite.
 pub(crate) struct Claimed {
