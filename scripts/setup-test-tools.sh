@@ -63,3 +63,28 @@ if [ ! -f "$swift_root/.certbridge-ready" ] && { [ "$(id -u)" = 0 ] || command -
         echo "warning: could not build the Swift tree (see $cache/debootstrap.log); Swift tests will be skipped" >&2
     fi
 fi
+
+# The desktop window's tests (desktop-sender's gui tests, tests/tests/gui_window.rs,
+# tests/tests/gui_package.rs): Xvfb and ImageMagick's import for the real
+# window and its screenshot, Mesa's software OpenGL and the X11 libraries
+# winit loads at run time, tesseract with its Korean model to read the
+# screenshot's Hangul back, desktop-file-utils to validate the launcher
+# entry, and cargo-deb to build the .deb that is installed with dpkg -i.
+# kittest's snapshots render with wgpu and need nothing more.
+gui_need=()
+command -v Xvfb >/dev/null || gui_need+=(xvfb)
+command -v import >/dev/null || gui_need+=(imagemagick)
+command -v tesseract >/dev/null || gui_need+=(tesseract-ocr)
+[ -d /usr/share/tesseract-ocr ] && find /usr/share/tesseract-ocr -name kor.traineddata | grep -q . || gui_need+=(tesseract-ocr-kor)
+command -v desktop-file-validate >/dev/null || gui_need+=(desktop-file-utils)
+for lib in libgl1-mesa-dri libegl1 libgl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6; do
+    dpkg-query -W -f='${Status}' "$lib" 2>/dev/null | grep -q "install ok installed" || gui_need+=("$lib")
+done
+if ((${#gui_need[@]})); then
+    echo "==> installing ${gui_need[*]}"
+    apt_install -o DPkg::Lock::Timeout=300 "${gui_need[@]}"
+fi
+if ! cargo deb --version >/dev/null 2>&1; then
+    echo "==> installing cargo-deb"
+    cargo install cargo-deb --locked
+fi

@@ -113,7 +113,12 @@ pub(crate) fn local_date(rfc3339: &str) -> Msg {
 
 /// The usage label in the user's language.
 pub(crate) fn usage_label(s: &CertSummary, out: Output) -> String {
-    match out.lang() {
+    usage_label_in(s, out.lang())
+}
+
+/// The usage label in `lang`.
+pub(crate) fn usage_label_in(s: &CertSummary, lang: certbridge_i18n::Lang) -> String {
+    match lang {
         certbridge_i18n::Lang::Ko => s.usage.label_ko.clone(),
         certbridge_i18n::Lang::En => s.usage.label_en.clone(),
     }
@@ -172,13 +177,18 @@ pub(crate) fn passwd(args: PasswdArgs, out: Output) -> Result<(), Failure> {
     if is_weak(&new) {
         out.warn(&Msg::new("warn-weak-password"));
     }
-    match npki::change_password(&args.cert_dir, old.as_bytes(), new.as_bytes()) {
-        Ok(()) => {
-            out.say(&Msg::new("password-changed"));
-            Ok(())
-        }
+    change_password(&args.cert_dir, &old, &new)?;
+    out.say(&Msg::new("password-changed"));
+    Ok(())
+}
+
+/// Re-encrypts the folder's keys under `new` (shared by the command line
+/// and the window); the caller has checked `new` is what the user meant.
+pub(crate) fn change_password(dir: &Path, old: &str, new: &str) -> Result<(), Failure> {
+    match npki::change_password(dir, old.as_bytes(), new.as_bytes()) {
+        Ok(()) => Ok(()),
         Err(npki::PasswordChangeError::Key(npki::KeyError::WrongPassword)) => Err(Failure::wrong_password()),
-        Err(npki::PasswordChangeError::Key(e)) => Err(Failure::new("key", explain::key_error(&e, &args.cert_dir)).because(e)),
+        Err(npki::PasswordChangeError::Key(e)) => Err(Failure::new("key", explain::key_error(&e, dir)).because(e)),
         Err(npki::PasswordChangeError::Folder(e)) => Err(Failure::npki(&e)),
         Err(e) => Err(Failure::new("key", Msg::new("err-internal")).because(e)),
     }

@@ -50,6 +50,8 @@ pub(crate) fn localized(lang: Lang) -> clap::Command {
         ("passwd", "help-passwd"),
         ("export-pfx", "help-export-pfx"),
         ("import-pfx", "help-import-pfx"),
+        #[cfg(feature = "gui")]
+        ("gui", "help-gui"),
     ] {
         cmd = cmd.mut_subcommand(name, |c| c.about(about(id)));
     }
@@ -84,6 +86,9 @@ pub(crate) enum Command {
     ExportPfx(ExportPfxArgs),
     /// Install a PKCS#12 file (.pfx/.p12) as an NPKI certificate folder.
     ImportPfx(ImportPfxArgs),
+    /// Open the window (what a launcher starts).
+    #[cfg(feature = "gui")]
+    Gui(crate::gui::GuiArgs),
 }
 
 /// Options shared by the commands that show a code.

@@ -11,6 +11,8 @@ mod certs;
 mod choose;
 mod cli;
 mod failure;
+#[cfg(feature = "gui")]
+mod gui;
 mod lines;
 mod output;
 mod pfx;
@@ -30,10 +32,20 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let lang = Lang::detect(cli::lang_in(&args).as_deref());
     init_logging();
+    // Started from a launcher (no arguments, no terminal, a display): the window.
+    #[cfg(feature = "gui")]
+    if gui::opens_without_arguments(&args) {
+        return gui::run(gui::GuiArgs::default(), None);
+    }
     let cli = match cli::parse(args, lang) {
         Ok(cli) => cli,
         Err(e) => return clap_failure(e, lang),
     };
+    // The window runs on the main thread, outside the command line's runtime.
+    #[cfg(feature = "gui")]
+    if let Command::Gui(args) = cli.command {
+        return gui::run(args, cli.lang);
+    }
     let lang = Lang::detect(cli.lang.as_deref());
     let json = match &cli.command {
         Command::Send(a) => a.host.json,
@@ -42,6 +54,8 @@ fn main() -> ExitCode {
         Command::Inspect(a) => a.json,
         Command::List(a) => a.json,
         Command::CheckPassword(_) | Command::Passwd(_) | Command::ExportPfx(_) | Command::ImportPfx(_) => false,
+        #[cfg(feature = "gui")]
+        Command::Gui(_) => false,
     };
     let out = Output::new(json, lang);
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
@@ -63,6 +77,8 @@ fn main() -> ExitCode {
             Command::Passwd(args) => certs::passwd(args, out),
             Command::ExportPfx(args) => pfx::export(args, out),
             Command::ImportPfx(args) => pfx::import(args, out),
+            #[cfg(feature = "gui")]
+            Command::Gui(_) => Ok(()),
         }
     });
     // Standard input may still be read by a thread; don't wait for it.

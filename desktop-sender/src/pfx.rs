@@ -27,10 +27,26 @@ fn already_exists(path: &Path) -> Failure {
     Failure::new("exists", Msg::new("err-file-exists").arg("path", shown(path)))
 }
 
+/// A line of a report: said, or warned about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Note {
+    Say(Msg),
+    Warn(Msg),
+}
+
+impl Note {
+    /// Prints the note on the command line.
+    fn print(&self, out: Output) {
+        match self {
+            Note::Say(msg) => out.say(msg),
+            Note::Warn(msg) => out.warn(msg),
+        }
+    }
+}
+
 /// `certbridge export-pfx`.
 pub(crate) fn export(args: ExportPfxArgs, out: Output) -> Result<(), Failure> {
     let summary = summary_of(&args.cert_dir)?;
-    let item = npki::read_folder(&args.cert_dir).map_err(|e| Failure::npki(&e))?;
     // Checked before the password prompt too, so that nobody types a
     // password for nothing; the write itself never clobbers either.
     if args.output.exists() && !args.force {
@@ -39,74 +55,100 @@ pub(crate) fn export(args: ExportPfxArgs, out: Output) -> Result<(), Failure> {
     let prompt = Msg::new("password-prompt-for").arg("name", summary.holder.as_str());
     let password = read_password(args.password_stdin, &prompt, out)?;
     let format = if args.legacy { PfxFormat::Legacy } else { PfxFormat::Modern };
-    let exported = npki::export_pfx(&item, &password, format).map_err(|e| pfx_failure(e, &args.cert_dir))?;
-    atomic::write_file(&args.output, &exported.bytes, args.force).map_err(|e| {
+    for note in save_pfx(&args.cert_dir, &args.output, &password, format, args.force)? {
+        note.print(out);
+    }
+    Ok(())
+}
+
+/// Writes the certificate folder `dir` as a PKCS#12 file at `output`
+/// (shared by the command line and the window); what to tell the user.
+pub(crate) fn save_pfx(dir: &Path, output: &Path, password: &str, format: PfxFormat, force: bool) -> Result<Vec<Note>, Failure> {
+    let summary = summary_of(dir)?;
+    let item = npki::read_folder(dir).map_err(|e| Failure::npki(&e))?;
+    let exported = npki::export_pfx(&item, password, format).map_err(|e| pfx_failure(e, dir))?;
+    atomic::write_file(output, &exported.bytes, force).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            already_exists(&args.output)
+            already_exists(output)
         } else {
-            Failure::io("err-write-file", &args.output, &e)
+            Failure::io("err-write-file", output, &e)
         }
     })?;
     let scheme = Msg::new(match format {
         PfxFormat::Modern => "pfx-scheme-modern",
         PfxFormat::Legacy => "pfx-scheme-legacy",
     });
-    out.say(
-        &Msg::new("pfx-exported")
-            .arg("name", summary.holder.as_str())
-            .arg("path", shown(&args.output))
-            .arg("scheme", scheme),
-    );
-    out.say(&Msg::new("pfx-same-password"));
+    let mut notes = vec![
+        Note::Say(
+            Msg::new("pfx-exported").arg("name", summary.holder.as_str()).arg("path", shown(output)).arg("scheme", scheme),
+        ),
+        Note::Say(Msg::new("pfx-same-password")),
+    ];
     if !exported.has_random_num {
-        out.warn(&Msg::new("warn-pfx-no-random"));
+        notes.push(Note::Warn(Msg::new("warn-pfx-no-random")));
     }
     if exported.km_left_out {
-        out.warn(&Msg::new("note-pfx-km-left-out"));
+        notes.push(Note::Warn(Msg::new("note-pfx-km-left-out")));
     }
-    Ok(())
+    Ok(notes)
 }
 
 /// `certbridge import-pfx`.
 pub(crate) fn import(args: ImportPfxArgs, out: Output) -> Result<(), Failure> {
-    let data = std::fs::read(&args.file).map_err(|e| Failure::io("err-read-file", &args.file, &e))?;
-    if data.len() > npki::MAX_PFX_LEN {
-        return Err(Failure::new("pfx", Msg::new("err-pfx-too-large").arg("path", shown(&args.file))));
-    }
+    let data = read_pfx_file(&args.file)?;
     let root = install_root(args.install_root)?;
     let password = read_password(args.password_stdin, &Msg::new("pfx-password-prompt"), out)?;
-    let imported = npki::import_pfx(&data, &password).map_err(|e| pfx_failure(e, &args.file))?;
+    for note in install_pfx(&data, &args.file, &root, &password, args.replace)? {
+        note.print(out);
+    }
+    Ok(())
+}
+
+/// Reads a PKCS#12 file, refusing one far too large to be a certificate.
+pub(crate) fn read_pfx_file(file: &Path) -> Result<Vec<u8>, Failure> {
+    let data = std::fs::read(file).map_err(|e| Failure::io("err-read-file", file, &e))?;
+    if data.len() > npki::MAX_PFX_LEN {
+        return Err(Failure::new("pfx", Msg::new("err-pfx-too-large").arg("path", shown(file))));
+    }
+    Ok(data)
+}
+
+/// Installs the PKCS#12 file `data` (read from `file`) into `root` (shared
+/// by the command line and the window); what to tell the user.
+pub(crate) fn install_pfx(data: &[u8], file: &Path, root: &Path, password: &str, replace: bool) -> Result<Vec<Note>, Failure> {
+    let imported = npki::import_pfx(data, password).map_err(|e| pfx_failure(e, file))?;
     let item = &imported.item;
     let cert = item.files.get(SIGN_CERT).map(|f| f.as_slice()).unwrap_or_default();
     let summary = npki::CertSummary::from_item(item, SystemTime::now()).map_err(|e| Failure::npki(&e))?;
     let name = summary.holder.as_str();
     // A fresh signPri.key never equals the installed one byte for byte:
     // the same certificate already installed is a duplicate.
-    let target = npki::install_target(&root, cert).map_err(|e| Failure::npki(&e))?;
-    if std::fs::read(target.join(SIGN_CERT)).is_ok_and(|installed| installed == cert) && !args.replace {
-        out.say(&Msg::new("pfx-already-installed").arg("name", name).arg("folder", shown(&target)));
-        return Ok(());
+    let target = npki::install_target(root, cert).map_err(|e| Failure::npki(&e))?;
+    if std::fs::read(target.join(SIGN_CERT)).is_ok_and(|installed| installed == cert) && !replace {
+        return Ok(vec![Note::Say(Msg::new("pfx-already-installed").arg("name", name).arg("folder", shown(&target)))]);
     }
-    let installed = npki::install(&root, item, args.replace).map_err(|e| Failure::npki(&e))?;
-    match (installed.status, &installed.backup) {
-        (InstallStatus::Replaced, Some(backup)) => out.say(
-            &Msg::new("pfx-imported-replaced")
+    let installed = npki::install(root, item, replace).map_err(|e| Failure::npki(&e))?;
+    let mut notes = vec![match (installed.status, &installed.backup) {
+        (InstallStatus::Replaced, Some(backup)) => Note::Say(
+            Msg::new("pfx-imported-replaced")
                 .arg("name", name)
                 .arg("folder", shown(&installed.folder))
                 .arg("backup", shown(backup)),
         ),
-        _ => out.say(&Msg::new("pfx-imported").arg("name", name).arg("folder", shown(&installed.folder))),
-    }
-    out.say(&Msg::new("pfx-password-is-file-password"));
+        _ => Note::Say(Msg::new("pfx-imported").arg("name", name).arg("folder", shown(&installed.folder))),
+    }];
+    notes.push(Note::Say(Msg::new("pfx-password-is-file-password")));
     if !imported.has_random_num {
-        out.warn(&Msg::new("warn-pfx-no-random"));
+        notes.push(Note::Warn(Msg::new("warn-pfx-no-random")));
     }
     match summary.status {
-        Status::Expired => out.warn(
-            &Msg::new("warn-expired-certificate").arg("name", name).arg("date", crate::certs::local_date(&summary.not_after)),
-        ),
-        Status::Expiring => out.warn(&Msg::new("warn-expiring-certificate").arg("name", name).arg("days", summary.days_left)),
+        Status::Expired => notes.push(Note::Warn(
+            Msg::new("warn-expired-certificate").arg("name", name).arg("date", crate::certs::local_date(&summary.not_after)),
+        )),
+        Status::Expiring => {
+            notes.push(Note::Warn(Msg::new("warn-expiring-certificate").arg("name", name).arg("days", summary.days_left)))
+        }
         _ => {}
     }
-    Ok(())
+    Ok(notes)
 }

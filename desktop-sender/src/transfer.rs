@@ -27,7 +27,7 @@ use crate::output::Output;
 use crate::{Failure, atomic, choose, qr_image};
 
 /// Who we are to the other device.
-fn hello(name: Option<&str>) -> Hello {
+pub(crate) fn hello(name: Option<&str>) -> Hello {
     let name = name.map(str::to_owned).unwrap_or_else(host_name);
     Hello::new(&name, std::env::consts::OS)
 }
@@ -348,7 +348,7 @@ impl View {
         let mut items = Vec::new();
         for item in &outcome.items {
             items.push(item_json(item));
-            out.say(&self.item_line(item, outcome));
+            out.say(&item_line(item, outcome));
         }
         out.event(json!({"event": "done", "path": outcome.path.kind(), "items": items}));
         let rejected = outcome.items.iter().filter(|i| i.status == ItemStatus::Rejected).count();
@@ -359,33 +359,34 @@ impl View {
         out.say(&Msg::new("done"));
         Ok(())
     }
+}
 
-    /// One certificate's result, as its side can tell it.
-    fn item_line(&self, item: &ItemReport, outcome: &Outcome) -> Msg {
-        let name = item.label.clone().unwrap_or_default();
-        let folder = item.location.clone().unwrap_or_default();
-        let peer = outcome.peer.name.as_str();
-        match (item.status, outcome.sent) {
-            (ItemStatus::Installed, true) => Msg::new("result-sent-installed").arg("peer", peer).arg("name", name),
-            (ItemStatus::Duplicate, true) => Msg::new("result-sent-duplicate").arg("peer", peer).arg("name", name),
-            (ItemStatus::Rejected, true) => Msg::new("result-sent-rejected")
-                .arg("peer", peer)
-                .arg("name", name)
-                .arg("reason", explain::remote_rejection(item.code, item.reason.as_deref())),
-            (ItemStatus::Installed, false) => match &item.replaced {
-                Some(backup) => Msg::new("result-replaced").arg("name", name).arg("folder", folder).arg("backup", backup.as_str()),
-                None => Msg::new("result-installed").arg("name", name).arg("folder", folder),
-            },
-            (ItemStatus::Duplicate, false) => Msg::new("result-duplicate").arg("name", name).arg("folder", folder),
-            (ItemStatus::Rejected, false) => {
-                let reason = match item.code {
-                    Some(certbridge_core::message::RejectCode::Conflict) => {
-                        Msg::new("reject-conflict-local").arg("folder", folder)
-                    }
-                    _ => Msg::new("reject-invalid"),
-                };
-                Msg::new("result-rejected").arg("name", name).arg("reason", reason)
-            }
+/// One certificate's result, as its side can tell it (the command line's
+/// and the window's words).
+pub(crate) fn item_line(item: &ItemReport, outcome: &Outcome) -> Msg {
+    let name = item.label.clone().unwrap_or_default();
+    let folder = item.location.clone().unwrap_or_default();
+    let peer = outcome.peer.name.as_str();
+    match (item.status, outcome.sent) {
+        (ItemStatus::Installed, true) => Msg::new("result-sent-installed").arg("peer", peer).arg("name", name),
+        (ItemStatus::Duplicate, true) => Msg::new("result-sent-duplicate").arg("peer", peer).arg("name", name),
+        (ItemStatus::Rejected, true) => Msg::new("result-sent-rejected")
+            .arg("peer", peer)
+            .arg("name", name)
+            .arg("reason", explain::remote_rejection(item.code, item.reason.as_deref())),
+        (ItemStatus::Installed, false) => match &item.replaced {
+            Some(backup) => Msg::new("result-replaced").arg("name", name).arg("folder", folder).arg("backup", backup.as_str()),
+            None => Msg::new("result-installed").arg("name", name).arg("folder", folder),
+        },
+        (ItemStatus::Duplicate, false) => Msg::new("result-duplicate").arg("name", name).arg("folder", folder),
+        (ItemStatus::Rejected, false) => {
+            let reason = match item.code {
+                Some(certbridge_core::message::RejectCode::Conflict) => {
+                    Msg::new("reject-conflict-local").arg("folder", folder)
+                }
+                _ => Msg::new("reject-invalid"),
+            };
+            Msg::new("result-rejected").arg("name", name).arg("reason", reason)
         }
     }
 }

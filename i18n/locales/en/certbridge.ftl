@@ -278,3 +278,141 @@ help-export-pfx = Save a certificate as a PKCS#12 file (.pfx/.p12), with its R.
 help-import-pfx = Install a PKCS#12 file (.pfx/.p12) as a certificate folder.
 help-lang = Language of the messages: ko or en [default: the system’s]
 err-usage-clap = The command could not be understood.
+
+## Window
+# The desktop window (certbridge gui). Its texts never name command-line
+# flags (--relay, …); they point at the window's settings and buttons.
+
+help-gui = Open the window (what the desktop launcher opens).
+gui-title = CertBridge — move your certificates
+gui-err-no-window = The window could not be opened. Start CertBridge where there is a screen, or see “certbridge --help” for the command line.
+gui-nav-certs = My certificates
+gui-nav-export = Send to phone
+gui-nav-import = Get from phone
+gui-nav-pc = PC to PC
+gui-nav-settings = Settings
+gui-nav-about = About
+gui-nav-transfer-running = A transfer is in progress.
+gui-busy = Another transfer is in progress. Certificates move one transfer at a time.
+gui-busy-show = Show the transfer in progress
+gui-back = Back to the start
+gui-cancel = Cancel the transfer
+gui-retry = Try again
+gui-again = Back to the start
+gui-save = Save
+gui-refresh = Refresh the list
+
+gui-certs-title = My certificates
+gui-certs-pick = Choose a certificate to see its details and what you can do with it.
+gui-cert-line = { $name } · { $ca } · { $usage } · until { $until }
+gui-no-certs = No certificate was found on this computer. Get one from your phone or import a PFX file.
+gui-action-check = Check the password
+gui-action-change = Change the password
+gui-action-export-pfx = Save as a PFX file
+gui-action-send = Send to phone
+gui-action-delete = Delete
+gui-action-import-pfx = Import a PFX file
+gui-check = Check
+gui-change = Change the password
+gui-pfx-path = File to save
+gui-pfx-legacy = Save in the format older programs need (3DES, SHA-1)
+gui-delete-question = The certificate of { $name } will be moved to the trash. You can restore it from there.
+gui-delete-confirm = Move to the trash
+gui-deleted = The certificate of { $name } was moved to the trash.
+gui-err-delete = Could not move it to the trash: { $folder }. Check the folder's permissions.
+gui-import-pfx-title = Import a PFX file
+gui-import-pfx-path = Where the PFX file (.pfx, .p12) is — you can also drop the file on the window
+gui-pfx-replace = If a different certificate of the same name is installed, back it up and replace it
+gui-import-pfx-go = Import
+
+gui-export-title = Send to phone
+gui-export-intro = Choose the certificates to send, then make a QR code. When the CertBridge app on your phone scans it, the phone shows a verification number.
+gui-export-pick-first = Choose at least one certificate to send.
+gui-allow-expired = Also send expired certificates
+gui-make-code = Make a QR code
+
+gui-import-title = Get from phone
+gui-import-intro = Make a QR code and scan it with the CertBridge app on your phone. Once you choose the certificates on the phone and agree to send them to this computer, the phone shows a verification number.
+gui-install-to = Installed into: { $path }
+gui-err-no-install-root = There is no folder to install certificates into. Choose one in the settings.
+
+gui-pc-title = PC to PC
+gui-pc-intro = Paste the code shown in the CertBridge window of the other computer, or open a picture of its QR code. This computer then plays the phone's part.
+gui-pc-code-label = The other computer's code (starts with CERTBRIDGE:/)
+gui-pc-image-label = Where the picture of the QR code (PNG, JPEG) is — you can also drop the file on the window
+gui-pc-open-image = Open the picture
+gui-pc-connect = Connect
+gui-pc-pick = The other computer wants to receive certificates. Choose the ones to send.
+gui-pc-send = Send the chosen certificates
+
+gui-starting = Making the code…
+gui-qr-label = QR code to scan with your phone
+gui-code-left = The code is valid for { $minutes } min { $seconds } s more
+gui-new-code = Make a new code (F5)
+gui-qr-larger = Larger QR code
+gui-qr-smaller = Smaller QR code
+gui-code-expired = This code has expired. Make a new code and scan it to start again.
+gui-code-text-title = For another computer: the code as text
+gui-code-text-intro = On the other computer, open “PC to PC” in the CertBridge window and paste this code.
+gui-code-text-label = The code as text
+gui-copy-code = Copy the code
+gui-number-after-consent = Once you agree to send on your phone, it shows a 6-digit verification number.
+gui-number-ok = OK
+gui-attempts-left = { $left ->
+        [one] You can enter the number once more.
+       *[other] You can enter the number { $left } more times.
+    }
+gui-wait-left = Waiting for the number for { $minutes } min { $seconds } s more
+gui-wait-more = More time
+gui-wait-over = The time to enter the number ran out, so the transfer was stopped. Nothing was moved. Please try again.
+gui-consent-question = Send only if “{ $peer }” is your own computer. Send now?
+gui-consent-yes = Send
+gui-consent-no = Don't send
+gui-number-type-it = Enter this number on the computer that shows the code.
+gui-working = Waiting for the other device…
+gui-waiting-for-phone = The number is right. Waiting for the phone to send the certificates…
+gui-working-note = If the other device does not answer within 30 seconds, the transfer stops and you will be told.
+gui-done-title = Done
+gui-done-path = Connection: { $path }
+gui-check-now = Check the password of { $name }'s certificate
+gui-replace-offer = Some certificates were not installed because a different certificate of the same name is already here. To back that one up and replace it, receive them again.
+gui-replace-retry = Back up and receive again
+gui-failed-title = The transfer did not complete
+
+gui-close-title = A transfer is in progress
+gui-close-question = Closing the window cancels the transfer and tells the other device. Close the window?
+gui-close-keep = Keep going
+gui-close-confirm = Cancel the transfer and close
+
+gui-settings-title = Settings
+gui-settings-language = Language
+gui-settings-language-system = As the system
+gui-settings-relay = Relay address (for devices on other networks, starts with wss://)
+gui-settings-relay-help = Leave it empty to connect only with devices on the same network (Wi-Fi). A relay only ever sees encrypted data.
+gui-settings-relay-bad = This cannot be used as a relay address: “{ $url }”. Enter an address that starts with wss://.
+gui-settings-install-root = Folder to install certificates into
+gui-settings-install-root-help = Leave it empty to install into this computer's usual NPKI folder: { $path }
+gui-settings-code-time = How long a QR code is valid
+gui-settings-wait = How long to wait for the verification number
+gui-settings-wait-help = Press “More time” before the time is up to wait longer.
+gui-minutes = { $minutes } min
+gui-settings-saved = Settings saved.
+
+gui-about-title = About
+gui-about-version = Version { $version }
+gui-about-protocol = Protocol version { $version }
+gui-about-safety = Certificates move end-to-end encrypted; a relay in between cannot read them. Nothing moves until you enter, on this computer, the number your phone shows.
+gui-about-license = CertBridge is distributed under the MIT or Apache-2.0 licence.
+gui-about-font-system = Korean font: { $path }
+gui-about-font-bundled = Korean font: CertBridge Hangul (shipped with CertBridge)
+gui-about-font-license = The CertBridge Hangul font is a subset of NanumGothic (NAVER), under the SIL Open Font License 1.1.
+gui-about-settings-file = Settings file: { $path }
+
+gui-err-no-address = This computer is not connected to a network. Connect to Wi-Fi or a wired network, or set a relay in the settings.
+gui-err-listen = This computer cannot accept connections on { $address }. Check the network connection or set a relay in the settings.
+gui-err-no-path = There is no way to connect. Connect to a network or set a relay in the settings.
+gui-err-relay-insecure = The relay { $url } has no encryption of its own (ws://) and is not on this computer or a private network. Set a wss:// address in the settings.
+gui-err-conflict = A different certificate of the same name is already installed: { $folder }. To replace it, choose “back up and replace” and try again.
+gui-reject-conflict-local = A different certificate of the same name is already installed: { $folder }
+gui-err-internal = Something went wrong inside CertBridge. Close the window and open it again.
+gui-err-file-exists = That file already exists: { $path }. Enter another name.

@@ -219,3 +219,138 @@ help-export-pfx = 공동인증서를 R을 포함한 PKCS#12 파일(.pfx/.p12)로
 help-import-pfx = PKCS#12 파일(.pfx/.p12)을 공동인증서 폴더로 설치합니다.
 help-lang = 메시지 언어: ko 또는 en [기본값: 시스템 설정]
 err-usage-clap = 명령을 이해하지 못했습니다.
+
+## Window
+# 데스크톱 창(certbridge gui)의 문구입니다. 명령줄 옵션(--relay 등)을
+# 말하지 않고 창의 설정과 버튼을 가리킵니다.
+
+help-gui = 창을 엽니다(바탕 화면의 실행 아이콘이 여는 화면입니다).
+gui-title = CertBridge — 공동인증서 옮기기
+gui-err-no-window = 창을 열 수 없습니다. 화면이 있는 곳에서 실행하거나, 명령줄에서는 “certbridge --help”를 참고해 주세요.
+gui-nav-certs = 내 인증서
+gui-nav-export = 휴대폰으로 보내기
+gui-nav-import = 휴대폰에서 가져오기
+gui-nav-pc = PC끼리
+gui-nav-settings = 설정
+gui-nav-about = 정보
+gui-nav-transfer-running = 전송이 진행 중입니다.
+gui-busy = 다른 전송이 진행 중입니다. 한 번에 하나씩만 옮길 수 있습니다.
+gui-busy-show = 진행 중인 전송 보기
+gui-back = 처음으로
+gui-cancel = 전송 취소
+gui-retry = 다시 시도
+gui-again = 처음으로 돌아가기
+gui-save = 저장
+gui-refresh = 목록 새로 고침
+
+gui-certs-title = 내 인증서
+gui-certs-pick = 공동인증서를 고르면 자세한 내용과 할 수 있는 일이 표시됩니다.
+gui-cert-line = { $name } · { $ca } · { $usage } · { $until }까지
+gui-no-certs = 이 PC에서 공동인증서를 찾지 못했습니다. 휴대폰에서 가져오거나 PFX 파일을 가져와 주세요.
+gui-action-check = 암호 확인
+gui-action-change = 암호 변경
+gui-action-export-pfx = PFX 파일로 저장
+gui-action-send = 휴대폰으로 보내기
+gui-action-delete = 삭제
+gui-action-import-pfx = PFX 파일 가져오기
+gui-check = 확인
+gui-change = 암호 바꾸기
+gui-pfx-path = 저장할 파일
+gui-pfx-legacy = 이전 프로그램용 형식으로 저장(3DES, SHA-1)
+gui-delete-question = { $name } 공동인증서를 휴지통으로 옮깁니다. 휴지통에서 되살릴 수 있습니다.
+gui-delete-confirm = 휴지통으로 옮기기
+gui-deleted = { $name } 공동인증서를 휴지통으로 옮겼습니다.
+gui-err-delete = 휴지통으로 옮기지 못했습니다: { $folder }. 폴더 권한을 확인해 주세요.
+gui-import-pfx-title = PFX 파일 가져오기
+gui-import-pfx-path = PFX 파일(.pfx, .p12) 위치 — 파일을 창에 끌어다 놓아도 됩니다
+gui-pfx-replace = 이름이 같은 다른 공동인증서가 있으면 백업하고 바꾸기
+gui-import-pfx-go = 가져오기
+
+gui-export-title = 휴대폰으로 보내기
+gui-export-intro = 보낼 공동인증서를 고른 뒤 QR 코드를 만들어 주세요. 휴대폰의 CertBridge 앱으로 QR 코드를 스캔하면 휴대폰에 인증번호가 표시됩니다.
+gui-export-pick-first = 보낼 공동인증서를 하나 이상 골라 주세요.
+gui-allow-expired = 만료된 공동인증서도 보내기
+gui-make-code = QR 코드 만들기
+
+gui-import-title = 휴대폰에서 가져오기
+gui-import-intro = QR 코드를 만든 뒤 휴대폰의 CertBridge 앱으로 스캔해 주세요. 휴대폰에서 보낼 공동인증서를 고르고 이 PC로 보내는 데 동의하면 인증번호가 표시됩니다.
+gui-install-to = 설치할 곳: { $path }
+gui-err-no-install-root = 공동인증서를 설치할 폴더를 알 수 없습니다. 설정에서 설치할 폴더를 지정해 주세요.
+
+gui-pc-title = PC끼리
+gui-pc-intro = 다른 PC의 CertBridge 창에 표시된 코드를 붙여 넣거나, QR 코드 그림 파일을 열어 주세요. 이 PC가 휴대폰 역할을 합니다.
+gui-pc-code-label = 다른 PC의 코드(CERTBRIDGE:/로 시작)
+gui-pc-image-label = QR 코드 그림 파일(PNG, JPEG) 위치 — 파일을 창에 끌어다 놓아도 됩니다
+gui-pc-open-image = 그림 열기
+gui-pc-connect = 연결
+gui-pc-pick = 다른 PC가 공동인증서를 받으려고 합니다. 보낼 공동인증서를 골라 주세요.
+gui-pc-send = 고른 공동인증서 보내기
+
+gui-starting = 코드를 만드는 중입니다…
+gui-qr-label = 휴대폰으로 스캔할 QR 코드
+gui-code-left = 코드 남은 시간: { $minutes }분 { $seconds }초
+gui-new-code = 새 코드 만들기 (F5)
+gui-qr-larger = QR 코드 크게
+gui-qr-smaller = QR 코드 작게
+gui-code-expired = 코드의 유효 시간이 지났습니다. 새 코드를 만들면 처음부터 다시 스캔할 수 있습니다.
+gui-code-text-title = 다른 PC로 옮길 때: 글자로 된 코드
+gui-code-text-intro = 다른 PC의 CertBridge 창에서 “PC끼리”를 열고 이 코드를 붙여 넣어 주세요.
+gui-code-text-label = 글자로 된 코드
+gui-copy-code = 코드 복사
+gui-number-after-consent = 휴대폰에서 보내기에 동의하면 휴대폰에 인증번호 6자리가 표시됩니다.
+gui-number-ok = 확인
+gui-attempts-left = 인증번호는 { $left }번 더 입력할 수 있습니다.
+gui-wait-left = 입력을 기다리는 시간: { $minutes }분 { $seconds }초
+gui-wait-more = 시간 연장
+gui-wait-over = 인증번호를 기다리는 시간이 지나 전송을 멈췄습니다. 아무것도 옮기지 않았습니다. 다시 시도해 주세요.
+gui-consent-question = “{ $peer }” 기기가 본인의 PC일 때만 보내 주세요. 보낼까요?
+gui-consent-yes = 보내기
+gui-consent-no = 보내지 않기
+gui-number-type-it = 코드를 띄운 PC에 이 인증번호를 입력해 주세요.
+gui-working = 상대 기기의 응답을 기다리는 중입니다…
+gui-waiting-for-phone = 인증번호가 확인되었습니다. 휴대폰에서 공동인증서를 보내기를 기다리는 중입니다…
+gui-working-note = 상대 기기가 30초 안에 응답하지 않으면 전송을 멈추고 알려 드립니다.
+gui-done-title = 완료되었습니다
+gui-done-path = 연결: { $path }
+gui-check-now = { $name } 공동인증서의 암호 확인
+gui-replace-offer = 이름이 같은 다른 공동인증서가 이미 있어 설치하지 않은 공동인증서가 있습니다. 기존 공동인증서를 백업하고 바꾸려면 다시 받아 주세요.
+gui-replace-retry = 기존 공동인증서를 백업하고 다시 받기
+gui-failed-title = 전송하지 못했습니다
+
+gui-close-title = 전송이 진행 중입니다
+gui-close-question = 창을 닫으면 전송을 취소하고 상대 기기에도 알립니다. 창을 닫을까요?
+gui-close-keep = 계속 진행
+gui-close-confirm = 전송 취소하고 닫기
+
+gui-settings-title = 설정
+gui-settings-language = 언어
+gui-settings-language-system = 시스템 설정 따르기
+gui-settings-relay = 중계 서버 주소(다른 네트워크의 기기와 옮길 때, wss://로 시작)
+gui-settings-relay-help = 비워 두면 같은 네트워크(Wi-Fi)의 기기와만 연결합니다. 중계 서버는 암호화된 데이터만 봅니다.
+gui-settings-relay-bad = 중계 서버 주소로 쓸 수 없습니다: “{ $url }”. wss://로 시작하는 주소를 입력해 주세요.
+gui-settings-install-root = 공동인증서를 설치할 폴더
+gui-settings-install-root-help = 비워 두면 이 PC의 기본 NPKI 폴더에 설치합니다: { $path }
+gui-settings-code-time = QR 코드가 유효한 시간
+gui-settings-wait = 인증번호 입력을 기다리는 시간
+gui-settings-wait-help = 시간이 다 되기 전에 “시간 연장”을 누르면 더 기다립니다.
+gui-minutes = { $minutes }분
+gui-settings-saved = 설정을 저장했습니다.
+
+gui-about-title = 정보
+gui-about-version = 버전 { $version }
+gui-about-protocol = 프로토콜 버전 { $version }
+gui-about-safety = 공동인증서는 종단간 암호화되어 옮겨지며, 중계 서버를 거쳐도 서버는 내용을 볼 수 없습니다. 휴대폰에 표시된 인증번호를 이 PC에 입력해야만 옮겨집니다.
+gui-about-license = CertBridge는 MIT 또는 Apache-2.0 라이선스로 배포됩니다.
+gui-about-font-system = 한글 글꼴: { $path }
+gui-about-font-bundled = 한글 글꼴: CertBridge Hangul(함께 배포되는 글꼴)
+gui-about-font-license = CertBridge Hangul 글꼴은 나눔고딕(NAVER)의 일부로, SIL Open Font License 1.1로 배포됩니다.
+gui-about-settings-file = 설정 파일: { $path }
+
+gui-err-no-address = 이 PC가 네트워크에 연결되어 있지 않습니다. Wi-Fi나 유선 네트워크에 연결하거나 설정에서 중계 서버를 지정해 주세요.
+gui-err-listen = 이 PC의 { $address } 주소로는 연결을 받을 수 없습니다. 네트워크 연결을 확인하거나 설정에서 중계 서버를 지정해 주세요.
+gui-err-no-path = 연결할 방법이 없습니다. 네트워크에 연결하거나 설정에서 중계 서버를 지정해 주세요.
+gui-err-relay-insecure = 중계 서버 { $url } 주소는 자체 암호화가 없고(ws://) 이 PC나 사설 네트워크에 있지 않습니다. 설정에서 wss:// 주소를 지정해 주세요.
+gui-err-conflict = 이름이 같은 다른 공동인증서가 이미 있습니다: { $folder }. 바꾸려면 “백업하고 바꾸기”를 고른 뒤 다시 해 주세요.
+gui-reject-conflict-local = 이름이 같은 다른 공동인증서가 이미 있습니다: { $folder }
+gui-err-internal = CertBridge 내부에서 문제가 생겼습니다. 창을 닫았다가 다시 열어 주세요.
+gui-err-file-exists = 이미 있는 파일입니다: { $path }. 다른 이름을 입력해 주세요.

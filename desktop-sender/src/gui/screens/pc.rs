@@ -1,0 +1,106 @@
+//! PC끼리: this PC plays the phone's part with another PC's code, pasted
+//! as text or read from a picture of its QR code (opened by its path or
+//! dropped on the window). When the other PC receives, the certificates to
+//! send are picked here first; then the consent question, the number to
+//! type on the other PC, and the result.
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use certbridge_core::Invite;
+use certbridge_i18n::Msg;
+use certbridge_i18n::explain;
+
+use super::egui;
+use super::export::busy_elsewhere;
+use super::pick::{self, Picked};
+use super::transfer_view::{Action, View};
+use crate::gui::a11y;
+use crate::gui::app::Shared;
+use crate::gui::session::Kind;
+
+/// The PC-to-PC screen's state.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    code: String,
+    image: String,
+    /// A code of a PC that receives: waiting for the certificates to send.
+    sending_to: Option<Invite>,
+    picked: Picked,
+    error: Option<Msg>,
+    view: View,
+}
+
+impl State {
+    pub(crate) fn show(&mut self, shared: &mut Shared, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        if shared.transfer.as_ref().is_some_and(|t| t.kind == Kind::Scan) {
+            if let Some(Action::Close | Action::Retry) = self.view.show(ui, shared) {
+                shared.transfer = None;
+                shared.refresh();
+                self.code.clear();
+            }
+            return;
+        }
+        a11y::heading(ui, &shared.t("gui-pc-title"));
+        if busy_elsewhere(ui, shared) {
+            return;
+        }
+        if let Some(invite) = self.sending_to.clone() {
+            ui.label(shared.t("gui-pc-pick"));
+            pick::show(ui, shared, &mut self.picked);
+            let chosen = self.picked.chosen(shared);
+            ui.horizontal(|ui| {
+                let send = ui.add_enabled_ui(!chosen.is_empty(), |ui| a11y::primary(ui, &shared.t("gui-pc-send"))).inner;
+                if send.clicked() {
+                    self.sending_to = None;
+                    self.start(shared, invite, chosen, &ctx);
+                }
+                if a11y::button(ui, shared.t("gui-back")).clicked() {
+                    self.sending_to = None;
+                }
+            });
+            return;
+        }
+        ui.label(shared.t("gui-pc-intro"));
+        let response = a11y::field(ui, &shared.t("gui-pc-code-label"), &mut self.code, false);
+        let mut connect = a11y::submitted(ui, &response);
+        ui.add_space(4.0);
+        let image = a11y::field(ui, &shared.t("gui-pc-image-label"), &mut self.image, false);
+        let open = a11y::button(ui, shared.t("gui-pc-open-image")).clicked() || a11y::submitted(ui, &image);
+        let dropped = ctx.input(|i| i.raw.dropped_files.iter().find_map(|f| f.path.clone()));
+        if let Some(path) = &dropped {
+            self.image = path.display().to_string();
+        }
+        if open || dropped.is_some() {
+            match crate::qr_image::decode(&PathBuf::from(self.image.trim())) {
+                Ok(text) => {
+                    self.code = text;
+                    self.error = None;
+                    connect = true;
+                }
+                Err(failure) => self.error = Some(failure.msg),
+            }
+        }
+        if let Some(error) = &self.error {
+            a11y::colored(ui, a11y::BAD, &shared.text(error.clone()));
+        }
+        ui.add_space(6.0);
+        connect |= a11y::primary(ui, &shared.t("gui-pc-connect")).clicked();
+        if connect {
+            match Invite::parse(self.code.trim(), SystemTime::now()) {
+                Err(e) => self.error = Some(explain::invite_error(&e)),
+                Ok(invite) if invite.mode().scanner_sends() => {
+                    self.error = None;
+                    self.sending_to = Some(invite);
+                }
+                Ok(invite) => self.start(shared, invite, Vec::new(), &ctx),
+            }
+        }
+    }
+
+    fn start(&mut self, shared: &mut Shared, invite: Invite, folders: Vec<PathBuf>, ctx: &egui::Context) {
+        self.error = shared.start_guest(invite, folders, ctx).err();
+        self.view = View::default();
+    }
+}

@@ -1,0 +1,244 @@
+//! Each flow of the window, end to end: the window shows the code, a real
+//! `certbridge scan` process uses it over 127.0.0.1 (or a real relay), the
+//! number it shows is typed into the window, and the files are checked on
+//! both sides.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use certbridge_e2e::Proc;
+use certbridge_i18n::{Lang, Msg};
+use egui_kittest::kittest::{NodeT, Queryable};
+
+use super::*;
+use crate::gui::session::Phase;
+
+const KO: Lang = Lang::Ko;
+
+/// Goes to 휴대폰으로 보내기, picks the shared certificate (expired, so
+/// "also send expired" first) and makes the code; returns its text.
+fn start_export(h: &mut Harness<'static, Window>, lang: Lang) -> String {
+    click(h, &t(lang, "gui-nav-export"));
+    click(h, &t(lang, "gui-allow-expired"));
+    let cert = h.get_all_by_role(egui::accesskit::Role::CheckBox).find(|n| n.accesskit_node().label().is_some_and(|l| l.contains("yessign"))).unwrap();
+    cert.click();
+    h.step();
+    click(h, &t(lang, "gui-make-code"));
+    invite_text(h, lang)
+}
+
+/// The number the scanner shows.
+fn number_of(scanner: &mut Proc) -> String {
+    scanner.expect("verification_code")["code"].as_str().unwrap().to_owned()
+}
+
+/// A scanner that receives into `phone` with the window's code, its number
+/// typed into the window, and the window's result awaited.
+fn export_through(h: &mut Harness<'static, Window>, text: &str, phone: &Path, extra: &[&str]) -> Proc {
+    let mut scanner = Proc::scan_into("scanner", text, phone, extra);
+    let number = number_of(&mut scanner);
+    type_number(h, KO, &number);
+    wait_for(h, &t(KO, "gui-done-title"));
+    assert!(scanner.wait().success());
+    scanner
+}
+
+fn phase_is(h: &Harness<'static, Window>, f: impl Fn(&Phase) -> bool) -> bool {
+    h.state().app.shared.transfer.as_ref().is_some_and(|t| f(&t.phase))
+}
+
+#[test]
+fn export_to_a_scanner_on_loopback() {
+    let Some(fx) = Fixture::new() else { return };
+    let mut h = fx.window(KO, fx.setup(), Settings::default());
+    let text = start_export(&mut h, KO);
+    let phone = tempfile::tempdir().unwrap();
+    export_through(&mut h, &text, phone.path(), &[]);
+    assert!(shows(&h, "설치되었습니다"), "no result line");
+    assert!(shows(&h, &Msg::new("path-lan").arg("address", "127.0.0.1").render(KO)));
+    // Byte for byte what the PC holds.
+    let sent = files(&fx.vector).into_iter().filter(|(n, _)| n.ends_with(".der") || n.ends_with(".key")).collect::<Vec<_>>();
+    let got: Vec<_> = files(phone.path()).into_iter().map(|(n, b)| (n.rsplit('/').next().unwrap().to_owned(), b)).collect();
+    assert_eq!(got, sent);
+}
+
+#[test]
+fn import_asks_the_phone_for_consent_and_offers_a_password_check() {
+    let Some(fx) = Fixture::new() else { return };
+    let pc = tempfile::tempdir().unwrap();
+    let mut setup = fx.setup();
+    setup.default_install_root = Some(pc.path().to_path_buf());
+    setup.roots = vec![pc.path().to_path_buf()];
+    let mut h = fx.window(KO, setup, Settings::default());
+    click(&mut h, &t(KO, "gui-nav-import"));
+    assert!(shows(&h, &pc.path().display().to_string()), "the install folder is named");
+    click(&mut h, &t(KO, "gui-make-code"));
+    let text = invite_text(&mut h, KO);
+    let mut scanner = Proc::scan_sending(&text, &fx.vector, &[]);
+    // The phone asks first; the window already waits for the number and says why.
+    scanner.expect("consent_required");
+    wait_for(&mut h, &t(KO, "gui-number-after-consent"));
+    scanner.type_line("y");
+    let number = number_of(&mut scanner);
+    type_number(&mut h, KO, &number);
+    wait_for(&mut h, &t(KO, "gui-done-title"));
+    assert!(scanner.wait().success());
+    let installed = npki::list(&[pc.path().to_path_buf()], SystemTime::now());
+    assert_eq!(installed.certificates.len(), 1);
+    let holder = installed.certificates[0].holder.clone();
+    let folder = installed.certificates[0].folder.clone().unwrap();
+    assert!(shows(&h, &Msg::new("result-installed").arg("name", holder.as_str()).arg("folder", folder.as_str()).render(KO)));
+    // "Check the password now" opens 내 인증서 with the check ready.
+    click(&mut h, &Msg::new("gui-check-now").arg("name", holder.as_str()).render(KO));
+    let field = prompt(KO, Msg::new("password-prompt-for").arg("name", holder.as_str()));
+    wait_for(&mut h, &field);
+    let expected: serde_json::Value = serde_json::from_slice(&std::fs::read(fx.vector.join("expected.json")).unwrap()).unwrap();
+    h.get_by_label(&field).type_text(expected["password"].as_str().unwrap());
+    h.step();
+    click(&mut h, &t(KO, "gui-check"));
+    wait_for(&mut h, &t(KO, "password-right"));
+}
+
+#[test]
+fn three_wrong_numbers_stop_both_sides_and_nothing_moves() {
+    let Some(fx) = Fixture::new() else { return };
+    let mut h = fx.window(KO, fx.setup(), Settings::default());
+    let text = start_export(&mut h, KO);
+    let phone = tempfile::tempdir().unwrap();
+    let mut scanner = Proc::scan_into("scanner", &text, phone.path(), &[]);
+    let number = number_of(&mut scanner);
+    let wrong = format!("{:06}", (number.parse::<u32>().unwrap() + 1) % 1_000_000);
+    type_number(&mut h, KO, &wrong);
+    wait_for(&mut h, &Msg::new("number-wrong").arg("left", 2u8).render(KO));
+    type_number(&mut h, KO, &wrong);
+    wait_for(&mut h, &Msg::new("number-wrong").arg("left", 1u8).render(KO));
+    type_number(&mut h, KO, &wrong);
+    wait_for(&mut h, &t(KO, "err-code-mismatch"));
+    assert_eq!(scanner.fails_with(), "peer_aborted");
+    assert!(files(phone.path()).is_empty(), "something was installed");
+}
+
+#[test]
+fn an_expired_code_is_replaced_in_place_with_one_key() {
+    let Some(fx) = Fixture::new() else { return };
+    let mut setup = fx.setup();
+    setup.code_lifetime = Some(Duration::from_secs(3));
+    let mut h = fx.window(KO, setup, Settings::default());
+    let old = start_export(&mut h, KO);
+    wait_for(&mut h, &t(KO, "gui-code-expired"));
+    // The new-code button has the focus; F5 works from anywhere.
+    assert!(h.get_by_label(&t(KO, "gui-new-code")).is_focused());
+    h.key_press(egui::Key::F5);
+    wait_until(&mut h, "a new code", |h| phase_is(h, |p| matches!(p, Phase::Code)));
+    let new = invite_text(&mut h, KO);
+    assert_ne!(old, new);
+    let phone = tempfile::tempdir().unwrap();
+    let mut stale = Proc::scan_into("stale", &old, phone.path(), &[]);
+    assert_eq!(stale.fails_with(), "expired");
+    export_through(&mut h, &new, phone.path(), &[]);
+}
+
+/// A `certbridge-relay` on a free loopback port, killed on drop.
+struct Relay(Child, u16);
+
+impl Relay {
+    fn start() -> Self {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(certbridge_e2e::relay_bin())
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--log", "warn"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "the relay did not start");
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        Relay(child, port)
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_relay_set_in_the_settings_carries_an_export() {
+    let Some(fx) = Fixture::new() else { return };
+    let relay = Relay::start();
+    let url = format!("ws://127.0.0.1:{}", relay.1);
+    let mut h = fx.window(KO, fx.setup(), Settings::default());
+    // Set the relay as a user would: in 설정, then leave the field.
+    click(&mut h, &t(KO, "gui-nav-settings"));
+    let field = t(KO, "gui-settings-relay");
+    h.get_by_label(&field).focus();
+    h.step();
+    h.get_by_label(&field).type_text(&url);
+    h.step();
+    h.key_press(egui::Key::Enter);
+    h.step();
+    assert_eq!(h.state().app.shared.settings.relay, url);
+    let text = start_export(&mut h, KO);
+    let phone = tempfile::tempdir().unwrap();
+    export_through(&mut h, &text, phone.path(), &["--no-lan"]);
+    assert!(shows(&h, &Msg::new("path-relay").arg("url", url.as_str()).render(KO)));
+    assert_eq!(files(phone.path()).len(), 2);
+}
+
+#[test]
+fn cancelling_tells_the_scanner_and_a_new_transfer_can_start() {
+    let Some(fx) = Fixture::new() else { return };
+    let mut h = fx.window(KO, fx.setup(), Settings::default());
+    let text = start_export(&mut h, KO);
+    let phone = tempfile::tempdir().unwrap();
+    let mut scanner = Proc::scan_into("scanner", &text, phone.path(), &[]);
+    number_of(&mut scanner);
+    wait_until(&mut h, "the number entry", |h| phase_is(h, |p| matches!(p, Phase::Number { .. })));
+    // Other transfer screens wait for this one.
+    click(&mut h, &t(KO, "gui-nav-import"));
+    assert!(shows(&h, &t(KO, "gui-busy")));
+    click(&mut h, &t(KO, "gui-busy-show"));
+    click(&mut h, &t(KO, "gui-cancel"));
+    wait_for(&mut h, &t(KO, "err-cancelled"));
+    assert_eq!(scanner.fails_with(), "peer_aborted");
+    assert!(files(phone.path()).is_empty());
+    click(&mut h, &t(KO, "gui-back"));
+    click(&mut h, &t(KO, "gui-nav-import"));
+    assert!(!shows(&h, &t(KO, "gui-busy")));
+}
+
+#[test]
+fn closing_mid_transfer_asks_first_then_cancels_cleanly() {
+    let Some(fx) = Fixture::new() else { return };
+    let mut h = fx.window(Lang::En, fx.setup(), Settings::default());
+    let text = start_export(&mut h, Lang::En);
+    let phone = tempfile::tempdir().unwrap();
+    let mut scanner = Proc::scan_into("scanner", &text, phone.path(), &[]);
+    number_of(&mut scanner);
+    wait_until(&mut h, "the number entry", |h| phase_is(h, |p| matches!(p, Phase::Number { .. })));
+    let close = |h: &mut Harness<'static, Window>| {
+        h.input_mut().viewports.entry(egui::ViewportId::ROOT).or_default().events.push(egui::ViewportEvent::Close);
+        h.step();
+        h.step();
+    };
+    let closes = |h: &Harness<'static, Window>| {
+        h.output().viewport_output.get(&egui::ViewportId::ROOT).is_some_and(|v| v.commands.contains(&egui::ViewportCommand::Close))
+    };
+    // Asked first; "keep going" keeps the transfer.
+    close(&mut h);
+    assert!(shows(&h, &t(Lang::En, "gui-close-question")));
+    click(&mut h, &t(Lang::En, "gui-close-keep"));
+    assert!(!shows(&h, &t(Lang::En, "gui-close-question")));
+    assert!(phase_is(&h, |p| matches!(p, Phase::Number { .. })));
+    // Asked again; this time the transfer is cancelled, then the window closes.
+    close(&mut h);
+    click(&mut h, &t(Lang::En, "gui-close-confirm"));
+    wait_until(&mut h, "the close command", closes);
+    assert_eq!(scanner.fails_with(), "peer_aborted");
+    assert!(files(phone.path()).is_empty());
+}
