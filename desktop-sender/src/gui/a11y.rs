@@ -29,7 +29,7 @@ pub(crate) fn apply_style(ctx: &egui::Context) {
             (TextStyle::Body, FontId::proportional(17.0)),
             (TextStyle::Button, FontId::proportional(17.0)),
             (TextStyle::Monospace, FontId::monospace(16.0)),
-            (TextStyle::Small, FontId::proportional(14.0)),
+            (TextStyle::Small, FontId::proportional(15.0)),
         ]
         .into();
         style.spacing.button_padding = egui::vec2(14.0, 7.0);

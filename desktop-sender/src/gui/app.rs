@@ -103,7 +103,7 @@ pub(crate) enum Goto {
 impl Shared {
     /// `msg` in the window's language, in the window's words.
     pub(crate) fn text(&self, msg: Msg) -> String {
-        words::for_window(msg).render(self.lang)
+        words::drawable(words::for_window(msg).render(self.lang))
     }
 
     /// The message `id` (without arguments).
@@ -250,7 +250,8 @@ impl App {
         for screen in Screen::ALL {
             let text = self.shared.t(screen.title());
             let selected = self.screen == screen;
-            let response = ui.add_sized([200.0, 40.0], egui::Button::selectable(selected, egui::RichText::new(text).size(18.0)));
+            let button = egui::Button::new(egui::RichText::new(text).size(18.0)).selected(selected).frame(true);
+            let response = ui.add_sized([200.0, 40.0], button);
             a11y::ring(ui, &response);
             if response.clicked() {
                 self.screen = screen;

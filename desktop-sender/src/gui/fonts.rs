@@ -100,7 +100,7 @@ mod tests {
         let mut missing = std::collections::BTreeSet::new();
         let sources = [certbridge_i18n::sources::KO, certbridge_i18n::sources::EN];
         for text in sources.iter().flat_map(|s| s.lines()).filter(|l| !l.starts_with('#')) {
-            for c in text.chars().filter(|c| !c.is_control()) {
+            for c in super::super::words::drawable(text.to_owned()).chars().filter(|c| !c.is_control()) {
                 let has = |f: &ab_glyph::FontRef<'_>| f.glyph_id(c).0 != 0;
                 if !has(&bundled) && !egui_fonts.iter().any(has) {
                     missing.insert(c);

@@ -3,6 +3,9 @@
 //! points at a setting or a button instead: this module swaps those
 //! messages for the window's own, keeping their arguments. Everything else
 //! passes through unchanged.
+//!
+//! One mark of the catalog, ✘ (U+2718), is in no font the window carries;
+//! the window draws ✖ (U+2716) in its place ([`drawable`]).
 
 use certbridge_i18n::{Arg, Msg};
 
@@ -18,6 +21,11 @@ const SWAPS: &[(&str, &str, &[&str])] = &[
     ("err-file-exists", "gui-err-file-exists", &["path"]),
     ("err-usage", "gui-err-internal", &[]),
 ];
+
+/// `text` with the marks the window's fonts lack replaced by ones they have.
+pub(crate) fn drawable(text: String) -> String {
+    if text.contains('✘') { text.replace('✘', "✖") } else { text }
+}
 
 /// `msg` as the window says it.
 pub(crate) fn for_window(msg: Msg) -> Msg {

@@ -328,6 +328,7 @@ gui-import-pfx-go = Import
 gui-export-title = Send to phone
 gui-export-intro = Choose the certificates to send, then make a QR code. When the CertBridge app on your phone scans it, the phone shows a verification number.
 gui-export-pick-first = Choose at least one certificate to send.
+gui-expired-hint = Expired certificates cannot be used at banks. To move one anyway, tick the box below.
 gui-allow-expired = Also send expired certificates
 gui-make-code = Make a QR code
 
@@ -356,6 +357,9 @@ gui-code-text-title = For another computer: the code as text
 gui-code-text-intro = On the other computer, open “PC to PC” in the CertBridge window and paste this code.
 gui-code-text-label = The code as text
 gui-copy-code = Copy the code
+gui-number-title = Enter the verification number
+gui-show-number-title = Verification number
+gui-consent-title = Agree to send
 gui-number-after-consent = Once you agree to send on your phone, it shows a 6-digit verification number.
 gui-number-ok = OK
 gui-attempts-left = { $left ->

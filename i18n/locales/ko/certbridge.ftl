@@ -269,6 +269,7 @@ gui-import-pfx-go = 가져오기
 gui-export-title = 휴대폰으로 보내기
 gui-export-intro = 보낼 공동인증서를 고른 뒤 QR 코드를 만들어 주세요. 휴대폰의 CertBridge 앱으로 QR 코드를 스캔하면 휴대폰에 인증번호가 표시됩니다.
 gui-export-pick-first = 보낼 공동인증서를 하나 이상 골라 주세요.
+gui-expired-hint = 만료된 공동인증서는 은행에서 쓸 수 없습니다. 그래도 옮기려면 아래 상자를 선택해 주세요.
 gui-allow-expired = 만료된 공동인증서도 보내기
 gui-make-code = QR 코드 만들기
 
@@ -297,6 +298,9 @@ gui-code-text-title = 다른 PC로 옮길 때: 글자로 된 코드
 gui-code-text-intro = 다른 PC의 CertBridge 창에서 “PC끼리”를 열고 이 코드를 붙여 넣어 주세요.
 gui-code-text-label = 글자로 된 코드
 gui-copy-code = 코드 복사
+gui-number-title = 인증번호 입력
+gui-show-number-title = 인증번호
+gui-consent-title = 보내기 동의
 gui-number-after-consent = 휴대폰에서 보내기에 동의하면 휴대폰에 인증번호 6자리가 표시됩니다.
 gui-number-ok = 확인
 gui-attempts-left = 인증번호는 { $left }번 더 입력할 수 있습니다.

@@ -121,6 +121,7 @@ impl State {
             let Some(folder) = &cert.folder else { continue };
             let selected = self.selected.as_deref() == Some(folder.as_str());
             ui.horizontal_wrapped(|ui| {
+                pick::badge(ui, shared, cert);
                 let row = ui.add(egui::Button::selectable(selected, egui::RichText::new(pick::line(shared, cert)).size(18.0)));
                 a11y::ring(ui, &row);
                 if row.clicked() {
@@ -128,7 +129,6 @@ impl State {
                     self.panel = Panel::None;
                     self.report = None;
                 }
-                pick::badge(ui, shared, cert);
             });
         }
         for failure in &shared.listing.failures {

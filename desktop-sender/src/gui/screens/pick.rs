@@ -71,6 +71,7 @@ pub(crate) fn show(ui: &mut egui::Ui, shared: &Shared, picked: &mut Picked) {
         let Some(folder) = cert.folder.clone() else { continue };
         let allowed = cert.status != Status::Expired || picked.allow_expired;
         ui.horizontal_wrapped(|ui| {
+            badge(ui, shared, cert);
             let mut on = picked.folders.contains(&folder) && allowed;
             let response = ui.add_enabled_ui(allowed, |ui| a11y::checkbox(ui, &mut on, line(shared, cert))).inner;
             if response.changed() {
@@ -80,11 +81,13 @@ pub(crate) fn show(ui: &mut egui::Ui, shared: &Shared, picked: &mut Picked) {
                     picked.folders.remove(&folder);
                 }
             }
-            badge(ui, shared, cert);
         });
     }
     if any_expired {
         ui.add_space(4.0);
+        if !picked.allow_expired {
+            ui.label(shared.t("gui-expired-hint"));
+        }
         a11y::checkbox(ui, &mut picked.allow_expired, shared.t("gui-allow-expired"));
     }
 }

@@ -102,6 +102,7 @@ impl View {
                 cancel = a11y::button(ui, shared_ro.t("gui-cancel")).clicked();
             }
             Phase::Number { attempts_left } => {
+                a11y::heading(ui, &shared_ro.t("gui-number-title"));
                 self.peer_line(ui, shared_ro, transfer);
                 typed_code = self.number(ui, shared_ro, transfer, *attempts_left, wants_focus);
                 if let Some(until) = transfer.wait_until {
@@ -115,6 +116,7 @@ impl View {
                 cancel = a11y::button(ui, shared_ro.t("gui-cancel")).clicked();
             }
             Phase::Consent { items } => {
+                a11y::heading(ui, &shared_ro.t("gui-consent-title"));
                 self.peer_line(ui, shared_ro, transfer);
                 let (peer, path) = peer_and_path(transfer);
                 ui.label(shared_ro.text(Msg::new("consent-intro").arg("peer", peer.as_str()).arg("path", path).arg("count", items.len())));
@@ -138,6 +140,7 @@ impl View {
                 });
             }
             Phase::ShowNumber { grouped } => {
+                a11y::heading(ui, &shared_ro.t("gui-show-number-title"));
                 self.peer_line(ui, shared_ro, transfer);
                 ui.label(egui::RichText::new(shared_ro.text(Msg::new("number-show").arg("number", grouped.as_str()))).size(40.0).strong());
                 ui.label(shared_ro.t("gui-number-type-it"));
@@ -200,36 +203,55 @@ impl View {
         let code = transfer.code.as_ref()?;
         a11y::heading(ui, &shared.t(direction(transfer.kind)));
         ui.label(shared.t("invite-scan"));
-        if let Some(qr) = &code.qr {
-            let room = ui.available_width().min(ui.available_height().max(360.0) - 80.0).min(560.0);
-            qr.show(ui, room, self.qr_scale, &shared.t("gui-qr-label"));
-        }
-        let left = transfer.code_seconds_left(now);
-        let color = if left < 60 { a11y::WARN } else { a11y::INK };
-        a11y::colored(ui, color, &minutes_seconds(shared, "gui-code-left", left));
-        ui.horizontal_wrapped(|ui| {
+        // The QR code as large as the window allows, the rest beside it
+        // (or under it in a narrow window).
+        let wide = ui.available_width() > 760.0;
+        let room = if wide { (ui.available_width() - 340.0).min(ui.available_height() - 60.0) } else { ui.available_width() };
+        let room = room.clamp(200.0, 620.0);
+        let scale = self.qr_scale;
+        let qr_scale = &mut self.qr_scale;
+        let mut side = |ui: &mut egui::Ui| {
+            let left = transfer.code_seconds_left(now);
+            let color = if left < 60 { a11y::WARN } else { a11y::INK };
+            a11y::colored(ui, color, &minutes_seconds(shared, "gui-code-left", left));
             if a11y::button(ui, shared.t("gui-new-code")).clicked() || ui.input(|i| i.key_pressed(egui::Key::F5)) {
                 action = Some(Action::Renew);
             }
-            if a11y::button(ui, shared.t("gui-qr-larger")).clicked() {
-                self.qr_scale = (self.qr_scale * 1.25).min(3.0);
+            ui.horizontal_wrapped(|ui| {
+                if a11y::button(ui, shared.t("gui-qr-larger")).clicked() {
+                    *qr_scale = (*qr_scale * 1.25).min(3.0);
+                }
+                if a11y::button(ui, shared.t("gui-qr-smaller")).clicked() {
+                    *qr_scale = (*qr_scale / 1.25).max(0.4);
+                }
+            });
+            ui.add_space(8.0);
+            egui::CollapsingHeader::new(shared.t("gui-code-text-title")).id_salt("code-text").show(ui, |ui| {
+                ui.label(shared.t("gui-code-text-intro"));
+                let label = ui.label(shared.t("gui-code-text-label"));
+                let mut text = code.text.as_str();
+                let edit = egui::TextEdit::multiline(&mut text).desired_rows(4).desired_width(f32::min(ui.available_width(), 560.0));
+                let response = ui.add(edit).labelled_by(label.id);
+                a11y::ring(ui, &response);
+                if a11y::button(ui, shared.t("gui-copy-code")).clicked() {
+                    ui.ctx().copy_text(code.text.clone());
+                }
+            });
+        };
+        let draw_qr = |ui: &mut egui::Ui| {
+            if let Some(qr) = &code.qr {
+                qr.show(ui, room, scale, &shared.t("gui-qr-label"));
             }
-            if a11y::button(ui, shared.t("gui-qr-smaller")).clicked() {
-                self.qr_scale = (self.qr_scale / 1.25).max(0.4);
-            }
-        });
-        ui.add_space(8.0);
-        egui::CollapsingHeader::new(shared.t("gui-code-text-title")).id_salt("code-text").show(ui, |ui| {
-            ui.label(shared.t("gui-code-text-intro"));
-            let label = ui.label(shared.t("gui-code-text-label"));
-            let mut text = code.text.as_str();
-            let edit = egui::TextEdit::multiline(&mut text).desired_rows(3).desired_width(f32::min(ui.available_width(), 560.0));
-            let response = ui.add(edit).labelled_by(label.id);
-            a11y::ring(ui, &response);
-            if a11y::button(ui, shared.t("gui-copy-code")).clicked() {
-                ui.ctx().copy_text(code.text.clone());
-            }
-        });
+        };
+        if wide {
+            ui.horizontal_top(|ui| {
+                draw_qr(ui);
+                ui.vertical(|ui| side(ui));
+            });
+        } else {
+            draw_qr(ui);
+            side(ui);
+        }
         action
     }
 

@@ -100,7 +100,7 @@ pub(super) fn install(root: &Path, vector: &Path) -> PathBuf {
 
 /// The catalog's text `id` in `lang` (how the tests find controls).
 pub(super) fn t(lang: Lang, id: &'static str) -> String {
-    super::words::for_window(Msg::new(id)).render(lang)
+    super::words::drawable(super::words::for_window(Msg::new(id)).render(lang))
 }
 
 /// A prompt as the window shows it as a field's label (without its colon).
@@ -144,10 +144,13 @@ pub(super) fn click(h: &mut Harness<'static, Window>, label: &str) {
 /// The invite text the window shows (opening its "as text" part).
 pub(super) fn invite_text(h: &mut Harness<'static, Window>, lang: Lang) -> String {
     let label = t(lang, "gui-code-text-label");
-    if !shows(h, &label) {
-        click(h, &t(lang, "gui-code-text-title"));
+    let title = t(lang, "gui-code-text-title");
+    wait_for(h, &title);
+    let exact = |h: &Harness<'static, Window>| h.query_all_by_label(&label).next().is_some();
+    if !exact(h) {
+        click(h, &title);
     }
-    wait_for(h, &label);
+    wait_until(h, "the code as text", exact);
     let text = h.get_by_label(&label).value().unwrap_or_default();
     assert!(text.starts_with("CERTBRIDGE:/"), "{text}");
     text

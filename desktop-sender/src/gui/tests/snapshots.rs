@@ -22,6 +22,8 @@ fn snapshot(screen: Screen, name: &str) {
     // same certificate again is a duplicate.
     install(&root, &vector);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    // Both languages' results, reported (and accepted) together.
+    let mut results = egui_kittest::SnapshotResults::new();
     for lang in Lang::ALL {
         let mut setup = Setup::system(runtime.handle().clone(), None);
         setup.roots = vec![root.clone()];
@@ -38,7 +40,9 @@ fn snapshot(screen: Screen, name: &str) {
         let mut h = harness(app, [1000.0, 760.0]);
         h.run_ok();
         h.snapshot(format!("{name}_{}", lang.tag()));
+        results.extend_harness(&mut h);
     }
+    results.unwrap();
 }
 
 #[test]
