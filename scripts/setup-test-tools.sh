@@ -7,6 +7,9 @@ need=()
 command -v zbarimg >/dev/null || need+=(zbar-tools)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v openssl >/dev/null || need+=(openssl)
+# The terminal tests run certbridge in a real terminal (tmux) and read its
+# QR code from a capture of the screen.
+command -v tmux >/dev/null || need+=(tmux)
 
 if ((${#need[@]})); then
     echo "==> installing ${need[*]}"

@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+pub mod text;
+pub use text::{TextProc, openssl_fixtures};
+
 /// How long any one expected event may take.
 pub const EVENT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -346,6 +349,35 @@ pub fn run(args: &[&str], env: &[(&str, &Path)]) -> (Option<i32>, String, String
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// Runs `certbridge ARGS` in `lang` with `stdin` typed in and its input
+/// closed: (exit code, stdout, stderr).
+pub fn run_typed(lang: &str, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+    let mut cmd = Command::new(certbridge());
+    cmd.args(args)
+        .env_remove("CERTBRIDGE_NPKI_ROOT")
+        .env("CERTBRIDGE_LANG", lang)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    type_into(child.stdin.take(), stdin);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The shared vector's password, from its `expected.json`.
+pub fn vector_password(dir: &Path) -> String {
+    let v: Value = serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    v["password"].as_str().unwrap().to_owned()
 }
 
 /// Every file under `dir`, relative path → bytes, sorted.

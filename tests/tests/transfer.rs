@@ -333,22 +333,8 @@ fn usage_errors_exit_with_2() {
     assert_eq!(code, Some(2));
 }
 
-/// Makes OpenSSL fixtures (a valid certificate with a Hangul name) in `dir`.
 fn openssl_fixtures(dir: &Path) -> Option<std::path::PathBuf> {
-    if which("openssl").is_none() {
-        assert!(!in_ci(), "openssl is missing in CI");
-        eprintln!("skipping: openssl not found");
-        return None;
-    }
-    let script = certbridge_e2e::workspace_root().join("scripts/make-npki-fixtures.sh");
-    let status = std::process::Command::new("bash")
-        .arg(script)
-        .arg(dir)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "make-npki-fixtures.sh failed");
-    Some(dir.join("demo"))
+    certbridge_e2e::openssl_fixtures(dir).map(|d| d.join("demo"))
 }
 
 #[test]
