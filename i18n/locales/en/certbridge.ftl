@@ -69,7 +69,7 @@ enter-number = Enter the 6-digit verification number shown on the { $device ->
        *[computer] other computer
     }:
 number-wrong = That is not the number shown. { $left ->
-        [one] One try left.
+        [one] 1 try left.
        *[other] { $left } tries left.
     }
 number-malformed = Type the 6 digits of the verification number.
@@ -87,11 +87,11 @@ cancel-hint = Press Ctrl-C to cancel.
 ## Moving
 
 sending = Sending { $count ->
-        [one] one certificate
+        [one] 1 certificate
        *[other] { $count } certificates
     } ({ $bytes } bytes)…
 received-installing = Received { $count ->
-        [one] one certificate
+        [one] 1 certificate
        *[other] { $count } certificates
     }; installing…
 waiting-for-receipt = Waiting for the other device to save { $count ->
@@ -111,7 +111,7 @@ result-duplicate = ✔ Already installed, left as it was: { $name }, in { $folde
 result-rejected = ✘ Not installed: { $name }. { $reason }
 done = Done.
 some-rejected = { $rejected } of { $total ->
-        [one] one certificate
+        [one] 1 certificate
        *[other] { $total } certificates
     } could not be installed.
 
@@ -182,11 +182,11 @@ err-conflict = { $folder } already holds a different certificate of the same nam
 err-expired-certificate = The certificate of { $name } expired on { $date }; banks will not accept it. Renew it, or add --allow-expired to move it anyway.
 warn-expired-certificate = The certificate of { $name } expired on { $date }.
 warn-expiring-certificate = The certificate of { $name } expires in { $days ->
-        [one] one day
+        [one] 1 day
        *[other] { $days } days
     }. Renew it soon.
 folder-choose-intro = { $path } holds { $count ->
-        [one] one certificate
+        [one] 1 certificate
        *[other] { $count } certificates
     }:
 folder-choose-item = { $n }. { $name } ({ $ca }, { $usage }, until { $until })
@@ -239,15 +239,15 @@ list-none = No certificates were found. Searched:
 list-root = • { $path }
 list-broken = A folder could not be read: { $folder }. { $why }
 status-valid = valid, { $days ->
-        [one] one day left
+        [one] 1 day left
        *[other] { $days } days left
     }
 status-expiring = expiring: { $days ->
-        [one] one day left
+        [one] 1 day left
        *[other] { $days } days left
     }; renew soon
 status-expired = expired { $days ->
-        [one] one day ago
+        [one] 1 day ago
        *[other] { $days } days ago
     }
 field-issuer = Issuer
