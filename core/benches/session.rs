@@ -40,7 +40,7 @@ fn item() -> BundleItem {
     files.insert("signPri.key".to_owned(), FileBytes::new(vec![2; 1300]));
     files.insert("kmCert.der".to_owned(), FileBytes::new(vec![3; 1464]));
     files.insert("kmPri.key".to_owned(), FileBytes::new(vec![4; 1300]));
-    BundleItem { files }
+    BundleItem::npki(files)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

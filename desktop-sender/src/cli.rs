@@ -127,8 +127,10 @@ pub(crate) struct HostArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct SendArgs {
-    /// Certificate folders to send (each with signCert.der and signPri.key).
-    #[arg(value_name = "CERT_DIR", required = true)]
+    /// Certificates to send: NPKI folders (with signCert.der and
+    /// signPri.key), GPKI/EPKI `…_sig.cer` files, or folders holding
+    /// certificates, to pick from.
+    #[arg(value_name = "CERT", required = true)]
     pub(crate) cert_dirs: Vec<PathBuf>,
     /// Send even if a certificate has expired.
     #[arg(long)]
@@ -143,7 +145,9 @@ pub(crate) struct SendArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ReceiveArgs {
-    /// The NPKI folder to install into [default: $CERTBRIDGE_NPKI_ROOT or the OS's NPKI folder].
+    /// The NPKI folder to install into, with GPKI and EPKI certificates
+    /// beside it (DIR/../GPKI, DIR/../EPKI) [default: $CERTBRIDGE_NPKI_ROOT
+    /// or the OS's NPKI folder; GPKI and EPKI under C:\ or the home folder].
     #[arg(long, value_name = "DIR")]
     pub(crate) install_root: Option<PathBuf>,
     /// Replace a different certificate already installed in the same
@@ -204,8 +208,8 @@ pub(crate) struct ScanArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct InspectArgs {
-    /// The certificate folder.
-    #[arg(value_name = "CERT_DIR")]
+    /// The certificate: an NPKI folder, or a GPKI/EPKI `…_sig.cer`.
+    #[arg(value_name = "CERT")]
     pub(crate) cert_dir: PathBuf,
     /// Print JSON.
     #[arg(long)]
@@ -224,8 +228,8 @@ pub(crate) struct ListArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckPasswordArgs {
-    /// The certificate folder.
-    #[arg(value_name = "CERT_DIR")]
+    /// The certificate: an NPKI folder, or a GPKI/EPKI `…_sig.cer`.
+    #[arg(value_name = "CERT")]
     pub(crate) cert_dir: PathBuf,
     /// Read the password from the first line of standard input instead of
     /// prompting.
@@ -235,8 +239,8 @@ pub(crate) struct CheckPasswordArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct PasswdArgs {
-    /// The certificate folder.
-    #[arg(value_name = "CERT_DIR")]
+    /// The certificate: an NPKI folder, or a GPKI/EPKI `…_sig.cer`.
+    #[arg(value_name = "CERT")]
     pub(crate) cert_dir: PathBuf,
     /// Read the old and the new password from the first two lines of
     /// standard input instead of prompting.
@@ -246,8 +250,8 @@ pub(crate) struct PasswdArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ExportPfxArgs {
-    /// The certificate folder.
-    #[arg(value_name = "CERT_DIR")]
+    /// The certificate: an NPKI folder, or a GPKI/EPKI `…_sig.cer`.
+    #[arg(value_name = "CERT")]
     pub(crate) cert_dir: PathBuf,
     /// The file to write (.pfx or .p12).
     #[arg(short = 'o', long = "output", value_name = "FILE")]

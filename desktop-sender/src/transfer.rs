@@ -42,10 +42,14 @@ fn host_name() -> String {
         .unwrap_or_else(|| "CertBridge desktop".to_owned())
 }
 
-pub(crate) fn install_root(chosen: Option<PathBuf>) -> Result<PathBuf, Failure> {
-    chosen
-        .or_else(npki::default_root)
-        .ok_or_else(|| Failure::usage(Msg::new("err-not-a-folder").arg("path", "NPKI")))
+/// Where received certificates go: `--install-root` for NPKI ones, with
+/// GPKI and EPKI ones beside it; otherwise the system's usual places.
+pub(crate) fn install_roots(chosen: Option<PathBuf>) -> Result<npki::InstallRoots, Failure> {
+    match chosen {
+        Some(dir) => Ok(npki::InstallRoots::beside(dir)),
+        None => npki::InstallRoots::for_env(&npki::Env::current())
+            .ok_or_else(|| Failure::usage(Msg::new("err-not-a-folder").arg("path", "NPKI"))),
+    }
 }
 
 /// Reads every folder to send and refuses expired certificates (unless
@@ -102,8 +106,8 @@ pub(crate) async fn send(args: SendArgs, out: Output) -> Result<(), Failure> {
 
 /// `certbridge receive`.
 pub(crate) async fn receive(args: ReceiveArgs, out: Output) -> Result<(), Failure> {
-    let root = install_root(args.install_root)?;
-    let store = NpkiStore::receiver(root, args.replace);
+    let roots = install_roots(args.install_root)?;
+    let store = NpkiStore::receiver(roots, args.replace);
     let config = host_config(Mode::DesktopReceives, &args.host);
     let (handle, events) = start_host(config, Arc::new(store));
     View::new(out, args.host.qr_png).run(handle, events).await
@@ -126,7 +130,7 @@ pub(crate) async fn scan(args: ScanArgs, out: Output) -> Result<(), Failure> {
         check_outgoing(&dirs, args.allow_expired, out)?;
         Arc::new(NpkiStore::sender(dirs))
     } else {
-        Arc::new(NpkiStore::receiver(install_root(args.install_root)?, args.replace))
+        Arc::new(NpkiStore::receiver(install_roots(args.install_root)?, args.replace))
     };
     let mut config = GuestConfig::new(hello(args.name.as_deref()));
     if args.yes {

@@ -263,6 +263,9 @@ valid-range = { $from } to { $to }
 key-description = { $algorithm } { $bits } bits
 key-with-km = { $algorithm } { $bits } bits, with the key-management pair
 kind-npki = NPKI certificate (공동인증서)
+kind-gpki = Government certificate (행정전자서명, GPKI)
+kind-epki = Education certificate (교육 전자서명, EPKI)
+field-id = Holder id
 
 ## The command line's help
 

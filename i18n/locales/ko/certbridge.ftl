@@ -204,6 +204,9 @@ valid-range = { $from } ~ { $to }
 key-description = { $algorithm } { $bits }비트
 key-with-km = { $algorithm } { $bits }비트, 키 관리용 인증서 포함
 kind-npki = 공동인증서 (NPKI)
+kind-gpki = 행정전자서명 인증서 (GPKI)
+kind-epki = 교육 전자서명 인증서 (EPKI)
+field-id = 사용자 ID
 
 ## 명령줄 도움말
 

@@ -29,7 +29,7 @@ pub(super) fn item(seed: u8, with_km: bool) -> BundleItem {
             FileBytes::new(vec![seed.wrapping_add(3); 1100]),
         );
     }
-    BundleItem { files }
+    BundleItem::npki(files)
 }
 
 pub(super) fn outgoing(items: &[BundleItem]) -> Vec<OutgoingItem> {
