@@ -379,6 +379,31 @@ fn the_binary_explains_bad_settings() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-cert"));
 }
 
+/// The shipped systemd unit parses without unknown or malformed keys
+/// (`systemd-analyze verify`) and carries the hardening and bounds the
+/// deployment relies on.
+#[test]
+fn the_systemd_unit_verifies() {
+    let Some(analyze) = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"].into_iter().find(|p| std::path::Path::new(p).exists())
+    else {
+        assert!(std::env::var_os("CI").is_none(), "systemd-analyze is missing in CI");
+        eprintln!("SKIPPED: systemd-analyze is not installed");
+        return;
+    };
+    let unit = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/certbridge-relay.service")).unwrap();
+    for key in ["ProtectProc=invisible", "ProcSubset=pid", "UMask=0077", "MemoryMax=", "TasksMax=", "LimitNOFILE="] {
+        assert!(unit.lines().any(|l| l.starts_with(key)), "the unit lacks {key}");
+    }
+    // The binary it names must exist for verify: point it at this build's.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("certbridge-relay.service");
+    std::fs::write(&path, unit.replace("/usr/local/bin/certbridge-relay", env!("CARGO_BIN_EXE_certbridge-relay"))).unwrap();
+    let out = Command::new(analyze).arg("verify").arg(&path).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let problems: Vec<&str> = err.lines().filter(|l| l.contains("certbridge-relay.service")).collect();
+    assert!(out.status.success() && problems.is_empty(), "{err}");
+}
+
 /// The benchmark's load generator still speaks the relay's protocol: a
 /// short run against a fresh relay and against the bare-TCP server
 /// completes rendezvous with the exchanged bytes checked, and none fails.
