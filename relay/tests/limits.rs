@@ -12,22 +12,11 @@ use common::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// Pairs a host and a guest and checks that one message crosses.
-async fn working_pair(relay: &Relay) -> (Client, Client) {
-    let id = new_id();
-    let mut host = relay.connect(&id, "host").await;
-    let mut guest = relay.connect(&id, "guest").await;
-    send(&mut guest, b"ping").await;
-    assert_eq!(recv(&mut host).await, b"ping");
-    send(&mut host, b"pong").await;
-    assert_eq!(recv(&mut guest).await, b"pong");
-    (host, guest)
-}
 
 #[tokio::test]
 async fn an_oversized_message_closes_with_4009_and_the_relay_stays_up() {
     let relay = Relay::start(config()).await;
-    let (mut host, mut guest) = working_pair(&relay).await;
+    let (mut host, mut guest) = paired(&relay, &relay).await;
     // Exactly the limit passes.
     let limit = 64 * 1024;
     send(&mut host, &vec![7u8; limit]).await;
@@ -44,7 +33,7 @@ async fn an_oversized_message_closes_with_4009_and_the_relay_stays_up() {
     )
     .await;
     assert_eq!(expect_close(&mut lone).await.0, 4009);
-    working_pair(&relay).await;
+    paired(&relay, &relay).await;
     relay.shutdown().await;
 }
 
@@ -53,7 +42,7 @@ async fn the_session_byte_limit_closes_both_sides_with_4008() {
     let mut c = config();
     c.limits.max_session_bytes = 100_000;
     let relay = Relay::start(c).await;
-    let (mut host, mut guest) = working_pair(&relay).await; // 8 bytes so far
+    let (mut host, mut guest) = paired(&relay, &relay).await; // 8 bytes so far
     let chunk = vec![0u8; 30_000];
     for _ in 0..3 {
         send(&mut host, &chunk).await;
@@ -71,7 +60,7 @@ async fn an_idle_session_closes_with_4006() {
     let mut c = config();
     c.limits.idle = Duration::from_millis(1000);
     let relay = Relay::start(c).await;
-    let (mut host, mut guest) = working_pair(&relay).await;
+    let (mut host, mut guest) = paired(&relay, &relay).await;
     // Traffic keeps the session alive past the idle time...
     for _ in 0..8 {
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -91,7 +80,7 @@ async fn a_session_that_lasts_too_long_closes_with_4007() {
     let mut c = config();
     c.limits.max_session_time = Duration::from_millis(700);
     let relay = Relay::start(c).await;
-    let (mut host, mut guest) = working_pair(&relay).await;
+    let (mut host, mut guest) = paired(&relay, &relay).await;
     let started = Instant::now();
     // Busy, never idle, but too long.
     let (code, reason) = loop {
@@ -123,7 +112,7 @@ async fn slowloris_connections_are_dropped_and_others_still_served() {
         slow.push(TcpStream::connect(relay.addr).await.unwrap());
     }
     // Meanwhile the relay serves others.
-    working_pair(&relay).await;
+    paired(&relay, &relay).await;
     assert_eq!(http_get(relay.addr, "/healthz").await, (200, "ok".into()));
     let started = Instant::now();
     for mut s in slow {
@@ -143,7 +132,7 @@ async fn slowloris_connections_are_dropped_and_others_still_served() {
     }
     assert!(started.elapsed() < Duration::from_secs(8));
     assert!(metric(relay.addr, "certbridge_header_timeouts_total").await >= 40.0);
-    working_pair(&relay).await;
+    paired(&relay, &relay).await;
     relay.shutdown().await;
 }
 
@@ -171,23 +160,11 @@ async fn random_bytes_on_the_port_do_no_harm() {
     // Garbage after a successful upgrade: invalid WebSocket frames.
     let id = new_id();
     let mut host = relay.connect(&id, "host").await;
-    let mut raw = TcpStream::connect(relay.addr).await.unwrap();
-    raw.write_all(
-        format!(
-            "GET /v1/rendezvous/{id}?role=guest HTTP/1.1\r\nHost: r\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
-             Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
-        )
-        .as_bytes(),
-    )
-    .await
-    .unwrap();
-    let mut head = [0u8; 12];
-    raw.read_exact(&mut head).await.unwrap();
-    assert_eq!(&head, b"HTTP/1.1 101");
+    let mut raw = raw_upgrade(relay.addr, &id, "guest").await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     raw.write_all(&[0xff; 64]).await.unwrap(); // reserved opcode, unmasked
     assert_eq!(expect_close(&mut host).await, (4000, "peer closed".into()));
-    working_pair(&relay).await;
+    paired(&relay, &relay).await;
     relay.shutdown().await;
 }
 
@@ -200,7 +177,7 @@ async fn a_thousand_idle_connections_do_not_block_a_real_exchange() {
     }
     assert_eq!(metric(relay.addr, "certbridge_sessions_waiting").await, 1000.0);
     let started = Instant::now();
-    working_pair(&relay).await;
+    paired(&relay, &relay).await;
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
     drop(idle);
     relay.shutdown().await;
@@ -326,7 +303,7 @@ async fn oversized_request_heads_are_refused() {
     let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut buf)).await.expect("the relay kept reading");
     let text = String::from_utf8_lossy(&buf);
     assert!(text.is_empty() || text.starts_with("HTTP/1.1 431"), "{text}");
-    working_pair(&relay).await;
+    paired(&relay, &relay).await;
     relay.shutdown().await;
 }
 
@@ -356,23 +333,10 @@ async fn a_waiting_host_is_read_all_along_and_sending_too_much_early_ends_it() {
     relay.shutdown().await;
 }
 
-/// A raw client that completes the upgrade and then never reads or
-/// answers again (a frozen or half-open device).
+/// A host that completes the upgrade and then never reads or answers
+/// again (a frozen or half-open device).
 async fn frozen_host(relay: &Relay, id: &str) -> TcpStream {
-    let mut raw = TcpStream::connect(relay.addr).await.unwrap();
-    raw.write_all(
-        format!(
-            "GET /v1/rendezvous/{id}?role=host HTTP/1.1\r\nHost: r\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
-             Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
-        )
-        .as_bytes(),
-    )
-    .await
-    .unwrap();
-    let mut head = [0u8; 12];
-    raw.read_exact(&mut head).await.unwrap();
-    assert_eq!(&head, b"HTTP/1.1 101");
-    raw
+    raw_upgrade(relay.addr, id, "host").await
 }
 
 #[tokio::test]

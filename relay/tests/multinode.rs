@@ -26,18 +26,6 @@ async fn nodes(redis: &RedisServer) -> (Relay, Relay) {
     (node(redis, "node-a").await, node(redis, "node-b").await)
 }
 
-/// A host on `host_node` and a guest on `guest_node` for a fresh id, with
-/// one message checked each way.
-async fn paired(host_node: &Relay, guest_node: &Relay) -> (Client, Client) {
-    let id = new_id();
-    let mut host = host_node.connect(&id, "host").await;
-    let mut guest = guest_node.connect(&id, "guest").await;
-    send(&mut guest, b"hi").await;
-    assert_eq!(recv(&mut host).await, b"hi");
-    send(&mut host, b"hello").await;
-    assert_eq!(recv(&mut guest).await, b"hello");
-    (host, guest)
-}
 
 #[tokio::test]
 async fn host_on_one_node_and_guest_on_another_talk_both_ways() {
@@ -87,20 +75,6 @@ async fn host_on_one_node_and_guest_on_another_talk_both_ways() {
     b.shutdown().await;
 }
 
-/// Waits (up to 10 s) until every node at `addrs` reports Redis up again.
-async fn wait_until_backend_up(addrs: &[std::net::SocketAddr]) {
-    for _ in 0..100 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        let mut all = true;
-        for addr in addrs {
-            all &= metric(*addr, "certbridge_backend_up").await == 1.0;
-        }
-        if all {
-            return;
-        }
-    }
-    panic!("the nodes did not reconnect to Redis");
-}
 
 #[tokio::test]
 async fn roles_are_claimed_once_across_nodes() {
@@ -183,7 +157,7 @@ async fn losing_redis_closes_cross_node_sessions_with_4010_but_local_pairs_still
 
     // Redis comes back: the nodes reconnect and pair across again.
     let _redis = RedisServer::start_on(port).await.unwrap();
-    wait_until_backend_up(&[a.addr, b.addr]).await;
+    wait_until_backend_up(&[a.addr, b.addr], Duration::from_secs(10)).await;
     assert_eq!(http_get(a.addr, "/readyz").await, (200, "ready\n".into()));
     let _pair = paired(&a, &b).await;
     // The local session lived through it all.
@@ -203,7 +177,7 @@ async fn a_host_claimed_while_redis_was_away_is_found_from_another_node_once_it_
     let id = new_id();
     let mut host = a.connect(&id, "host").await;
     let _redis = RedisServer::start_on(port).await.unwrap();
-    wait_until_backend_up(&[a.addr, b.addr]).await;
+    wait_until_backend_up(&[a.addr, b.addr], Duration::from_secs(10)).await;
     let mut guest = b.connect(&id, "guest").await;
     send(&mut guest, b"found you").await;
     assert_eq!(recv(&mut host).await, b"found you");
@@ -226,7 +200,7 @@ async fn a_frozen_redis_is_noticed_by_its_silence() {
     assert_eq!(metric(a.addr, "certbridge_backend_up").await, 0.0);
     redis.signal("CONT");
     // And the nodes come back.
-    wait_until_backend_up(&[a.addr, b.addr]).await;
+    wait_until_backend_up(&[a.addr, b.addr], Duration::from_secs(10)).await;
 }
 
 /// Waits (up to 10 s) until `check` holds.
@@ -257,10 +231,20 @@ async fn a_node_whose_redis_is_down_at_start_serves_and_reports_not_ready_until_
     let (_h, _g) = paired(&a, &a).await;
     // Redis appears: the node connects on its own.
     let _redis = RedisServer::start_on(port).await.unwrap();
-    wait_until_backend_up(&[a.addr]).await;
+    wait_until_backend_up(&[a.addr], Duration::from_secs(10)).await;
     assert_eq!(http_get(a.addr, "/readyz").await.0, 200);
     assert!(metric(a.addr, "certbridge_redis_errors_total").await >= 1.0);
     a.shutdown().await;
+}
+
+/// Node A on `redis`, node B reaching it through a [`Proxy`], and a pair
+/// with its host on A and its guest on B.
+async fn pair_across_a_proxy(redis: &RedisServer) -> (Proxy, Relay, Relay, Client, Client) {
+    let proxy = Proxy::start(redis.port).await;
+    let a = node(redis, "node-a").await;
+    let b = node_at(&proxy.url(), "node-b").await;
+    let (host, guest) = paired(&a, &b).await;
+    (proxy, a, b, host, guest)
 }
 
 #[tokio::test]
@@ -268,10 +252,7 @@ async fn a_partitioned_node_s_peers_are_told_within_seconds() {
     let Some(redis) = RedisServer::start().await else { return };
     // Node B reaches Redis through a proxy that will go silent: Redis
     // still sees B subscribed, so publishes to B "succeed" into nothing.
-    let proxy = Proxy::start(redis.port).await;
-    let a = node(&redis, "node-a").await;
-    let b = node_at(&proxy.url(), "node-b").await;
-    let (mut host, mut guest) = paired(&a, &b).await;
+    let (proxy, a, b, mut host, mut guest) = pair_across_a_proxy(&redis).await;
     proxy.freeze();
     let started = std::time::Instant::now();
     // The host keeps talking; it must be told, not left to the idle limit.
@@ -298,10 +279,7 @@ async fn a_partitioned_node_s_peers_are_told_within_seconds() {
 #[tokio::test]
 async fn a_peer_node_gone_from_redis_ends_the_sender_at_its_next_message() {
     let Some(redis) = RedisServer::start().await else { return };
-    let proxy = Proxy::start(redis.port).await;
-    let a = node(&redis, "node-a").await;
-    let b = node_at(&proxy.url(), "node-b").await;
-    let (mut host, _guest) = paired(&a, &b).await;
+    let (proxy, a, _b, mut host, _guest) = pair_across_a_proxy(&redis).await;
     // B's connections to Redis close and it cannot reconnect: nobody is
     // subscribed to its channel any more (its alive key still lives).
     proxy.cut();

@@ -74,21 +74,11 @@ async fn healthz_and_metrics_after_a_session() {
 async fn a_normal_close_after_a_transfer_counts_as_finished_and_a_dropped_one_does_not() {
     let relay = Relay::start(config()).await;
     // 1000 after the exchange: a success on both sides.
-    let id = new_id();
-    let mut host = relay.connect(&id, "host").await;
-    let mut guest = relay.connect(&id, "guest").await;
-    send(&mut guest, b"bundle").await;
-    assert_eq!(recv(&mut host).await, b"bundle");
-    send(&mut host, b"receipt").await;
-    assert_eq!(recv(&mut guest).await, b"receipt");
+    let (mut host, mut guest) = paired(&relay, &relay).await;
     close_normally(&mut guest).await;
     assert_eq!(expect_close(&mut host).await, (1000, "session finished".into()));
     // The TCP connection dropped after the exchange: not a success.
-    let id = new_id();
-    let mut host = relay.connect(&id, "host").await;
-    let mut guest = relay.connect(&id, "guest").await;
-    send(&mut guest, b"bundle").await;
-    assert_eq!(recv(&mut host).await, b"bundle");
+    let (mut host, guest) = paired(&relay, &relay).await;
     drop(guest);
     assert_eq!(expect_close(&mut host).await, (4000, "peer closed".into()));
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -100,13 +90,19 @@ async fn a_normal_close_after_a_transfer_counts_as_finished_and_a_dropped_one_do
     relay.shutdown().await;
 }
 
-#[tokio::test]
-async fn readyz_turns_503_while_draining() {
+/// A relay in this process with a separate metrics listener: its two
+/// addresses, the stop switch and the task.
+struct WithMetrics {
+    addr: std::net::SocketAddr,
+    maddr: std::net::SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<Result<(), certbridge_relay::RelayError>>,
+}
+
+async fn start_with_metrics(c: certbridge_relay::Config) -> WithMetrics {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let (addr, maddr) = (listener.local_addr().unwrap(), metrics.local_addr().unwrap());
-    let mut c = config();
-    c.limits.drain_deadline = Duration::from_secs(5);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(certbridge_relay::run(
         certbridge_relay::Listeners { relay: listener, metrics: Some(metrics) },
@@ -115,6 +111,14 @@ async fn readyz_turns_503_while_draining() {
             let _ = stopped.await;
         },
     ));
+    WithMetrics { addr, maddr, stop, task }
+}
+
+#[tokio::test]
+async fn readyz_turns_503_while_draining() {
+    let mut c = config();
+    c.limits.drain_deadline = Duration::from_secs(5);
+    let WithMetrics { addr, maddr, stop, task } = start_with_metrics(c).await;
     assert_eq!(http_get(maddr, "/readyz").await, (200, "ready\n".into()));
     let id = new_id();
     let mut host = connect(addr, &id, "host").await;
@@ -132,17 +136,7 @@ async fn readyz_turns_503_while_draining() {
 
 #[tokio::test]
 async fn metrics_can_have_their_own_listener() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (addr, maddr) = (listener.local_addr().unwrap(), metrics.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(certbridge_relay::run(
-        certbridge_relay::Listeners { relay: listener, metrics: Some(metrics) },
-        config(),
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let WithMetrics { addr, maddr, stop, task } = start_with_metrics(config()).await;
     assert_eq!(http_get(addr, "/metrics").await.0, 404);
     let (status, body) = http_get(maddr, "/metrics").await;
     assert_eq!(status, 200);

@@ -12,32 +12,7 @@ use std::time::Duration;
 use certbridge_relay::{RedisTlsFiles, SentinelConfig};
 use common::*;
 
-/// A host on `host_node` and a guest on `guest_node`, one message each way.
-async fn paired(host_node: &Relay, guest_node: &Relay) -> (Client, Client) {
-    let id = new_id();
-    let mut host = host_node.connect(&id, "host").await;
-    let mut guest = guest_node.connect(&id, "guest").await;
-    send(&mut guest, b"hi").await;
-    assert_eq!(recv(&mut host).await, b"hi");
-    send(&mut host, b"hello").await;
-    assert_eq!(recv(&mut guest).await, b"hello");
-    (host, guest)
-}
 
-async fn wait_until_backend_up(addrs: &[std::net::SocketAddr], within: Duration) {
-    let deadline = tokio::time::Instant::now() + within;
-    loop {
-        let mut all = true;
-        for addr in addrs {
-            all &= metric(*addr, "certbridge_backend_up").await == 1.0;
-        }
-        if all {
-            return;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "the nodes did not reach Redis");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 /// A process killed on drop.
 struct Killed(Child);

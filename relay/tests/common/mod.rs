@@ -166,6 +166,55 @@ pub async fn close_normally(ws: &mut Client) {
     .unwrap();
 }
 
+/// A raw client that completes the WebSocket upgrade as `role` and then
+/// does nothing more unless the test makes it (a frozen or half-open
+/// device, or one that sends garbage frames).
+pub async fn raw_upgrade(addr: SocketAddr, id: &str, role: &str) -> TcpStream {
+    let mut raw = TcpStream::connect(addr).await.unwrap();
+    raw.write_all(
+        format!(
+            "GET /v1/rendezvous/{id}?role={role} HTTP/1.1\r\nHost: r\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+             Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut head = [0u8; 12];
+    raw.read_exact(&mut head).await.unwrap();
+    assert_eq!(&head, b"HTTP/1.1 101");
+    raw
+}
+
+/// A host on `host_node` and a guest on `guest_node` for a fresh id, with
+/// one message checked each way.
+pub async fn paired(host_node: &Relay, guest_node: &Relay) -> (Client, Client) {
+    let id = new_id();
+    let mut host = host_node.connect(&id, "host").await;
+    let mut guest = guest_node.connect(&id, "guest").await;
+    send(&mut guest, b"hi").await;
+    assert_eq!(recv(&mut host).await, b"hi");
+    send(&mut host, b"hello").await;
+    assert_eq!(recv(&mut guest).await, b"hello");
+    (host, guest)
+}
+
+/// Waits (up to `within`) until every node at `addrs` reports Redis up.
+pub async fn wait_until_backend_up(addrs: &[SocketAddr], within: Duration) {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let mut all = true;
+        for addr in addrs {
+            all &= metric(*addr, "certbridge_backend_up").await == 1.0;
+        }
+        if all {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the nodes did not reach Redis in {within:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// A plain HTTP GET; returns the status and body.
 pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).await.unwrap();
