@@ -339,12 +339,17 @@ async fn frozen_host(relay: &Relay, id: &str) -> TcpStream {
     raw_upgrade(relay.addr, id, "host").await
 }
 
-#[tokio::test]
-async fn a_frozen_waiting_host_is_pinged_out_and_its_id_freed() {
+/// Test limits with a ping after 300 ms of silence and 300 ms to answer.
+fn quick_pings() -> certbridge_relay::Config {
     let mut c = config();
     c.limits.ping_interval = Duration::from_millis(300);
     c.limits.ping_timeout = Duration::from_millis(300);
-    let relay = Relay::start(c).await;
+    c
+}
+
+#[tokio::test]
+async fn a_frozen_waiting_host_is_pinged_out_and_its_id_freed() {
+    let relay = Relay::start(quick_pings()).await;
     let id = new_id();
     let _frozen = frozen_host(&relay, &id).await;
     // A live client, reading, answers the pings (tungstenite does) and stays.
@@ -397,10 +402,7 @@ async fn a_desktop_replacing_its_half_open_connection_is_told_to_retry_and_gets_
 
 #[tokio::test]
 async fn a_paired_peer_that_stops_answering_is_closed() {
-    let mut c = config();
-    c.limits.ping_interval = Duration::from_millis(300);
-    c.limits.ping_timeout = Duration::from_millis(300);
-    let relay = Relay::start(c).await;
+    let relay = Relay::start(quick_pings()).await;
     let id = new_id();
     let mut guest = relay.connect(&id, "guest").await;
     let _frozen = frozen_host(&relay, &id).await;
