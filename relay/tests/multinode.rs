@@ -418,3 +418,34 @@ async fn a_host_replacing_one_on_a_vanished_node_is_told_to_retry_and_then_gets_
     assert_eq!(recv(&mut host).await, b"new host");
     b.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_desktop_reconnecting_through_another_node_gets_its_half_open_hosts_id_in_seconds() {
+    let Some(redis) = RedisServer::start().await else { return };
+    let (a, b) = nodes(&redis).await;
+    let id = new_id();
+    // The old connection, on A, went half-open: it never answers again.
+    let _frozen = raw_upgrade(a.addr, &id, "host").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The desktop comes back through the balancer, to B: told to retry,
+    // while B asks A to check its holder.
+    let started = std::time::Instant::now();
+    let mut retry = b.connect(&id, "host").await;
+    assert_eq!(expect_close(&mut retry).await, (4011, "role busy, retry".into()));
+    let mut host = loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let mut h = b.connect(&id, "host").await;
+        match tokio::time::timeout(Duration::from_millis(300), futures_util::StreamExt::next(&mut h)).await {
+            Err(_) => break h,
+            Ok(Some(Ok(tokio_tungstenite::tungstenite::Message::Close(Some(f))))) => assert_eq!(u16::from(f.code), 4011),
+            Ok(other) => panic!("{other:?}"),
+        }
+        // Probed with 2 s to answer, not left to the 15 s ping or the claim's 30 s.
+        assert!(started.elapsed() < Duration::from_secs(6), "the half-open host was not reaped");
+    };
+    let mut guest = a.connect(&id, "guest").await;
+    send(&mut guest, b"welcome back").await;
+    assert_eq!(recv(&mut host).await, b"welcome back");
+    a.shutdown().await;
+    b.shutdown().await;
+}
