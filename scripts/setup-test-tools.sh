@@ -66,3 +66,28 @@ if [ ! -f "$swift_root/.certbridge-ready" ] && { [ "$(id -u)" = 0 ] || command -
         echo "warning: could not build the Swift tree (see $cache/debootstrap.log); Swift tests will be skipped" >&2
     fi
 fi
+
+# --- relay (relay/tests, tests/tests/relay_transfer.rs) -------------------
+# nginx runs the shipped relay/deploy/nginx.conf in front of two relay nodes
+# (nginx-light: Debian 12's 1.22 with ssl, map and realip); ss (iproute2)
+# reads a listening socket's backlog; systemd-analyze verifies the shipped
+# unit. Redis Sentinel and TLS need nothing more: Debian's redis-server runs
+# as a sentinel (`redis-server FILE --sentinel`) and is built with TLS.
+# nginx's package would start a system nginx on port 80 as it installs: a
+# temporary policy-rc.d stops that (tests start their own, on loopback).
+relay_need=()
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || relay_need+=(nginx-light)
+command -v ss >/dev/null || relay_need+=(iproute2)
+command -v systemd-analyze >/dev/null || relay_need+=(systemd)
+if ((${#relay_need[@]})); then
+    echo "==> installing ${relay_need[*]} (relay tests)"
+    made_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+        $sudo chmod +x /usr/sbin/policy-rc.d
+        made_policy=1
+    fi
+    apt_install -o DPkg::Lock::Timeout=300 "${relay_need[@]}"
+    if [ -n "$made_policy" ]; then $sudo rm -f /usr/sbin/policy-rc.d; fi
+fi
+# --- end relay ---------------------------------------------------------------

@@ -12,6 +12,48 @@ use crate::close::CloseReason;
 
 /// Upper bounds (seconds) of the `certbridge_pairing_seconds` buckets.
 const PAIRING_BUCKETS: [f64; 12] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0, 60.0, 600.0];
+/// Upper bounds (seconds) of the `certbridge_redis_command_seconds` buckets.
+const REDIS_BUCKETS: [f64; 10] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.0];
+
+/// A histogram with fixed buckets.
+#[derive(Debug)]
+struct Histogram<const N: usize> {
+    buckets: [AtomicU64; N],
+    count: AtomicU64,
+    sum_micros: AtomicU64,
+}
+
+impl<const N: usize> Default for Histogram<N> {
+    fn default() -> Self {
+        Histogram { buckets: std::array::from_fn(|_| AtomicU64::new(0)), count: AtomicU64::new(0), sum_micros: AtomicU64::new(0) }
+    }
+}
+
+impl<const N: usize> Histogram<N> {
+    fn observe(&self, bounds: &[f64; N], took: Duration) {
+        let secs = took.as_secs_f64();
+        for (bound, bucket) in bounds.iter().zip(&self.buckets) {
+            if secs <= *bound {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.count.fetch_add(1, Ordering::Relaxed);
+        let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
+        self.sum_micros.fetch_add(micros, Ordering::Relaxed);
+    }
+
+    fn render(&self, out: &mut String, name: &str, help: &str, bounds: &[f64; N]) {
+        let c = |o: &AtomicU64| o.load(Ordering::Relaxed);
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
+        for (bound, n) in bounds.iter().zip(&self.buckets) {
+            let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {}", c(n));
+        }
+        let count = c(&self.count);
+        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
+        let _ = writeln!(out, "{name}_sum {}", c(&self.sum_micros) as f64 / 1e6);
+        let _ = writeln!(out, "{name}_count {count}");
+    }
+}
 
 /// Why a request was refused before the upgrade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,11 +68,23 @@ pub(crate) enum Refusal {
     Full,
     /// HTTP 503, shutting down.
     Draining,
+    /// Dropped at accept: too many connections from one client before
+    /// their upgrade.
+    Pending,
+    /// HTTP 426, a WebSocket version other than 13.
+    WrongVersion,
 }
 
 impl Refusal {
-    const ALL: [Refusal; 5] =
-        [Refusal::BadRequest, Refusal::ConnectionRate, Refusal::SessionRate, Refusal::Full, Refusal::Draining];
+    const ALL: [Refusal; 7] = [
+        Refusal::BadRequest,
+        Refusal::ConnectionRate,
+        Refusal::SessionRate,
+        Refusal::Full,
+        Refusal::Draining,
+        Refusal::Pending,
+        Refusal::WrongVersion,
+    ];
     const IN_ORDER: () = {
         let mut i = 0;
         while i < Refusal::ALL.len() {
@@ -46,6 +100,8 @@ impl Refusal {
             Refusal::SessionRate => "session_rate",
             Refusal::Full => "full",
             Refusal::Draining => "draining",
+            Refusal::Pending => "pending_per_ip",
+            Refusal::WrongVersion => "wrong_version",
         }
     }
 }
@@ -69,9 +125,9 @@ pub(crate) struct Metrics {
     header_timeouts: AtomicU64,
     closes: [AtomicU64; CloseReason::ALL.len()],
     refusals: [AtomicU64; Refusal::ALL.len()],
-    pairing_buckets: [AtomicU64; PAIRING_BUCKETS.len()],
-    pairing_count: AtomicU64,
-    pairing_sum_micros: AtomicU64,
+    pairing: Histogram<{ PAIRING_BUCKETS.len() }>,
+    redis_commands: Histogram<{ REDIS_BUCKETS.len() }>,
+    redis_errors: AtomicU64,
     /// 1 while the shared backend (Redis) is reachable, 0 when not,
     /// -1 when the node runs alone.
     backend_up: AtomicI64,
@@ -119,15 +175,15 @@ impl Metrics {
     }
 
     pub(crate) fn pairing(&self, waited: Duration) {
-        let secs = waited.as_secs_f64();
-        for (bound, bucket) in PAIRING_BUCKETS.iter().zip(&self.pairing_buckets) {
-            if secs <= *bound {
-                bucket.fetch_add(1, Ordering::Relaxed);
-            }
+        self.pairing.observe(&PAIRING_BUCKETS, waited);
+    }
+
+    /// One Redis command (or connection attempt) and whether it worked.
+    pub(crate) fn redis_command(&self, took: Duration, ok: bool) {
+        self.redis_commands.observe(&REDIS_BUCKETS, took);
+        if !ok {
+            self.redis_errors.fetch_add(1, Ordering::Relaxed);
         }
-        self.pairing_count.fetch_add(1, Ordering::Relaxed);
-        let micros = u64::try_from(waited.as_micros()).unwrap_or(u64::MAX);
-        self.pairing_sum_micros.fetch_add(micros, Ordering::Relaxed);
     }
 
     pub(crate) fn backend(&self, up: bool) {
@@ -135,9 +191,15 @@ impl Metrics {
     }
 
     /// The metrics in Prometheus text format; `connections` is the number
-    /// of WebSocket connections held now.
-    pub(crate) fn render(&self, connections: usize) -> String {
-        let mut out = String::with_capacity(4096);
+    /// of WebSocket connections held now, `pending` the connections not
+    /// upgraded yet.
+    pub(crate) fn render(&self, connections: usize, pending: usize) -> String {
+        let mut out = String::with_capacity(8192);
+        let _ = writeln!(
+            out,
+            "# HELP certbridge_build_info The relay's version.\n# TYPE certbridge_build_info gauge\ncertbridge_build_info{{version=\"{}\"}} 1",
+            env!("CARGO_PKG_VERSION")
+        );
         let g = |o: &AtomicI64| o.load(Ordering::Relaxed);
         let c = |o: &AtomicU64| o.load(Ordering::Relaxed);
         let gauge = |out: &mut String, name: &str, help: &str, v: i64| {
@@ -148,6 +210,12 @@ impl Metrics {
         gauge(&mut out, "certbridge_connections", "WebSocket connections held by this node.", connections as i64);
         gauge(
             &mut out,
+            "certbridge_connections_pending",
+            "Connections on this node not upgraded yet (TLS handshake or request headers).",
+            pending as i64,
+        );
+        gauge(
+            &mut out,
             "certbridge_backend_up",
             "1 if Redis is reachable, 0 if not, -1 if this node runs without Redis.",
             g(&self.backend_up),
@@ -155,8 +223,9 @@ impl Metrics {
         let counter = |out: &mut String, name: &str, help: &str, v: u64| {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}");
         };
-        counter(&mut out, "certbridge_bytes_forwarded_total", "Payload bytes delivered to clients.", c(&self.bytes_forwarded));
-        counter(&mut out, "certbridge_messages_forwarded_total", "Messages delivered to clients.", c(&self.messages_forwarded));
+        counter(&mut out, "certbridge_forwarded_bytes_total", "Payload bytes delivered to clients.", c(&self.bytes_forwarded));
+        counter(&mut out, "certbridge_forwarded_messages_total", "Messages delivered to clients.", c(&self.messages_forwarded));
+        counter(&mut out, "certbridge_redis_errors_total", "Redis commands that failed or timed out.", c(&self.redis_errors));
         counter(&mut out, "certbridge_connections_accepted_total", "TCP connections accepted.", c(&self.connections_accepted));
         counter(&mut out, "certbridge_upgrades_total", "WebSocket upgrades.", c(&self.upgrades));
         counter(
@@ -177,16 +246,13 @@ impl Metrics {
             let _ = writeln!(out, "certbridge_refusals_total{{reason=\"{}\"}} {}", r.label(), c(n));
         }
 
-        let _ = writeln!(out, "# HELP certbridge_pairing_seconds How long hosts on this node waited for their guest.");
-        let _ = writeln!(out, "# TYPE certbridge_pairing_seconds histogram");
-        for (bound, n) in PAIRING_BUCKETS.iter().zip(&self.pairing_buckets) {
-            let _ = writeln!(out, "certbridge_pairing_seconds_bucket{{le=\"{bound}\"}} {}", c(n));
-        }
-        let count = c(&self.pairing_count);
-        let _ = writeln!(out, "certbridge_pairing_seconds_bucket{{le=\"+Inf\"}} {count}");
-        let sum = c(&self.pairing_sum_micros) as f64 / 1e6;
-        let _ = writeln!(out, "certbridge_pairing_seconds_sum {sum}");
-        let _ = writeln!(out, "certbridge_pairing_seconds_count {count}");
+        self.pairing.render(&mut out, "certbridge_pairing_seconds", "How long hosts on this node waited for their guest.", &PAIRING_BUCKETS);
+        self.redis_commands.render(
+            &mut out,
+            "certbridge_redis_command_seconds",
+            "Time of each Redis command or connection attempt.",
+            &REDIS_BUCKETS,
+        );
         out
     }
 }
@@ -205,12 +271,20 @@ mod tests {
         m.closed(CloseReason::Crowded);
         m.pairing(Duration::from_millis(30));
         m.pairing(Duration::from_secs(2));
-        let text = m.render(3);
+        m.redis_command(Duration::from_millis(3), true);
+        m.redis_command(Duration::from_secs(3), false);
+        let text = m.render(3, 4);
         assert!(text.contains("\ncertbridge_sessions_waiting 1\n"), "{text}");
         assert!(text.contains("\ncertbridge_sessions_paired 1\n"));
         assert!(text.contains("\ncertbridge_connections 3\n"));
         assert!(text.contains("\ncertbridge_backend_up -1\n"));
-        assert!(text.contains("\ncertbridge_bytes_forwarded_total 100\n"));
+        assert!(text.contains("\ncertbridge_forwarded_bytes_total 100\n"));
+        assert!(text.contains("\ncertbridge_connections_pending 4\n"));
+        assert!(text.starts_with("# HELP certbridge_build_info"));
+        assert!(text.contains(&format!("\ncertbridge_build_info{{version=\"{}\"}} 1\n", env!("CARGO_PKG_VERSION"))));
+        assert!(text.contains("\ncertbridge_redis_errors_total 1\n"));
+        assert!(text.contains("\ncertbridge_redis_command_seconds_bucket{le=\"0.005\"} 1\n"));
+        assert!(text.contains("\ncertbridge_redis_command_seconds_count 2\n"));
         assert!(text.contains("\ncertbridge_closes_total{reason=\"crowded\"} 1\n"));
         assert!(text.contains("\ncertbridge_closes_total{reason=\"idle\"} 0\n"));
         assert!(text.contains("\ncertbridge_pairing_seconds_bucket{le=\"0.025\"} 0\n"));

@@ -129,12 +129,15 @@ async fn wait_for_port(addr: SocketAddr) {
 }
 
 /// Starts a relay with no per-address limits (all load comes from
-/// 127.0.0.x) and waits until it listens.
+/// 127.0.0.x) and waits until it listens. The ping interval is long: the
+/// generator does not read the sessions it holds open for the memory
+/// measurement, so they would not answer pings.
 async fn start_relay(bin: &PathBuf, log: &str, node: &str, redis: Option<&str>) -> (Proc, SocketAddr) {
     let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let mut cmd = Command::new(bin);
     cmd.args(["--listen", &addr.to_string(), "--node-id", node])
         .args(["--connections-per-ip", "0", "--sessions-per-ip", "0", "--max-connections", "0"])
+        .args(["--pending-per-ip", "0", "--ping-interval", "10m"])
         .args(["--host-wait", "1h", "--log", log])
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
