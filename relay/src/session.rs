@@ -46,6 +46,8 @@ pub(crate) type Ws = WebSocketStream<TokioIo<Upgraded>>;
 
 /// How long a client gets to answer the relay's close frame.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
+/// The payload of the ping that tells a host its guest arrived.
+const PAIRED_PING: &[u8] = b"paired";
 
 /// Serves one upgraded rendezvous connection to its end.
 pub(crate) async fn serve(ws: Ws, rv: Rendezvous, shared: Arc<Shared>, permit: ConnectionPermit) {
@@ -305,6 +307,14 @@ impl Conn {
         };
         info!(id = self.rv.id.short(), role = %self.rv.role, remote = peer.is_remote(), "paired");
         let (mine, theirs) = 'session: {
+            // The host is told its guest arrived, so that it can bound its
+            // wait for the guest's first message (docs/RELAY.md).
+            if self.rv.role == Role::Host {
+                let told = tokio::time::timeout(CLOSE_GRACE, self.ws.send(Message::Ping(Bytes::from_static(PAIRED_PING)))).await;
+                if !matches!(told, Ok(Ok(()))) {
+                    break 'session (CloseReason::PeerClosed, Some(CloseReason::PeerClosed));
+                }
+            }
             for data in std::mem::take(&mut self.pending) {
                 self.bytes += data.len() as u64;
                 if let Err(r) = self.send_to_peer(&peer, data).await {

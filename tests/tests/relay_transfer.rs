@@ -223,6 +223,67 @@ fn a_transfer_through_one_relay_node() {
     assert_eq!(path, "relay");
 }
 
+/// The relay's count of sessions that ended well (both sides closed with
+/// 1000 after the transfer).
+fn finished_closes(relay: &Relay) -> u64 {
+    use std::io::{Read, Write};
+    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", relay.port)).unwrap();
+    write!(tcp, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+    let mut text = String::new();
+    tcp.read_to_string(&mut text).unwrap();
+    text.lines()
+        .find(|l| l.starts_with("certbridge_closes_total{reason=\"finished\"}"))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_finished_transfer_is_counted_as_finished_by_the_relay() {
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
+    let relay = Relay::start(&[]);
+    let before = finished_closes(&relay);
+    let tmp = tempfile::tempdir().unwrap();
+    export(&vector, &relay.url(), &["--no-lan"], &[], tmp.path());
+    // Both sides closed with 1000, not with nothing.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while finished_closes(&relay) < before + 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(finished_closes(&relay), before + 2);
+}
+
+#[test]
+fn a_scanner_and_a_desktop_wait_for_a_relay_that_comes_up_late() {
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
+    // The relay is not there yet when both start: the desktop (on the LAN
+    // too) keeps trying in the background, the scanner (relay only)
+    // retries with back-off, and both meet once the relay is up.
+    let port = free_port();
+    let url = format!("ws://127.0.0.1:{port}");
+    let (mut desktop, text) = Proc::start(
+        "desktop",
+        &["send", vector.to_str().unwrap(), "--allow-expired", "--json", "--listen", "127.0.0.1", "--relay", &url],
+        &[],
+    )
+    .with_invite();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut scanner = Proc::start(
+        "scanner",
+        &["scan", &text, "--install-root", tmp.path().to_str().unwrap(), "--json", "--no-lan"],
+        &[],
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let _relay = Relay::start_on(port, &[]);
+    pass_the_number(&mut desktop, &mut scanner);
+    assert_eq!(scanner.expect("done")["path"], "relay");
+    assert!(desktop.wait().success() && scanner.wait().success());
+}
+
 #[test]
 fn the_scanner_can_refuse_the_lan_and_use_the_relay() {
     let Some(vector) = test_vector(VECTOR) else {

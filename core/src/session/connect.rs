@@ -25,7 +25,7 @@ use crate::handshake::{
 use crate::invite::{HostInvite, Invite};
 use crate::kdf::RendezvousId;
 use crate::transport::lan::{self, LanListener};
-use crate::transport::relay::{RelayError, RelayLink, Role};
+use crate::transport::relay::{RelayError, RelayLink, Retry, Role};
 use crate::transport::{Link, LinkError};
 
 /// Time a LAN connection gets to send its first handshake message. A real
@@ -35,6 +35,8 @@ use crate::transport::{Link, LinkError};
 const FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(3);
 /// Time allowed to connect to the relay.
 pub(crate) const RELAY_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time a guest that arrived at the relay gets to send its first message.
+const RELAY_FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(10);
 /// LAN connections whose first message is awaited at once. When this many
 /// wait, the oldest is dropped for each new one: silence cannot fill the
 /// desktop's door, it can only be pushed out of it.
@@ -85,8 +87,11 @@ pub(crate) async fn connect_relay_host(url: &str, id: &RendezvousId) -> Result<R
 
 /// Holds the host's place at the invite's relay: connects (unless given a
 /// connection), waits for the guest's first message, and checks it like
-/// any connection. A failed or bogus attempt is followed by a fresh
-/// connection, after a pause that grows.
+/// any connection. Failures are retried as `docs/RELAY.md` ("Retrying")
+/// says, after a pause that grows and that nothing the relay sends resets;
+/// a guest that arrives but says nothing for [`RELAY_FIRST_MESSAGE_TIMEOUT`]
+/// is closed and the host waits again. The relay path ends for good when
+/// the relay says the id is taken or the wait expired.
 async fn accept_relay(
     mut first: Option<RelayLink>,
     host: Arc<HostInvite>,
@@ -95,32 +100,72 @@ async fn accept_relay(
 ) {
     let Some(url) = host.invite().relay_url().map(str::to_owned) else { return };
     let id = RendezvousId::derive(host.invite().secret());
-    let mut pause = Duration::from_millis(250);
+    let mut backoff = Backoff::new();
     while !claimed.load(Ordering::SeqCst) {
         let connected = match first.take() {
             Some(link) => Ok(link),
             None => connect_relay_host(&url, &id).await,
         };
-        match connected {
-            Ok(link) => {
-                let mut link: Box<dyn Link> = Box::new(link);
-                // The guest may come at any time until the invite expires.
-                match link.recv(MAX_HANDSHAKE_MESSAGE).await {
-                    Ok(first) => {
-                        if check_first(link, &first, &host, &claimed, &tx).await {
-                            return;
-                        }
-                        // Junk from the relay is a failure like any other:
-                        // the pause keeps growing, so a hostile relay
-                        // cannot make this desktop hammer it.
+        let next = match connected {
+            Ok(mut link) => match link.recv_first(MAX_HANDSHAKE_MESSAGE, RELAY_FIRST_MESSAGE_TIMEOUT).await {
+                Ok(first) => {
+                    if check_first(Box::new(link), &first, &host, &claimed, &tx).await {
+                        return;
                     }
-                    Err(e) => tracing::info!(relay = %url, "the relay connection ended: {e}"),
+                    // Junk from the relay is a failure like any other.
+                    Retry::Backoff
                 }
+                Err(LinkError::Relay { code, reason }) => {
+                    tracing::info!(relay = %url, code, "the relay closed the host's connection: {reason}");
+                    match code {
+                        crate::transport::relay::CLOSE_CROWDED | 4005 => Retry::Never,
+                        // The session ended (4000, 4006–4008): wait again
+                        // as host while the invite lives.
+                        4000 | 4006..=4008 => Retry::Backoff,
+                        other => Retry::after_close(other),
+                    }
+                }
+                Err(e) => {
+                    tracing::info!(relay = %url, "the relay connection ended: {e}");
+                    link.close().await;
+                    Retry::Backoff
+                }
+            },
+            Err(e) => {
+                tracing::info!("{e}");
+                e.retry()
             }
-            Err(e) => tracing::info!("{e}"),
+        };
+        match next {
+            Retry::Never => {
+                tracing::info!(relay = %url, "giving up the relay path for this code");
+                return;
+            }
+            Retry::Now => {}
+            Retry::After(wait) => tokio::time::sleep(wait).await,
+            Retry::Backoff => tokio::time::sleep(backoff.pause()).await,
         }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_secs(10));
+    }
+}
+
+/// Pauses between relay attempts (`docs/RELAY.md`): 250 ms, doubling to
+/// 5 s, each with ±20 % jitter so that clients that failed together do not
+/// come back together.
+struct Backoff {
+    next: Duration,
+}
+
+impl Backoff {
+    fn new() -> Self {
+        Self { next: Duration::from_millis(250) }
+    }
+
+    fn pause(&mut self) -> Duration {
+        let mut byte = [0u8; 1];
+        let jitter = if getrandom::fill(&mut byte).is_ok() { f64::from(byte[0]) / 255.0 * 0.4 - 0.2 } else { 0.0 };
+        let pause = self.next.mul_f64(1.0 + jitter);
+        self.next = (self.next * 2).min(Duration::from_secs(5));
+        pause
     }
 }
 
@@ -301,16 +346,14 @@ impl Dialer {
     }
 
     /// Tries the invite's relay, if it names one, after `delay` (so that a
-    /// LAN path, when there is one, usually wins).
+    /// LAN path, when there is one, usually wins), retrying what the relay
+    /// calls transient within the invite's life (`docs/RELAY.md`).
     pub(crate) fn dial_relay(&mut self, delay: Duration) {
         let Some(url) = self.invite.relay_url().map(str::to_owned) else { return };
-        let id = RendezvousId::derive(self.invite.secret());
-        self.dial(async move {
+        let (invite, hello, timeout) = (self.invite.clone(), self.hello.clone(), self.handshake_timeout);
+        self.attempts.spawn(async move {
             tokio::time::sleep(delay).await;
-            RelayLink::connect(&url, &id, Role::Guest, RELAY_CONNECT_TIMEOUT)
-                .await
-                .map(|link| Box::new(link) as Box<dyn Link>)
-                .map_err(|e| SessionError::Unreachable(e.to_string()))
+            relay_guest(&url, &invite, &hello, timeout).await
         });
     }
 
@@ -326,9 +369,10 @@ impl Dialer {
         );
         self.attempts.spawn(async move {
             let mut link = connect.await?;
-            handshake(&mut *link, &invite, &hello, timeout)
-                .await
-                .map(|est| (link, est))
+            match handshake(&mut *link, &invite, &hello, timeout).await {
+                Ok(est) => Ok((link, est)),
+                Err(failed) => Err(failed.into_error()),
+            }
         });
     }
 
@@ -363,26 +407,83 @@ fn rank(e: &SessionError) -> u8 {
     }
 }
 
-async fn handshake(
-    link: &mut dyn Link,
-    invite: &Invite,
-    hello: &Hello,
-    timeout: Duration,
-) -> Result<Established, SessionError> {
-    let (initiator, msg1) = Initiator::start(invite, hello)?;
-    link.send(&msg1).await.map_err(|_| SessionError::Refused)?;
+/// How a handshake attempt failed.
+enum Failed {
+    /// For good: the handshake itself failed, or the desktop refused.
+    Final(SessionError),
+    /// The relay closed the connection with this code.
+    Relay(u16, String),
+    /// No answer within the handshake's time.
+    Silent,
+}
+
+impl Failed {
+    fn into_error(self) -> SessionError {
+        match self {
+            Failed::Final(e) => e,
+            Failed::Relay(code, reason) => SessionError::Unreachable(format!("relay: {reason} ({code})")),
+            Failed::Silent => SessionError::Unreachable("the desktop did not answer".into()),
+        }
+    }
+}
+
+async fn handshake(link: &mut dyn Link, invite: &Invite, hello: &Hello, timeout: Duration) -> Result<Established, Failed> {
+    let (initiator, msg1) = Initiator::start(invite, hello).map_err(|e| Failed::Final(e.into()))?;
+    link.send(&msg1).await.map_err(|_| Failed::Final(SessionError::Refused))?;
     let msg2 = match tokio::time::timeout(timeout, link.recv(MAX_HANDSHAKE_MESSAGE)).await {
         Ok(Ok(msg2)) => msg2,
-        Ok(Err(LinkError::TooLarge { .. })) => return Err(HandshakeError::TooLarge.into()),
-        Ok(Err(LinkError::Relay(reason))) => {
-            return Err(SessionError::Unreachable(format!("relay: {reason}")));
-        }
-        Ok(Err(_)) => return Err(SessionError::Refused),
-        Err(_) => {
-            return Err(SessionError::Unreachable(
-                "the desktop did not answer".into(),
-            ));
-        }
+        Ok(Err(LinkError::TooLarge { .. })) => return Err(Failed::Final(HandshakeError::TooLarge.into())),
+        Ok(Err(LinkError::Relay { code, reason })) => return Err(Failed::Relay(code, reason)),
+        Ok(Err(_)) => return Err(Failed::Final(SessionError::Refused)),
+        Err(_) => return Err(Failed::Silent),
     };
-    Ok(initiator.finish(&msg2)?)
+    initiator.finish(&msg2).map_err(|e| Failed::Final(e.into()))
+}
+
+/// The scanner's relay path: connects and runs the handshake, retrying
+/// what `docs/RELAY.md` ("Retrying") calls transient until the invite
+/// expires. A code whose pair is formed elsewhere is refused; a desktop
+/// that is not at the relay is asked for once more after 2 s, in case it
+/// was reconnecting.
+async fn relay_guest(url: &str, invite: &Invite, hello: &Hello, timeout: Duration) -> Attempt {
+    let id = RendezvousId::derive(invite.secret());
+    let mut backoff = Backoff::new();
+    let mut asked_again = false;
+    loop {
+        let (next, error) = match RelayLink::connect(url, &id, Role::Guest, RELAY_CONNECT_TIMEOUT).await {
+            Err(e) => (e.retry(), SessionError::Unreachable(e.to_string())),
+            Ok(link) => {
+                let mut link: Box<dyn Link> = Box::new(link);
+                match handshake(&mut *link, invite, hello, timeout).await {
+                    Ok(established) => return Ok((link, established)),
+                    Err(Failed::Final(e)) => return Err(e),
+                    Err(Failed::Relay(crate::transport::relay::CLOSE_CROWDED, _)) => return Err(SessionError::Refused),
+                    Err(failed @ Failed::Relay(crate::transport::relay::CLOSE_NO_SUCH_SESSION, _)) => {
+                        let next = if asked_again { Retry::Never } else { Retry::After(Duration::from_secs(2)) };
+                        asked_again = true;
+                        (next, failed.into_error())
+                    }
+                    Err(Failed::Relay(code, reason)) => {
+                        (Retry::after_close(code), Failed::Relay(code, reason).into_error())
+                    }
+                    Err(failed @ Failed::Silent) => {
+                        link.close().await;
+                        (Retry::Backoff, failed.into_error())
+                    }
+                }
+            }
+        };
+        let pause = match next {
+            Retry::Never => return Err(error),
+            Retry::Now => Duration::ZERO,
+            Retry::After(wait) => wait,
+            Retry::Backoff => backoff.pause(),
+        };
+        let left = invite.expires_at().saturating_sub(crate::invite::unix_seconds(std::time::SystemTime::now()));
+        if pause.as_secs() >= left {
+            return Err(error);
+        }
+        tracing::info!(relay = url, "trying the relay again in {pause:?}: {error}");
+        tokio::time::sleep(pause).await;
+    }
 }

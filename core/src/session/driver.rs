@@ -364,7 +364,11 @@ async fn drive(
                     saving = Some(tokio::task::spawn_blocking(move || save_all(&*store, items)));
                 }
                 Step::Finish(result) => {
-                    channel.close().await;
+                    if result.is_ok() {
+                        channel.finish().await;
+                    } else {
+                        channel.close().await;
+                    }
                     return result;
                 }
             }
