@@ -125,7 +125,7 @@ async fn one_session() -> (Duration, Duration) {
     config.listen = vec!["127.0.0.1:0".parse().unwrap()];
     let (desk, mut desk_events) = start_host(config, desk_store);
     let invite = loop {
-        if let Some(Event::InviteReady { invite }) = desk_events.recv().await {
+        if let Some(Event::InviteReady { invite, .. }) = desk_events.recv().await {
             break invite;
         }
     };

@@ -113,6 +113,9 @@ pub(crate) struct HostArgs {
     /// private network.
     #[arg(long)]
     pub(crate) allow_insecure_relay: bool,
+    /// Show no short code to type, only the QR code.
+    #[arg(long)]
+    pub(crate) no_code: bool,
     /// Do not listen on the LAN: the relay only (needs --relay).
     #[arg(long, requires = "relay")]
     pub(crate) no_lan: bool,
@@ -160,9 +163,10 @@ pub(crate) struct ReceiveArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
-    /// The code's text (CERTBRIDGE:/…).
+    /// The code: the short code to type (123-456-789) or the long text
+    /// (CERTBRIDGE:/…).
     #[arg(
-        value_name = "INVITE_TEXT",
+        value_name = "CODE",
         required_unless_present = "qr_image",
         conflicts_with = "qr_image"
     )]
@@ -200,6 +204,10 @@ pub(crate) struct ScanArgs {
     /// Allow the code's relay even without TLS (ws://) on a public address.
     #[arg(long)]
     pub(crate) allow_insecure_relay: bool,
+    /// The relay at which to look a short code up (wss://…), when the
+    /// desktop is not on this network.
+    #[arg(long, value_name = "URL", env = "CERTBRIDGE_RELAY", value_parser = parse_relay)]
+    pub(crate) relay: Option<String>,
     /// How long to wait, once connected, for a person to act: typing the
     /// number on the desktop, or agreeing here.
     #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(10..=3600))]

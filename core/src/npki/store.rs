@@ -39,6 +39,15 @@ impl NpkiStore {
     }
 }
 
+impl NpkiStore {
+    /// A store that may do either, for a scanner that typed a code (the
+    /// desktop says which way certificates move): sends `certificates`,
+    /// installs into `roots`.
+    pub fn either(certificates: Vec<PathBuf>, roots: InstallRoots, replace: bool) -> Self {
+        Self { outgoing: certificates, install_roots: Some(roots), replace }
+    }
+}
+
 /// Installs `item` under the root of its layout.
 fn install_any(roots: &InstallRoots, item: &BundleItem, replace: bool) -> Result<super::Installed, NpkiError> {
     let layout = item.layout().map_err(|e| NpkiError::BadCertificate(e.to_string()))?;

@@ -36,7 +36,7 @@ const FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(3);
 /// Time allowed to connect to the relay.
 pub(crate) const RELAY_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time a guest that arrived at the relay gets to send its first message.
-const RELAY_FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const RELAY_FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(10);
 /// LAN connections whose first message is awaited at once. When this many
 /// wait, the oldest is dropped for each new one: silence cannot fill the
 /// desktop's door, it can only be pushed out of it.
@@ -45,10 +45,25 @@ const MAX_PENDING_PROBES: usize = 256;
 /// more from the same address are closed at once.
 const MAX_PROBES_PER_ADDRESS: usize = 8;
 
-/// A connection whose first message proved it holds the invite.
-pub(crate) struct Claimed {
-    pub(crate) link: Box<dyn Link>,
-    pub(crate) pending: PendingReply,
+/// A connection that claimed the invite.
+pub(crate) enum Claimed {
+    /// A QR scanner's first message, valid, to be answered.
+    Qr {
+        link: Box<dyn Link>,
+        pending: PendingReply,
+    },
+    /// A typed code's handshake, complete.
+    Code {
+        link: Box<dyn Link>,
+        established: Established,
+    },
+}
+
+/// The typed code's part of an acceptor: its door, and the relay to hold
+/// a channel at (with the connection that already holds one).
+pub(crate) struct CodeSetup {
+    pub(crate) door: Arc<super::typed::CodeDoor>,
+    pub(crate) relay: Option<(String, Option<(RelayLink, String)>)>,
 }
 
 /// Accepts connections for an invite until dropped. The first valid
@@ -66,12 +81,17 @@ impl Acceptor {
         host: Arc<HostInvite>,
         listener: Option<LanListener>,
         relay: Option<RelayLink>,
+        code: Option<CodeSetup>,
     ) -> (Self, mpsc::Receiver<Claimed>) {
         let (tx, rx) = mpsc::channel(1);
         let claimed = Arc::new(AtomicBool::new(false));
         let mut tasks = JoinSet::new();
+        let door = code.as_ref().map(|c| c.door.clone());
         if let Some(listener) = listener {
-            tasks.spawn(accept_lan(listener, host.clone(), claimed.clone(), tx.clone()));
+            tasks.spawn(accept_lan(listener, host.clone(), door, claimed.clone(), tx.clone()));
+        }
+        if let Some(CodeSetup { door, relay: Some((url, first)) }) = code {
+            tasks.spawn(super::typed::accept_code_relay(url, first, door, claimed.clone(), tx.clone()));
         }
         if host.invite().relay_url().is_some() {
             tasks.spawn(accept_relay(relay, host, claimed, tx));
@@ -151,16 +171,16 @@ async fn accept_relay(
 /// Pauses between relay attempts (`docs/RELAY.md`): 250 ms, doubling to
 /// 5 s, each with ±20 % jitter so that clients that failed together do not
 /// come back together.
-struct Backoff {
+pub(crate) struct Backoff {
     next: Duration,
 }
 
 impl Backoff {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self { next: Duration::from_millis(250) }
     }
 
-    fn pause(&mut self) -> Duration {
+    pub(crate) fn pause(&mut self) -> Duration {
         let mut byte = [0u8; 1];
         let jitter = if getrandom::fill(&mut byte).is_ok() { f64::from(byte[0]) / 255.0 * 0.4 - 0.2 } else { 0.0 };
         let pause = self.next.mul_f64(1.0 + jitter);
@@ -207,6 +227,7 @@ impl Drop for AddressSlot {
 async fn accept_lan(
     listener: LanListener,
     host: Arc<HostInvite>,
+    door: Option<Arc<super::typed::CodeDoor>>,
     claimed: Arc<AtomicBool>,
     tx: mpsc::Sender<Claimed>,
 ) {
@@ -245,10 +266,10 @@ async fn accept_lan(
                 oldest.abort();
             }
         }
-        let (claimed, tx) = (claimed.clone(), tx.clone());
+        let (claimed, tx, door) = (claimed.clone(), tx.clone(), door.clone());
         let handle = running.spawn(async move {
             let _slot = slot;
-            probe(Box::new(link), &invite, &claimed, &tx).await;
+            probe(Box::new(link), &invite, door.as_deref(), &claimed, &tx).await;
         });
         pending.push_back(handle);
     }
@@ -262,10 +283,13 @@ fn peer_ip(link: &impl Link) -> Option<IpAddr> {
 }
 
 /// Reads a connection's first message and claims the invite if it is a
-/// valid handshake and nobody claimed it before.
+/// valid handshake and nobody claimed it before. A first message of
+/// exactly a PAKE message's length is a typed code's (a QR scanner's msg1
+/// is never that short) and goes to the code's door.
 pub(crate) async fn probe(
     mut link: Box<dyn Link>,
     host: &HostInvite,
+    door: Option<&super::typed::CodeDoor>,
     claimed: &AtomicBool,
     tx: &mpsc::Sender<Claimed>,
 ) {
@@ -281,7 +305,14 @@ pub(crate) async fn probe(
                 return;
             }
         };
-    check_first(link, &first, host, claimed, tx).await;
+    match door {
+        Some(door) if first.len() == crate::code::pake::PAKE_MESSAGE_LEN => {
+            door.attempt(link, &first, claimed, tx).await;
+        }
+        _ => {
+            check_first(link, &first, host, claimed, tx).await;
+        }
+    }
 }
 
 /// Claims the invite for `link` if `first` is a valid first handshake
@@ -305,7 +336,7 @@ async fn check_first(
         link.close().await;
         return false;
     }
-    let _ = tx.send(Claimed { link, pending }).await;
+    let _ = tx.send(Claimed::Qr { link, pending }).await;
     true
 }
 

@@ -176,6 +176,16 @@ pub fn check_url_policy(url: &str, allow_insecure: bool) -> Result<(), RelayErro
     Ok(())
 }
 
+/// The URL at which a host asks the relay for a channel number.
+pub fn channel_host_url(base: &str) -> String {
+    format!("{}/v1/channel?role=host", base.trim_end_matches('/'))
+}
+
+/// The URL at which a guest that typed a code looks up its channel.
+pub fn channel_guest_url(base: &str, channel: &str) -> String {
+    format!("{}/v1/channel/{channel}?role=guest", base.trim_end_matches('/'))
+}
+
 /// The rendezvous URL for `id` and `role` under the relay's base URL.
 pub fn rendezvous_url(base: &str, id: &RendezvousId, role: Role) -> String {
     format!("{}/v1/rendezvous/{}?role={}", base.trim_end_matches('/'), id.to_hex(), role.as_str())
@@ -219,8 +229,35 @@ impl RelayLink {
     /// Connects to the relay at `base` as `role` for the rendezvous `id`,
     /// within `timeout`.
     pub async fn connect(base: &str, id: &RendezvousId, role: Role, timeout: Duration) -> Result<Self, RelayError> {
+        Self::connect_url(base, rendezvous_url(base, id, role), timeout).await
+    }
+
+    /// Asks the relay at `base` for a channel for a typed code: the link
+    /// (waiting for its guest, like a rendezvous host) and the channel
+    /// number the relay gave, from its first (text) message.
+    pub async fn channel_host(base: &str, timeout: Duration) -> Result<(Self, String), RelayError> {
+        let mut link = Self::connect_url(base, channel_host_url(base), timeout).await?;
+        let refused = |reason: &str| RelayError::Connect {
+            url: base.to_owned(),
+            reason: reason.to_owned(),
+            status: None,
+            retry_after: None,
+        };
+        let first = tokio::time::timeout(timeout, link.ws.next()).await.map_err(|_| refused("no channel given"))?;
+        let Some(Ok(Message::Text(text))) = first else {
+            return Err(refused("no channel given"));
+        };
+        let channel = channel_of(text.as_str()).ok_or_else(|| refused("the relay gave no valid channel"))?;
+        Ok((link, channel))
+    }
+
+    /// A guest's link to the host waiting on `channel` at the relay `base`.
+    pub async fn channel_guest(base: &str, channel: &str, timeout: Duration) -> Result<Self, RelayError> {
+        Self::connect_url(base, channel_guest_url(base, channel), timeout).await
+    }
+
+    async fn connect_url(base: &str, url: String, timeout: Duration) -> Result<Self, RelayError> {
         check_url(base)?;
-        let url = rendezvous_url(base, id, role);
         let connector = if base.starts_with("wss://") { Some(Connector::Rustls(tls_config()?)) } else { None };
         let mut config = WebSocketConfig::default();
         config.max_message_size = Some(MAX_RELAY_MESSAGE + 1024);
@@ -281,6 +318,16 @@ impl RelayLink {
             }
         }
     }
+}
+
+/// The channel in a relay's `{"channel":"123","expires_in":600}`: 3 to 6
+/// digits, or `None`. A small reader of its own, for one known shape.
+fn channel_of(text: &str) -> Option<String> {
+    let rest = text.split("\"channel\"").nth(1)?;
+    let value = rest.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
+    let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
+    let closed = value[digits.len()..].starts_with('"');
+    (closed && (3..=6).contains(&digits.len())).then_some(digits)
 }
 
 fn closed_by_relay(frame: Option<CloseFrame>) -> LinkError {
@@ -376,6 +423,17 @@ mod tests {
             rendezvous_url("wss://r.example/base/", &id, Role::Guest),
             "wss://r.example/base/v1/rendezvous/000102030405060708090a0b0c0d0e0f?role=guest"
         );
+    }
+
+    #[test]
+    fn channels_are_read_from_the_relays_first_message() {
+        assert_eq!(channel_of(r#"{"channel":"123","expires_in":600}"#).as_deref(), Some("123"));
+        assert_eq!(channel_of(r#"{ "expires_in": 600, "channel" : "007123" }"#).as_deref(), Some("007123"));
+        for bad in [r#"{"channel":"12"}"#, r#"{"channel":"1234567"}"#, r#"{"channel":123}"#, r#"{"channel":"12a"}"#, "{}", ""] {
+            assert_eq!(channel_of(bad), None, "{bad}");
+        }
+        assert_eq!(channel_host_url("wss://r.example/"), "wss://r.example/v1/channel?role=host");
+        assert_eq!(channel_guest_url("wss://r.example", "123"), "wss://r.example/v1/channel/123?role=guest");
     }
 
     #[test]

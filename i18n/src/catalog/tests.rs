@@ -144,7 +144,9 @@ fn the_lines_around_the_qr_code_fit_one_terminal_line() {
     let until = crate::when::date_time_in(1_796_154_420, &jiff::tz::TimeZone::fixed(jiff::tz::offset(9)));
     let lines = [
         Msg::new("invite-scan"),
-        Msg::new("invite-valid-until").arg("until", until),
+        Msg::new("invite-scan-or-type"),
+        Msg::new("invite-valid-until").arg("until", until.clone()),
+        Msg::new("invite-code-until").arg("code", "123456-789-012").arg("until", until),
         Msg::new("number-never-share"),
         Msg::new("enter-number").arg("device", "phone"),
         Msg::new("enter-number").arg("device", "computer"),

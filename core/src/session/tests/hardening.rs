@@ -105,7 +105,7 @@ async fn a_dropped_receipt_ends_the_desktop_in_seconds() {
     config.step_timeout = Duration::from_secs(1);
     let (desk, mut desk_events) = start_host(config, desk_store);
     let invite = loop {
-        if let Some(Event::InviteReady { invite }) = desk_events.recv().await {
+        if let Some(Event::InviteReady { invite, .. }) = desk_events.recv().await {
             break invite;
         }
     };
@@ -128,7 +128,7 @@ async fn hundreds_of_silent_connections_do_not_lock_the_desktop_out() {
     config.listen = vec!["127.0.0.1:0".parse().unwrap()];
     let (_desk, mut desk_events) = start_host(config, desk_store);
     let invite = loop {
-        if let Some(Event::InviteReady { invite }) = desk_events.recv().await {
+        if let Some(Event::InviteReady { invite, .. }) = desk_events.recv().await {
             break invite;
         }
     };
@@ -188,7 +188,7 @@ async fn a_silent_lan_connection_is_dropped_before_the_scanner_would_give_up() {
     config.listen = vec!["127.0.0.1:0".parse().unwrap()];
     let (_desk, mut desk_events) = start_host(config, desk_store);
     let invite = loop {
-        if let Some(Event::InviteReady { invite }) = desk_events.recv().await {
+        if let Some(Event::InviteReady { invite, .. }) = desk_events.recv().await {
             break invite;
         }
     };

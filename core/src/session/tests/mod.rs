@@ -2,6 +2,7 @@
 //! loopback TCP.
 
 mod hardening;
+mod typed;
 mod machines;
 mod sessions;
 

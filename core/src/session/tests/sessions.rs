@@ -57,7 +57,7 @@ async fn host(mode: Mode, store: Arc<MemoryStore>) -> (SessionHandle, Events, In
     config.listen = loopback();
     let (handle, mut events) = start_host(config, store);
     let invite = until(&mut events, |e| match e {
-        Event::InviteReady { invite } => Some(invite),
+        Event::InviteReady { invite, .. } => Some(invite),
         _ => None,
     })
     .await;
