@@ -100,7 +100,17 @@ pub struct Proc {
 impl Proc {
     /// Starts `certbridge ARGS` (the caller includes `--json`).
     pub fn start(name: &'static str, args: &[&str], env: &[(&str, &Path)]) -> Self {
-        let mut cmd = Command::new(certbridge());
+        Self::spawn(name, Command::new(certbridge()), args, env)
+    }
+
+    /// [`Proc::start`] inside the network namespace `ns`.
+    pub fn start_in(ns: &Netns, name: &'static str, args: &[&str], env: &[(&str, &Path)]) -> Self {
+        let mut cmd = Command::new("ip");
+        cmd.args(["netns", "exec", &ns.name]).arg(certbridge());
+        Self::spawn(name, cmd, args, env)
+    }
+
+    fn spawn(name: &'static str, mut cmd: Command, args: &[&str], env: &[(&str, &Path)]) -> Self {
         cmd.args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -349,6 +359,45 @@ pub fn run(args: &[&str], env: &[(&str, &Path)]) -> (Option<i32>, String, String
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// A network namespace of the test's own, with only a loopback interface
+/// on which multicast works: mDNS between two processes, isolated from the
+/// machine's own network. Needs root (CI runs as root); deleted on drop.
+pub struct Netns {
+    pub name: String,
+}
+
+impl Netns {
+    /// `None` (with a message) where namespaces cannot be made, outside CI.
+    pub fn new(tag: &str) -> Option<Self> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("cb-{tag}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+        let ip = |args: &[&str]| Command::new("ip").args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
+        if !ip(&["netns", "add", &name]) {
+            assert!(!in_ci(), "cannot make a network namespace in CI (root and iproute2 are needed)");
+            eprintln!("skipping: cannot make a network namespace (needs root and iproute2)");
+            return None;
+        }
+        let ns = Self { name };
+        for args in [
+            &["link", "set", "lo", "up"][..],
+            &["link", "set", "lo", "multicast", "on"],
+            &["route", "add", "224.0.0.0/4", "dev", "lo"],
+        ] {
+            let mut full = vec!["netns", "exec", &ns.name, "ip"];
+            full.extend_from_slice(args);
+            assert!(ip(&full), "ip {args:?} in {}", ns.name);
+        }
+        Some(ns)
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.name]).status();
+    }
 }
 
 /// Runs `certbridge ARGS` in `lang` with `stdin` typed in and its input
