@@ -142,6 +142,10 @@ pub(crate) struct SendArgs {
     /// cannot be used is not moved.
     #[arg(long)]
     pub(crate) check_password: bool,
+    /// Move instead of copy: delete each certificate from this computer once
+    /// the other device confirms it arrived intact.
+    #[arg(long = "move")]
+    pub(crate) move_sent: bool,
     #[command(flatten)]
     pub(crate) host: HostArgs,
 }
@@ -177,6 +181,10 @@ pub(crate) struct ScanArgs {
     /// Certificate folders to send, when the desktop receives.
     #[arg(long = "cert", value_name = "CERT_DIR")]
     pub(crate) certs: Vec<PathBuf>,
+    /// Move the --cert certificates instead of copying them: delete each
+    /// from this computer once the desktop confirms it arrived intact.
+    #[arg(long = "move")]
+    pub(crate) move_sent: bool,
     /// Send even if a certificate has expired.
     #[arg(long)]
     pub(crate) allow_expired: bool,

@@ -101,7 +101,11 @@ pub(crate) async fn send(args: SendArgs, out: Output) -> Result<(), Failure> {
         }
     }
     let store = NpkiStore::sender(dirs);
-    let config = host_config(Mode::DesktopSends, &args.host);
+    let mut config = host_config(Mode::DesktopSends, &args.host);
+    config.move_sent = args.move_sent;
+    if args.move_sent {
+        out.say(&Msg::new("move-notice"));
+    }
     let (handle, events) = start_host(config, Arc::new(store));
     View::new(out, args.host.qr_png).run(handle, events).await
 }
@@ -145,6 +149,7 @@ pub(crate) async fn scan(args: ScanArgs, out: Output) -> Result<(), Failure> {
     config.use_relay = !args.no_relay;
     config.allow_insecure_relay = args.allow_insecure_relay;
     config.idle_timeout = Duration::from_secs(args.idle);
+    config.move_sent = args.move_sent;
     let (handle, events) = start_guest(invite, config, store);
     View::new(out, None).run(handle, events).await
 }
@@ -167,6 +172,7 @@ async fn scan_code(text: &str, args: ScanArgs, out: Output) -> Result<(), Failur
     config.allow_insecure_relay = args.allow_insecure_relay;
     config.relay_url = args.relay.clone();
     config.idle_timeout = Duration::from_secs(args.idle);
+    config.move_sent = args.move_sent;
     let (handle, events) = certbridge_core::start_guest_with_code(code, config, store);
     View::new(out, None).run(handle, events).await
 }
@@ -410,12 +416,22 @@ impl View {
         for item in &outcome.items {
             items.push(item_json(item));
             out.say(&self.item_line(item, outcome));
+            let name = item.label.clone().unwrap_or_default();
+            match item.removed {
+                Some(true) => out.say(&Msg::new("result-removed-here").arg("name", name)),
+                Some(false) => out.warn(&Msg::new("result-not-removed").arg("name", name)),
+                None => {}
+            }
         }
         out.event(json!({"event": "done", "path": outcome.path.kind(), "items": items}));
         let rejected = outcome.items.iter().filter(|i| i.status == ItemStatus::Rejected).count();
         if rejected > 0 {
             let msg = Msg::new("some-rejected").arg("rejected", rejected).arg("total", outcome.items.len());
             return Err(Failure::new("rejected", msg));
+        }
+        let kept = outcome.items.iter().filter(|i| i.removed == Some(false)).count();
+        if kept > 0 {
+            return Err(Failure::new("not_removed", Msg::new("err-not-removed").arg("count", kept)));
         }
         out.say(&Msg::new("done"));
         Ok(())
@@ -468,6 +484,9 @@ fn item_json(item: &ItemReport) -> serde_json::Value {
     }
     if let Some(backup) = &item.replaced {
         entry["replaced"] = json!(backup);
+    }
+    if let Some(removed) = item.removed {
+        entry["removed"] = json!(removed);
     }
     entry
 }

@@ -17,6 +17,7 @@ mod folder;
 mod install;
 mod key;
 mod pfx;
+mod remove;
 mod roots;
 mod store;
 mod swap;
@@ -33,6 +34,7 @@ pub use key::{
     DecryptedKey, KeyEncryption, KeyError, NEW_KEY_ITERATIONS, OID_RANDOM_NUM, decrypt_private_key,
     encrypt_private_key, key_encryption, reencrypt,
 };
+pub use remove::remove_sent;
 pub use pfx::{ExportedPfx, ImportedPfx, MAX_PFX_LEN, PfxError, PfxFormat, export_pfx, import_pfx};
 pub use roots::{Env, InstallRoots, ListFailure, Listing, Os, candidate_roots, default_root, install_root, list};
 pub use store::NpkiStore;
@@ -85,6 +87,9 @@ pub enum NpkiError {
         /// The occupied folder.
         folder: PathBuf,
     },
+    /// A certificate to remove after a move is no longer what was sent.
+    #[error("{0} changed after it was sent, so it was kept")]
+    Changed(PathBuf),
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {

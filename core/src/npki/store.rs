@@ -110,4 +110,9 @@ impl CertificateStore for NpkiStore {
             ))),
         }
     }
+
+    fn remove_sent(&self, index: usize, sent: &OutgoingItem) -> Result<(), StoreError> {
+        let path = self.outgoing.get(index).ok_or_else(|| StoreError::new("no such certificate was sent"))?;
+        super::remove_sent(path, &sent.item).map_err(|e| StoreError::new(e.to_string()))
+    }
 }

@@ -8,6 +8,7 @@ use crate::message::{BundleItem, FileBytes};
 
 mod flat;
 mod pfx;
+mod remove;
 
 fn vector() -> Option<PathBuf> {
     let dir =

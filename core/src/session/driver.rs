@@ -19,7 +19,7 @@ use crate::channel::{Channel, ChannelError};
 use crate::handshake::{Established, Hello};
 use crate::invite::{HostInvite, Invite, InviteParams, unix_seconds};
 use crate::kdf::RendezvousId;
-use crate::message::{BundleItem, Message};
+use crate::message::{BundleItem, ItemStatus, Message};
 use crate::transport::{Link, LinkError};
 use crate::transport::lan::{self, LanListener, ListenError};
 
@@ -140,7 +140,7 @@ async fn host(
     let sent = !config.mode.scanner_sends();
     let connected = Connected { link, established, peer, sent };
     let timing = Timing { idle: config.idle_timeout, peer_step: config.step_timeout };
-    converse(connected, machine, steps, inputs, events, store, timing).await
+    converse(connected, machine, steps, inputs, events, store, timing, config.move_sent).await
 }
 
 /// Opens the typed code's door: a channel from the relay when there is one
@@ -226,7 +226,7 @@ async fn guest_code(
     let (machine, steps) = GuestMachine::new(offer.mode, outgoing, established.verification_code(), config.consent);
     let connected = Connected { link, established, peer, sent: offer.mode.scanner_sends() };
     let timing = Timing { idle: config.idle_timeout, peer_step: config.step_timeout };
-    converse(connected, machine, steps, inputs, events, store, timing).await
+    converse(connected, machine, steps, inputs, events, store, timing, config.move_sent).await
 }
 
 /// The scanner's whole session.
@@ -284,7 +284,7 @@ async fn guest(
     let (machine, steps) = GuestMachine::new(mode, outgoing, established.verification_code(), config.consent);
     let connected = Connected { link, established, peer, sent: mode.scanner_sends() };
     let timing = Timing { idle: config.idle_timeout, peer_step: config.step_timeout };
-    converse(connected, machine, steps, inputs, events, store, timing).await
+    converse(connected, machine, steps, inputs, events, store, timing, config.move_sent).await
 }
 
 /// How long a connected session waits for each kind of step.
@@ -316,6 +316,7 @@ async fn converse(
     events: &EventSink,
     store: Arc<dyn CertificateStore>,
     timing: Timing,
+    move_sent: bool,
 ) -> Result<Outcome, SessionError> {
     let Connected { link, established, peer, sent } = connected;
     let path = link.path().clone();
@@ -327,8 +328,57 @@ async fn converse(
         },
     );
     let channel = Channel::new(link, established);
-    let items = drive(machine, steps, channel, inputs, events, store, timing).await?;
+    let mut items = drive(machine, steps, channel, inputs, events, store.clone(), timing).await?;
+    if sent && move_sent {
+        remove_sent(&store, &mut items).await;
+    }
     Ok(Outcome { peer, path, sent, items })
+}
+
+/// A move: removes this side's copy of every item the receiver took (its
+/// receipt's digests were already checked against what was sent). A copy
+/// that cannot be removed stays, and its report says so.
+async fn remove_sent(store: &Arc<dyn CertificateStore>, items: &mut [ItemReport]) {
+    let outgoing = {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || store.load_outgoing()).await
+    };
+    let Ok(Ok(outgoing)) = outgoing else {
+        tracing::warn!("the certificates sent could not be read again; none removed");
+        for item in items.iter_mut().filter(|i| i.status != ItemStatus::Rejected) {
+            item.removed = Some(false);
+        }
+        return;
+    };
+    for (index, report) in items.iter_mut().enumerate() {
+        if report.status == ItemStatus::Rejected {
+            continue;
+        }
+        // The copy still here must be what went out, file for file.
+        let same = outgoing.get(index).is_some_and(|now| {
+            let digests: std::collections::BTreeMap<String, [u8; 32]> =
+                now.item.digests().into_iter().map(|(n, d)| (n, d.0)).collect();
+            digests == report.sha256
+        });
+        if !same {
+            tracing::warn!(index, "a certificate changed after it was sent; kept");
+            report.removed = Some(false);
+            continue;
+        }
+        let (store, sent) = (store.clone(), outgoing[index].clone());
+        let removed = tokio::task::spawn_blocking(move || store.remove_sent(index, &sent)).await;
+        report.removed = Some(match removed {
+            Ok(Ok(())) => true,
+            Ok(Err(e)) => {
+                tracing::warn!(index, "a sent certificate could not be removed: {e}");
+                false
+            }
+            Err(e) => {
+                tracing::warn!(index, "removing a sent certificate stopped: {e}");
+                false
+            }
+        });
+    }
 }
 
 /// Resolves once the user cancels. Other inputs before a connection are

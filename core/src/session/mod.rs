@@ -141,6 +141,11 @@ pub struct ItemReport {
     pub code: Option<RejectCode>,
     /// SHA-256 of each file, by file name.
     pub sha256: BTreeMap<String, [u8; 32]>,
+    /// On the sending side of a move: whether this side's copy was removed
+    /// after the receipt confirmed it (`Some(false)`: it could not be, and
+    /// is still here). `None` when no move was asked or the item was not
+    /// taken.
+    pub removed: Option<bool>,
 }
 
 /// A finished transfer.
@@ -219,6 +224,10 @@ pub struct HostConfig {
     /// How long it waits for each step the scanner takes by itself
     /// ([`PEER_STEP_TIMEOUT`]).
     pub step_timeout: Duration,
+    /// When this side sends: remove its copy of each certificate the
+    /// receiver confirmed byte for byte (a *move*; see
+    /// [`CertificateStore::remove_sent`]). Off by default.
+    pub move_sent: bool,
 }
 
 impl HostConfig {
@@ -235,6 +244,7 @@ impl HostConfig {
             invite_lifetime: DEFAULT_INVITE_LIFETIME,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             step_timeout: PEER_STEP_TIMEOUT,
+            move_sent: false,
         }
     }
 }
@@ -271,6 +281,10 @@ pub struct GuestConfig {
     /// How long it waits for each step the desktop takes by itself
     /// ([`PEER_STEP_TIMEOUT`]).
     pub step_timeout: Duration,
+    /// When this side sends: remove its copy of each certificate the
+    /// receiver confirmed byte for byte (a *move*; see
+    /// [`CertificateStore::remove_sent`]). Off by default.
+    pub move_sent: bool,
 }
 
 impl GuestConfig {
@@ -289,6 +303,7 @@ impl GuestConfig {
             relay_delay: Duration::from_millis(300),
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             step_timeout: PEER_STEP_TIMEOUT,
+            move_sent: false,
         }
     }
 }

@@ -119,6 +119,16 @@ some-rejected = { $rejected } of { $total ->
        *[other] { $total } certificates
     } could not be installed.
 
+## Moving (--move): this PC's copy is deleted once the other side confirms
+
+move-notice = Moving: each certificate is deleted here once the other device confirms it.
+result-removed-here = ✔ Deleted from this PC: { $name }
+result-not-removed = Could not delete from this PC: { $name }. Please delete it yourself.
+err-not-removed = { $count ->
+        [one] Everything arrived, but one certificate could not be deleted from this PC. Please delete it yourself.
+       *[other] Everything arrived, but { $count } certificates could not be deleted from this PC. Please delete them yourself.
+    }
+
 ## Why a receiver refused a certificate (shown to the sender)
 
 reject-conflict-remote = The other device already has a different certificate under the same name. To replace it, receive again there with --replace (the old one is kept as a backup), or remove it there first.

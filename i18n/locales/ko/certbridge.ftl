@@ -75,6 +75,13 @@ result-rejected = ✘ 설치하지 못했습니다: { $name }. { $reason }
 done = 완료되었습니다.
 some-rejected = 공동인증서 { $total }개 중 { $rejected }개를 설치하지 못했습니다.
 
+## 옮기기 (--move): 받은 쪽이 확인하면 이 PC의 사본을 지웁니다
+
+move-notice = 옮기기: 상대 기기가 그대로 받았다고 확인하면 이 PC에서 지웁니다.
+result-removed-here = ✔ 이 PC에서 지웠습니다: { $name }
+result-not-removed = 이 PC에서 지우지 못했습니다: { $name }. 직접 지워 주세요.
+err-not-removed = 공동인증서는 옮겨졌지만 { $count }개를 이 PC에서 지우지 못했습니다. 직접 지워 주세요.
+
 ## 받는 쪽이 공동인증서를 거절한 이유 (보내는 쪽에 표시)
 
 reject-conflict-remote = 상대 기기에 이름이 같은 다른 공동인증서가 이미 있습니다. 바꾸려면 상대 기기에서 --replace를 붙여 다시 받거나(기존 인증서는 백업됩니다), 상대 기기에서 기존 인증서를 먼저 지워 주세요.
