@@ -17,6 +17,9 @@ use serde_json::Value;
 pub mod text;
 pub use text::{TextProc, openssl_fixtures};
 
+pub mod servers;
+pub use servers::{Redis, Relay, free_port, round_robin, wait_for_port};
+
 /// How long any one expected event may take.
 pub const EVENT_TIMEOUT: Duration = Duration::from_secs(30);
 
