@@ -99,6 +99,8 @@ pub(crate) async fn serve(mut ws: Ws, admitted: Admitted, shared: Arc<Shared>, p
         client_closed: false,
     };
     let reason = conn.run().await;
+    // Released before the close handshake, however the connection ended.
+    conn.channel = None;
     Box::pin(conn.finish(reason)).await;
     drop(permit);
 }

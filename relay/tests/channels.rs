@@ -160,40 +160,34 @@ async fn the_eleventh_channel_lookup_in_a_minute_from_one_64_is_refused_with_429
     c.limits.channel_lookups_per_ip_per_minute = 10;
     let relay = Relay::start(c).await;
     let host = channel_host(relay.addr).await;
-    let guest_from = |ip: &str, channel: &str| {
-        let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(channel_guest_url(
-            relay.addr, channel,
-        ))
-        .unwrap();
-        req.headers_mut().insert("x-forwarded-for", ip.parse().unwrap());
-        tokio_tungstenite::connect_async(req)
+    let guest_from = |ip: String, channel: &str| {
+        let url = channel_guest_url(relay.addr, channel);
+        async move {
+            let (status, ws) = connect_as(&url, &ip).await;
+            assert_eq!(status, 101, "{ip}");
+            ws.unwrap()
+        }
     };
     // Ten lookups from addresses of one /64: one finds the host, nine
     // find nothing; all count the same.
-    let (mut found, _) = guest_from("2001:db8:1:2::1", &host.channel).await.unwrap();
+    let mut found = guest_from("2001:db8:1:2::1".into(), &host.channel).await;
     send(&mut found, b"x").await;
     for i in 2..=10 {
-        let (mut ws, _) = guest_from(&format!("2001:db8:1:2::{i:x}"), &other_channel(&host.channel)).await.unwrap();
+        let mut ws = guest_from(format!("2001:db8:1:2::{i:x}"), &other_channel(&host.channel)).await;
         assert_eq!(expect_close(&mut ws).await.0, 4004);
     }
-    let refused = |ip: &'static str| {
-        let url = channel_guest_url(relay.addr, "123");
-        async move { refusal(&url, &[("x-forwarded-for", ip)]).await }
-    };
-    assert_eq!(refused("2001:db8:1:2:ffff::1").await, (429, Some("60".into())));
+    let url = channel_guest_url(relay.addr, "123");
+    assert_eq!(refusal(&url, &[("x-forwarded-for", "2001:db8:1:2:ffff::1")]).await, (429, Some("60".into())));
     assert_eq!(metric(relay.addr, "certbridge_channel_lookups_total{result=\"limited\"}").await, 1.0);
     assert_eq!(metric(relay.addr, "certbridge_refusals_total{reason=\"channel_lookup_rate\"}").await, 1.0);
     // Another /64, and another IPv4 client, are other clients.
-    let (mut ws, _) = guest_from("2001:db8:1:3::1", "999999").await.unwrap();
-    assert_eq!(expect_close(&mut ws).await.0, 4004);
-    let (mut ws, _) = guest_from("192.0.2.1", "999999").await.unwrap();
-    assert_eq!(expect_close(&mut ws).await.0, 4004);
+    for other in ["2001:db8:1:3::1", "192.0.2.1"] {
+        let mut ws = guest_from(other.into(), "999999").await;
+        assert_eq!(expect_close(&mut ws).await.0, 4004);
+    }
     // Lookups do not use up allocations: the limited client's own host is
     // still served.
-    let mut req =
-        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(channel_host_url(relay.addr)).unwrap();
-    req.headers_mut().insert("x-forwarded-for", "2001:db8:1:2::1".parse().unwrap());
-    assert!(tokio_tungstenite::connect_async(req).await.is_ok());
+    assert_eq!(connect_as(&channel_host_url(relay.addr), "2001:db8:1:2::1").await.0, 101);
     relay.shutdown().await;
 }
 
@@ -205,10 +199,9 @@ async fn the_eleventh_channel_asked_for_in_a_minute_is_refused_with_429() {
     let url = channel_host_url(relay.addr);
     let mut held = Vec::new();
     for i in 1..=10 {
-        let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url.as_str()).unwrap();
-        req.headers_mut().insert("x-forwarded-for", format!("2001:db8:5:6::{i:x}").parse().unwrap());
-        let (ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-        held.push(announced(ws).await);
+        let (status, ws) = connect_as(&url, &format!("2001:db8:5:6::{i:x}")).await;
+        assert_eq!(status, 101);
+        held.push(announced(ws.unwrap()).await);
     }
     assert_eq!(refusal(&url, &[("x-forwarded-for", "2001:db8:5:6::99")]).await, (429, Some("60".into())));
     // A host that left still counts: the limit is on asking, not holding.
@@ -217,10 +210,8 @@ async fn the_eleventh_channel_asked_for_in_a_minute_is_refused_with_429() {
     assert_eq!(metric(relay.addr, "certbridge_channel_allocations_total{result=\"limited\"}").await, 2.0);
     assert_eq!(metric(relay.addr, "certbridge_refusals_total{reason=\"channel_rate\"}").await, 2.0);
     // Another client is served.
-    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url.as_str()).unwrap();
-    req.headers_mut().insert("x-forwarded-for", "203.0.113.7".parse().unwrap());
-    let (ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-    assert_eq!(announced(ws).await.channel.len(), 3);
+    let (_, ws) = connect_as(&url, "203.0.113.7").await;
+    assert_eq!(announced(ws.unwrap()).await.channel.len(), 3);
     relay.shutdown().await;
 }
 

@@ -163,6 +163,19 @@ pub fn other_channel(channel: &str) -> String {
     format!("{:0w$}", (n + 1) % space, w = channel.len())
 }
 
+/// `url` as a client at `ip` (in `X-Forwarded-For`, believed from a
+/// trusted proxy): the status of the upgrade (101 or the refusal) and the
+/// socket if upgraded.
+pub async fn connect_as(url: &str, ip: &str) -> (u16, Option<Client>) {
+    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url).unwrap();
+    req.headers_mut().insert("x-forwarded-for", ip.parse().unwrap());
+    match connect_async(req).await {
+        Ok((ws, resp)) => (resp.status().as_u16(), Some(ws)),
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => (resp.status().as_u16(), None),
+        Err(e) => panic!("{e}"),
+    }
+}
+
 /// The HTTP status and `Retry-After` of a refused upgrade to `url` with
 /// these extra headers.
 pub async fn refusal(url: &str, headers: &[(&'static str, &str)]) -> (u16, Option<String>) {
