@@ -26,6 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::future::Either;
 use futures_util::{SinkExt, StreamExt};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
@@ -69,40 +70,45 @@ pub(crate) enum Admitted {
 }
 
 /// Serves one upgraded connection to its end.
-pub(crate) async fn serve(mut ws: Ws, admitted: Admitted, shared: Arc<Shared>, permit: ConnectionPermit) {
+///
+/// Not an `async fn`: its arguments would be kept in the task beside the
+/// [`Conn`] they are moved into. The connection is built first, then
+/// served; a channel guest's lookup is boxed, so that it adds nothing to
+/// every other connection's task.
+pub(crate) fn serve(ws: Ws, admitted: Admitted, shared: Arc<Shared>, permit: ConnectionPermit) -> impl Future<Output = ()> {
     let (rv, channel) = match admitted {
         Admitted::Rendezvous(rv) => (rv, None),
         Admitted::ChannelHost(hold) => (Rendezvous { id: hold.key().clone(), role: Role::Host }, Some(hold)),
-        Admitted::ChannelGuest(channel) => match Box::pin(channel_store::take(&shared, channel)).await {
-            Ok(id) => (Rendezvous { id, role: Role::Guest }, None),
-            Err(reason) => {
-                shared.metrics.closed(reason);
-                debug!(reason = reason.label(), "channel lookup found no host");
-                Box::pin(close_socket(&mut ws, reason, false)).await;
-                return;
-            }
-        },
+        Admitted::ChannelGuest(channel) => return Either::Right(Box::pin(serve_channel_guest(ws, channel, shared, permit))),
     };
-    let token = shared.next_token();
-    let (tx, rx) = inbox();
-    let mut conn = Conn {
-        ws,
-        rx,
-        tx,
-        rv,
-        token,
-        shared,
-        channel,
-        pending: Vec::new(),
-        pending_bytes: 0,
-        bytes: 0,
-        client_closed: false,
-    };
-    let reason = conn.run().await;
-    // Released before the close handshake, however the connection ended.
-    conn.channel = None;
-    Box::pin(conn.finish(reason)).await;
-    drop(permit);
+    Either::Left(serve_conn(Conn::new(ws, rv, channel, shared), permit))
+}
+
+/// A connection's life; `permit` (its place under the connection cap) is
+/// freed at the end. A plain `fn` returning an `async move` block, so that
+/// the task holds the connection once (an `async fn` would hold its
+/// argument and a `mut` copy of it).
+#[allow(clippy::manual_async_fn)] // the `async fn` holds the connection twice (above)
+fn serve_conn(mut conn: Conn, permit: ConnectionPermit) -> impl Future<Output = ()> {
+    async move {
+        let reason = conn.run().await;
+        // Released before the close handshake, however the connection ended.
+        conn.channel = None;
+        Box::pin(conn.finish(reason)).await;
+        drop(permit);
+    }
+}
+
+/// A channel guest: takes the channel, then is a guest of its host's key.
+async fn serve_channel_guest(mut ws: Ws, channel: Channel, shared: Arc<Shared>, permit: ConnectionPermit) {
+    match channel_store::take(&shared, channel).await {
+        Ok(id) => serve_conn(Conn::new(ws, Rendezvous { id, role: Role::Guest }, None, shared), permit).await,
+        Err(reason) => {
+            shared.metrics.closed(reason);
+            debug!(reason = reason.label(), "channel lookup found no host");
+            close_socket(&mut ws, reason, false).await;
+        }
+    }
 }
 
 /// What a read from the client's socket gave.
@@ -192,6 +198,12 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
+    fn new(ws: Ws, rv: Rendezvous, channel: Option<ChannelHold>, shared: Arc<Shared>) -> Conn {
+        let token = shared.next_token();
+        let (tx, rx) = inbox();
+        Conn { ws, rx, tx, rv, token, shared, channel, pending: Vec::new(), pending_bytes: 0, bytes: 0, client_closed: false }
+    }
+
     async fn run(&mut self) -> CloseReason {
         let (_claim, found, local_only) = match Box::pin(self.claim()).await {
             Ok(c) => c,
@@ -565,3 +577,4 @@ mod tests {
         assert_eq!(for_peer(CloseReason::ConnectionLost), CloseReason::PeerClosed);
     }
 }
+
