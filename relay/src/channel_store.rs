@@ -219,6 +219,8 @@ pub(crate) struct ChannelHold {
     channel: Channel,
     key: RendezvousId,
     since: Instant,
+    /// A guest took it (and deleted it): nothing to release.
+    taken: bool,
 }
 
 impl ChannelHold {
@@ -238,6 +240,12 @@ impl ChannelHold {
         self.since
     }
 
+    /// Ends the hold of a channel its guest has taken: the lookup deleted
+    /// it already, on every node.
+    pub(crate) fn taken(mut self) {
+        self.taken = true;
+    }
+
     /// Seconds until the host wait ends, rounded up (what the host is told).
     pub(crate) fn expires_in(&self, now: Instant) -> u64 {
         let left = (self.since + self.shared.limits.host_wait).saturating_duration_since(now);
@@ -248,6 +256,9 @@ impl ChannelHold {
 impl Drop for ChannelHold {
     fn drop(&mut self) {
         self.shared.metrics.channels_waiting(-1);
+        if self.taken {
+            return;
+        }
         match &self.shared.bus {
             Some(bus) => bus.release_later(Release::Channel { channel: self.channel, value: value(bus.node(), &self.key) }),
             None => self.shared.channels.release(self.channel, &self.key),
@@ -276,7 +287,7 @@ async fn allocate_inner(shared: &Arc<Shared>) -> Result<ChannelHold, AllocError>
         Some(bus) => allocate_in_redis(bus, &value(bus.node(), &key), shared.limits.host_wait).await?,
     };
     shared.metrics.channels_waiting(1);
-    Ok(ChannelHold { shared: Arc::clone(shared), channel, key, since })
+    Ok(ChannelHold { shared: Arc::clone(shared), channel, key, since, taken: false })
 }
 
 async fn allocate_in_redis(bus: &Bus, value: &str, ttl: Duration) -> Result<Channel, AllocError> {

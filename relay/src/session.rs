@@ -219,8 +219,12 @@ impl Conn {
                 }
                 Box::pin(self.call(found)).await;
                 let peer = self.wait_for_guest().await;
-                // Taken by the guest, or never to be: free on every node.
-                self.channel = None;
+                // Only the guest that took the channel (and so deleted it)
+                // knows this key: a paired host's channel is gone already.
+                // Otherwise it is released now, on every node.
+                if let (Some(hold), Ok(_)) = (self.channel.take(), &peer) {
+                    hold.taken();
+                }
                 peer
             }
             // Guests wait briefly: their larger state is boxed, so that
