@@ -132,6 +132,15 @@ pub struct Limits {
     /// New sessions (hosts and guests) per client address per minute
     /// (HTTP 429), counted across all nodes sharing Redis.
     pub sessions_per_ip_per_minute: u32,
+    /// Channel lookups by guests (`/v1/channel/{digits}`) per client
+    /// address per minute (HTTP 429), counted across all nodes sharing
+    /// Redis, whether the channel exists or not: what keeps channels from
+    /// being enumerated.
+    pub channel_lookups_per_ip_per_minute: u32,
+    /// Channels asked for by hosts (`/v1/channel`) per client address per
+    /// minute (HTTP 429), counted across all nodes sharing Redis: what
+    /// keeps the channel space from being exhausted.
+    pub channels_per_ip_per_minute: u32,
     /// Connections from one address that may be open on this node before
     /// their WebSocket upgrade (TLS handshake, headers); more are dropped
     /// at once. Trusted proxies are exempt.
@@ -168,6 +177,8 @@ impl Default for Limits {
             max_session_time: Duration::from_secs(600),
             connections_per_ip_per_minute: 120,
             sessions_per_ip_per_minute: 60,
+            channel_lookups_per_ip_per_minute: 10,
+            channels_per_ip_per_minute: 10,
             pending_per_ip: 20,
             max_connections: 50_000,
             header_timeout: Duration::from_secs(10),
@@ -329,6 +340,14 @@ pub struct Args {
     /// nodes together; 0 = no limit (HTTP 429).
     #[arg(long, env = "CERTBRIDGE_RELAY_SESSIONS_PER_IP", default_value_t = 60)]
     pub sessions_per_ip: u32,
+    /// Channel lookups by guests per client address per minute, all nodes
+    /// together, found or not; 0 = no limit (HTTP 429).
+    #[arg(long, env = "CERTBRIDGE_RELAY_CHANNEL_LOOKUPS_PER_IP", default_value_t = 10)]
+    pub channel_lookups_per_ip: u32,
+    /// Channels asked for by hosts per client address per minute, all
+    /// nodes together; 0 = no limit (HTTP 429).
+    #[arg(long, env = "CERTBRIDGE_RELAY_CHANNELS_PER_IP", default_value_t = 10)]
+    pub channels_per_ip: u32,
     /// Connections per client address open before their upgrade, on this
     /// node; 0 = no limit (dropped).
     #[arg(long, env = "CERTBRIDGE_RELAY_PENDING_PER_IP", default_value_t = 20)]
@@ -401,6 +420,8 @@ impl Args {
                 max_session_time: self.max_session_time,
                 connections_per_ip_per_minute: self.connections_per_ip,
                 sessions_per_ip_per_minute: self.sessions_per_ip,
+                channel_lookups_per_ip_per_minute: self.channel_lookups_per_ip,
+                channels_per_ip_per_minute: self.channels_per_ip,
                 pending_per_ip: self.pending_per_ip,
                 max_connections: self.max_connections,
                 header_timeout: self.header_timeout,
@@ -478,6 +499,8 @@ mod tests {
         assert_eq!(c.limits.max_session_time, d.max_session_time);
         assert_eq!(c.limits.connections_per_ip_per_minute, d.connections_per_ip_per_minute);
         assert_eq!(c.limits.sessions_per_ip_per_minute, d.sessions_per_ip_per_minute);
+        assert_eq!(c.limits.channel_lookups_per_ip_per_minute, d.channel_lookups_per_ip_per_minute);
+        assert_eq!(c.limits.channels_per_ip_per_minute, d.channels_per_ip_per_minute);
         assert_eq!(c.limits.max_connections, d.max_connections);
         assert_eq!(c.limits.header_timeout, d.header_timeout);
         assert_eq!(c.limits.pending_per_ip, d.pending_per_ip);

@@ -1,6 +1,7 @@
-//! The HTTP side of a node: routing (`/v1/rendezvous/{id}`, `/healthz`,
-//! `/readyz`, `/metrics`), the admission checks of a rendezvous request
-//! (shape, upgrade headers, drain, per-client rates, the connection cap)
+//! The HTTP side of a node: routing (`/v1/rendezvous/{id}`,
+//! `/v1/channel[/{digits}]`, `/healthz`, `/readyz`, `/metrics`), the
+//! admission checks of an upgrade (shape, upgrade headers, drain,
+//! per-client rates, the connection cap; for a channel host, its channel)
 //! and the 101 answer that hands the connection to its
 //! [`session`](crate::session).
 
@@ -18,12 +19,14 @@ use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role as WsRole;
 use tracing::debug;
 
+use crate::channel::{CHANNEL_PATH, ChannelRequest, parse_channel};
+use crate::channel_store::{self, AllocError};
 use crate::client_addr::ClientKey;
 use crate::handshake::{UpgradeError, check_upgrade};
-use crate::limits::RateKind;
-use crate::metrics::Refusal;
-use crate::request::{RENDEZVOUS_PREFIX, parse_rendezvous};
-use crate::session;
+use crate::limits::{ConnectionPermit, RateKind};
+use crate::metrics::{Allocation, Lookup, Refusal};
+use crate::request::{RENDEZVOUS_PREFIX, RequestError, parse_rendezvous};
+use crate::session::{self, Admitted};
 use crate::shared::Shared;
 
 pub(crate) type Body = Full<Bytes>;
@@ -56,6 +59,10 @@ pub(crate) async fn route(req: Request<Incoming>, remote: SocketAddr, shared: &A
     if on == Surface::Relay && path.starts_with(RENDEZVOUS_PREFIX) {
         return rendezvous(req, remote, shared).await;
     }
+    let channel_path = path.strip_prefix(CHANNEL_PATH).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if on == Surface::Relay && channel_path {
+        return channel(req, remote, shared).await;
+    }
     let metrics_here = on == Surface::Metrics || !shared.metrics_elsewhere;
     match (req.method(), path) {
         (&Method::GET, "/healthz") => text(StatusCode::OK, "ok"),
@@ -66,7 +73,10 @@ pub(crate) async fn route(req: Request<Incoming>, remote: SocketAddr, shared: &A
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
             resp
         }
-        _ => text(StatusCode::NOT_FOUND, "not found; the relay serves /v1/rendezvous/{id}, /healthz, /readyz and /metrics\n"),
+        _ => text(
+            StatusCode::NOT_FOUND,
+            "not found; the relay serves /v1/rendezvous/{id}, /v1/channel, /v1/channel/{digits}, /healthz, /readyz and /metrics\n",
+        ),
     }
 }
 
@@ -83,14 +93,93 @@ fn readiness(shared: &Shared) -> Response<Body> {
     }
 }
 
-async fn rendezvous(mut req: Request<Incoming>, remote: SocketAddr, shared: &Arc<Shared>) -> Response<Body> {
+async fn rendezvous(req: Request<Incoming>, remote: SocketAddr, shared: &Arc<Shared>) -> Response<Body> {
     let rv = match parse_rendezvous(req.uri().path(), req.uri().query()) {
         Ok(rv) => rv,
-        Err(e) => {
-            shared.metrics.refused(Refusal::BadRequest);
-            return text(StatusCode::BAD_REQUEST, format!("{e}\n"));
+        Err(e) => return bad_request(shared, &e),
+    };
+    match admit(&req, remote, shared, &[RateKind::Requests, RateKind::Sessions]).await {
+        Ok(admission) => upgrade(req, shared, admission, Admitted::Rendezvous(rv)),
+        Err(refused) => refused.resp,
+    }
+}
+
+/// `GET /v1/channel?role=host` (a channel is allocated before the 101, so
+/// that a full space or a missing Redis is an HTTP 503) and
+/// `GET /v1/channel/{digits}?role=guest` (looked up after the 101: an
+/// unknown channel is a close 4004). Both are also counted in their own
+/// per-address rate.
+async fn channel(req: Request<Incoming>, remote: SocketAddr, shared: &Arc<Shared>) -> Response<Body> {
+    let request = match parse_channel(req.uri().path(), req.uri().query()) {
+        Ok(r) => r,
+        Err(e) => return bad_request(shared, &e),
+    };
+    let kind = match request {
+        ChannelRequest::Host => RateKind::Channels,
+        ChannelRequest::Guest(_) => RateKind::ChannelLookups,
+    };
+    let admission = match admit(&req, remote, shared, &[RateKind::Requests, RateKind::Sessions, kind]).await {
+        Ok(a) => a,
+        Err(refused) => {
+            if refused.rate_limited {
+                match request {
+                    ChannelRequest::Host => shared.metrics.allocation(Allocation::Limited),
+                    ChannelRequest::Guest(_) => shared.metrics.lookup(Lookup::Limited),
+                }
+            }
+            return refused.resp;
         }
     };
+    let admitted = match request {
+        ChannelRequest::Guest(channel) => Admitted::ChannelGuest(channel),
+        ChannelRequest::Host => match channel_store::allocate(shared).await {
+            Ok(hold) => Admitted::ChannelHost(hold),
+            Err(AllocError::Full) => {
+                shared.metrics.refused(Refusal::ChannelsFull);
+                let msg = "every channel number is taken; try again later\n";
+                return with_retry_after(text(StatusCode::SERVICE_UNAVAILABLE, msg), "5");
+            }
+            Err(AllocError::Unavailable) => {
+                shared.metrics.refused(Refusal::BackendUnavailable);
+                // Another node, with Redis, can take it at once.
+                let msg = "this relay node cannot reach its shared backend; try again\n";
+                return with_retry_after(text(StatusCode::SERVICE_UNAVAILABLE, msg), "1");
+            }
+        },
+    };
+    upgrade(req, shared, admission, admitted)
+}
+
+fn bad_request(shared: &Shared, e: &RequestError) -> Response<Body> {
+    shared.metrics.refused(Refusal::BadRequest);
+    text(StatusCode::BAD_REQUEST, format!("{e}\n"))
+}
+
+/// A request that passed the checks common to every upgrade.
+struct Admission {
+    /// Its `Sec-WebSocket-Key`.
+    key: HeaderValue,
+    /// Its place under the connection cap.
+    permit: ConnectionPermit,
+}
+
+/// A request turned away before the upgrade.
+struct Refused {
+    resp: Response<Body>,
+    /// By a per-address rate (429).
+    rate_limited: bool,
+}
+
+impl From<Response<Body>> for Refused {
+    fn from(resp: Response<Body>) -> Refused {
+        Refused { resp, rate_limited: false }
+    }
+}
+
+/// The checks of every upgrade, in order: the WebSocket handshake, the
+/// drain, the per-address rates of `kinds` (all nodes together), the
+/// connection cap.
+async fn admit(req: &Request<Incoming>, remote: SocketAddr, shared: &Shared, kinds: &[RateKind]) -> Result<Admission, Refused> {
     let key = match check_upgrade(req.method(), req.version(), req.headers()) {
         Ok(key) => key,
         Err(e) => {
@@ -100,32 +189,36 @@ async fn rendezvous(mut req: Request<Incoming>, remote: SocketAddr, shared: &Arc
             if wrong_version {
                 resp.headers_mut().insert(header::SEC_WEBSOCKET_VERSION, HeaderValue::from_static("13"));
             }
-            return resp;
+            return Err(resp.into());
         }
     };
     if shared.drain.is_cancelled() {
         shared.metrics.refused(Refusal::Draining);
         // Another node can take it at once.
-        return with_retry_after(text(StatusCode::SERVICE_UNAVAILABLE, "the relay is shutting down; try again\n"), "1");
+        return Err(with_retry_after(text(StatusCode::SERVICE_UNAVAILABLE, "the relay is shutting down; try again\n"), "1").into());
     }
     let forwarded = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
     let client = ClientKey::from(shared.trusted_proxies.client_ip(remote.ip(), forwarded));
-    match shared.rates.check(&[RateKind::Requests, RateKind::Sessions], client, shared.bus.as_deref()).await {
-        Some(RateKind::Requests) => {
-            shared.metrics.refused(Refusal::ConnectionRate);
-            return too_many("too many connections from your address; wait a minute\n");
-        }
-        Some(RateKind::Sessions) => {
-            shared.metrics.refused(Refusal::SessionRate);
-            return too_many("too many new sessions from your address; wait a minute\n");
-        }
-        None => {}
+    if let Some(kind) = shared.rates.check(kinds, client, shared.bus.as_deref()).await {
+        let (why, msg) = match kind {
+            RateKind::Requests => (Refusal::ConnectionRate, "too many connections from your address; wait a minute\n"),
+            RateKind::Sessions => (Refusal::SessionRate, "too many new sessions from your address; wait a minute\n"),
+            RateKind::ChannelLookups => (Refusal::ChannelLookupRate, "too many channel lookups from your address; wait a minute\n"),
+            RateKind::Channels => (Refusal::ChannelRate, "too many channels asked for from your address; wait a minute\n"),
+        };
+        shared.metrics.refused(why);
+        return Err(Refused { resp: with_retry_after(text(StatusCode::TOO_MANY_REQUESTS, msg), "60"), rate_limited: true });
     }
     let Some(permit) = shared.cap.try_acquire() else {
         shared.metrics.refused(Refusal::Full);
-        return with_retry_after(text(StatusCode::SERVICE_UNAVAILABLE, "relay full; try again later\n"), "5");
+        return Err(with_retry_after(text(StatusCode::SERVICE_UNAVAILABLE, "relay full; try again later\n"), "5").into());
     };
+    Ok(Admission { key, permit })
+}
 
+/// Answers 101 and hands the upgraded connection to its session.
+fn upgrade(mut req: Request<Incoming>, shared: &Arc<Shared>, admission: Admission, admitted: Admitted) -> Response<Body> {
+    let Admission { key, permit } = admission;
     let on_upgrade = hyper::upgrade::on(&mut req);
     let task_shared = Arc::clone(shared);
     let fut = async move {
@@ -134,8 +227,9 @@ async fn rendezvous(mut req: Request<Incoming>, remote: SocketAddr, shared: &Arc
                 task_shared.metrics.upgraded();
                 let config = task_shared.ws_config;
                 let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), WsRole::Server, Some(config)).await;
-                session::serve(ws, rv, task_shared, permit).await;
+                session::serve(ws, admitted, task_shared, permit).await;
             }
+            // A channel allocated for this host is released as `admitted` drops.
             Err(e) => debug!(error = %e, "the WebSocket upgrade did not complete"),
         }
     };
@@ -150,8 +244,4 @@ async fn rendezvous(mut req: Request<Incoming>, remote: SocketAddr, shared: &Arc
         headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
     }
     resp
-}
-
-fn too_many(msg: &'static str) -> Response<Body> {
-    with_retry_after(text(StatusCode::TOO_MANY_REQUESTS, msg), "60")
 }

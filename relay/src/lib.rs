@@ -8,6 +8,9 @@
 //!
 //! * `config`: [`Config`], [`Limits`] and the command line, [`Args`].
 //! * `request`: parsing `GET /v1/rendezvous/{id}?role=host|guest`.
+//! * `channel`: channel numbers for typed codes, `GET /v1/channel?role=host`
+//!   and `GET /v1/channel/{digits}?role=guest`, and how long a new one is;
+//!   `channel_store` where they are kept (memory, or Redis).
 //! * `handshake`: checking the WebSocket upgrade headers.
 //! * `client_addr`: who a client is behind trusted proxies, and the bucket
 //!   (IPv4 address, IPv6 /64) it is counted in.
@@ -34,6 +37,8 @@
 
 #![forbid(unsafe_code)]
 
+mod channel;
+mod channel_store;
 mod client_addr;
 mod close;
 mod config;
@@ -57,6 +62,7 @@ mod tls;
 mod wire;
 
 // The public interface.
+pub use channel::{CHANNEL_PATH, Channel, ChannelRequest, MAX_CHANNEL_DIGITS, MIN_CHANNEL_DIGITS, parse_channel};
 pub use close::CloseReason;
 pub use config::{
     Args, Config, Limits, RedisTlsFiles, SentinelConfig, TlsFiles, parse_bytes, parse_duration, parse_net,

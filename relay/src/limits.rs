@@ -5,9 +5,9 @@
 //! once (HTTP 503).
 //!
 //! Clients are counted by [`ClientKey`] (an IPv4 address or an IPv6 /64).
-//! Each rate is a [`RateKind`]: a new kind of request (say, asking for a
-//! short channel number) is one more variant with its own limit, counted
-//! by the same code.
+//! Each rate is a [`RateKind`] with its own limit, counted by the same
+//! code: every request, new sessions, and for channels the lookups by
+//! guests and the allocations by hosts.
 //!
 //! Per-message, per-session and time limits are enforced where the bytes
 //! flow, in [`session`](crate::session).
@@ -33,14 +33,22 @@ pub(crate) enum RateKind {
     Requests,
     /// Every new session (host or guest).
     Sessions,
+    /// Every channel lookup by a guest, whether the channel exists or not.
+    ChannelLookups,
+    /// Every channel asked for by a host.
+    Channels,
 }
 
 impl RateKind {
+    const ALL: [RateKind; 4] = [RateKind::Requests, RateKind::Sessions, RateKind::ChannelLookups, RateKind::Channels];
+
     /// The kind's name in Redis keys.
     fn name(self) -> &'static str {
         match self {
             RateKind::Requests => "requests",
             RateKind::Sessions => "sessions",
+            RateKind::ChannelLookups => "lookups",
+            RateKind::Channels => "channels",
         }
     }
 
@@ -49,6 +57,8 @@ impl RateKind {
         match self {
             RateKind::Requests => limits.connections_per_ip_per_minute,
             RateKind::Sessions => limits.sessions_per_ip_per_minute,
+            RateKind::ChannelLookups => limits.channel_lookups_per_ip_per_minute,
+            RateKind::Channels => limits.channels_per_ip_per_minute,
         }
     }
 }
@@ -108,7 +118,7 @@ pub(crate) struct Rates {
 
 impl Rates {
     pub(crate) fn new(limits: &Limits) -> Rates {
-        let local = [RateKind::Requests, RateKind::Sessions]
+        let local = RateKind::ALL
             .into_iter()
             .map(|k| (k, k.limit(limits), RateLimiter::new(k.limit(limits), WINDOW)))
             .collect();

@@ -73,10 +73,18 @@ pub(crate) enum Refusal {
     Pending,
     /// HTTP 426, a WebSocket version other than 13.
     WrongVersion,
+    /// HTTP 429, channel lookups per address.
+    ChannelLookupRate,
+    /// HTTP 429, channel allocations per address.
+    ChannelRate,
+    /// HTTP 503, every channel length up to 6 digits is full.
+    ChannelsFull,
+    /// HTTP 503, no channel without Redis (configured but unreachable).
+    BackendUnavailable,
 }
 
 impl Refusal {
-    const ALL: [Refusal; 7] = [
+    const ALL: [Refusal; 11] = [
         Refusal::BadRequest,
         Refusal::ConnectionRate,
         Refusal::SessionRate,
@@ -84,6 +92,10 @@ impl Refusal {
         Refusal::Draining,
         Refusal::Pending,
         Refusal::WrongVersion,
+        Refusal::ChannelLookupRate,
+        Refusal::ChannelRate,
+        Refusal::ChannelsFull,
+        Refusal::BackendUnavailable,
     ];
     const IN_ORDER: () = {
         let mut i = 0;
@@ -102,9 +114,56 @@ impl Refusal {
             Refusal::Draining => "draining",
             Refusal::Pending => "pending_per_ip",
             Refusal::WrongVersion => "wrong_version",
+            Refusal::ChannelLookupRate => "channel_lookup_rate",
+            Refusal::ChannelRate => "channel_rate",
+            Refusal::ChannelsFull => "channels_full",
+            Refusal::BackendUnavailable => "backend_unavailable",
         }
     }
 }
+
+/// What became of a guest's channel lookup (`certbridge_channel_lookups_total`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lookup {
+    /// A host waited there: the guest joins it.
+    Paired,
+    /// Nobody holds that channel (4004).
+    Unknown,
+    /// Refused before the upgrade by a per-address limit (429).
+    Limited,
+    /// Redis unreachable (4010).
+    Unavailable,
+}
+
+/// What became of a host's request for a channel
+/// (`certbridge_channel_allocations_total`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Allocation {
+    /// The host got a channel.
+    Allocated,
+    /// Refused by a per-address limit (429).
+    Limited,
+    /// Every length is full (503).
+    Full,
+    /// Redis unreachable (503).
+    Unavailable,
+}
+
+const LOOKUPS: [(Lookup, &str); 4] =
+    [(Lookup::Paired, "paired"), (Lookup::Unknown, "unknown"), (Lookup::Limited, "limited"), (Lookup::Unavailable, "unavailable")];
+const ALLOCATIONS: [(Allocation, &str); 4] = [
+    (Allocation::Allocated, "allocated"),
+    (Allocation::Limited, "limited"),
+    (Allocation::Full, "full"),
+    (Allocation::Unavailable, "unavailable"),
+];
+const _: () = {
+    let mut i = 0;
+    while i < LOOKUPS.len() {
+        assert!(LOOKUPS[i].0 as usize == i && ALLOCATIONS[i].0 as usize == i);
+        i += 1;
+    }
+};
 
 /// The relay's metrics.
 #[derive(Debug, Default)]
@@ -113,6 +172,10 @@ pub(crate) struct Metrics {
     sessions_waiting: AtomicI64,
     /// Paired sessions whose host is on this node.
     sessions_paired: AtomicI64,
+    /// Channels allocated on this node and not yet released.
+    channels_waiting: AtomicI64,
+    channel_lookups: [AtomicU64; LOOKUPS.len()],
+    channel_allocations: [AtomicU64; ALLOCATIONS.len()],
     /// Payload bytes this node delivered to its clients.
     bytes_forwarded: AtomicU64,
     /// Messages this node delivered to its clients.
@@ -146,6 +209,18 @@ impl Metrics {
 
     pub(crate) fn paired(&self, delta: i64) {
         self.sessions_paired.fetch_add(delta, Ordering::Relaxed);
+    }
+
+    pub(crate) fn channels_waiting(&self, delta: i64) {
+        self.channels_waiting.fetch_add(delta, Ordering::Relaxed);
+    }
+
+    pub(crate) fn lookup(&self, result: Lookup) {
+        self.channel_lookups[result as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn allocation(&self, result: Allocation) {
+        self.channel_allocations[result as usize].fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn forwarded(&self, bytes: usize) {
@@ -207,6 +282,12 @@ impl Metrics {
         };
         gauge(&mut out, "certbridge_sessions_waiting", "Hosts on this node waiting for their guest.", g(&self.sessions_waiting));
         gauge(&mut out, "certbridge_sessions_paired", "Paired sessions whose host is on this node.", g(&self.sessions_paired));
+        gauge(
+            &mut out,
+            "certbridge_channels_waiting",
+            "Channels held by hosts on this node, waiting for their guest.",
+            g(&self.channels_waiting),
+        );
         gauge(&mut out, "certbridge_connections", "WebSocket connections held by this node.", connections as i64);
         gauge(
             &mut out,
@@ -245,6 +326,24 @@ impl Metrics {
         for (r, n) in Refusal::ALL.iter().zip(&self.refusals) {
             let _ = writeln!(out, "certbridge_refusals_total{{reason=\"{}\"}} {}", r.label(), c(n));
         }
+        let labelled = |out: &mut String, name: &str, help: &str, rows: &mut dyn Iterator<Item = (&str, u64)>| {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+            for (label, v) in rows {
+                let _ = writeln!(out, "{name}{{result=\"{label}\"}} {v}");
+            }
+        };
+        labelled(
+            &mut out,
+            "certbridge_channel_lookups_total",
+            "Guests' channel lookups on this node, by result.",
+            &mut LOOKUPS.iter().zip(&self.channel_lookups).map(|((_, l), n)| (*l, c(n))),
+        );
+        labelled(
+            &mut out,
+            "certbridge_channel_allocations_total",
+            "Hosts' requests for a channel on this node, by result.",
+            &mut ALLOCATIONS.iter().zip(&self.channel_allocations).map(|((_, l), n)| (*l, c(n))),
+        );
 
         self.pairing.render(&mut out, "certbridge_pairing_seconds", "How long hosts on this node waited for their guest.", &PAIRING_BUCKETS);
         self.redis_commands.render(
@@ -273,6 +372,13 @@ mod tests {
         m.pairing(Duration::from_secs(2));
         m.redis_command(Duration::from_millis(3), true);
         m.redis_command(Duration::from_secs(3), false);
+        m.channels_waiting(2);
+        m.channels_waiting(-1);
+        m.lookup(Lookup::Unknown);
+        m.lookup(Lookup::Unknown);
+        m.lookup(Lookup::Limited);
+        m.allocation(Allocation::Full);
+        m.refused(Refusal::ChannelLookupRate);
         let text = m.render(3, 4);
         assert!(text.contains("\ncertbridge_sessions_waiting 1\n"), "{text}");
         assert!(text.contains("\ncertbridge_sessions_paired 1\n"));
@@ -293,6 +399,14 @@ mod tests {
         assert!(text.contains("\ncertbridge_pairing_seconds_bucket{le=\"+Inf\"} 2\n"));
         assert!(text.contains("\ncertbridge_pairing_seconds_sum 2.03\n"));
         assert!(text.contains("\ncertbridge_pairing_seconds_count 2\n"));
+        assert!(text.contains("\n# TYPE certbridge_channels_waiting gauge\ncertbridge_channels_waiting 1\n"));
+        assert!(text.contains("\n# TYPE certbridge_channel_lookups_total counter\n"));
+        assert!(text.contains("\ncertbridge_channel_lookups_total{result=\"paired\"} 0\n"));
+        assert!(text.contains("\ncertbridge_channel_lookups_total{result=\"unknown\"} 2\n"));
+        assert!(text.contains("\ncertbridge_channel_lookups_total{result=\"limited\"} 1\n"));
+        assert!(text.contains("\ncertbridge_channel_allocations_total{result=\"full\"} 1\n"));
+        assert!(text.contains("\ncertbridge_channel_allocations_total{result=\"allocated\"} 0\n"));
+        assert!(text.contains("\ncertbridge_refusals_total{reason=\"channel_lookup_rate\"} 1\n"));
         // Every sample line is "name{labels} value".
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             assert_eq!(line.split(' ').count(), 2, "{line}");

@@ -44,12 +44,15 @@ impl Conn {
         }
     }
 
-    /// A host waits for its guest.
+    /// A host waits for its guest. A channel host's wait counts from its
+    /// channel's allocation (when its channel's lifetime in Redis starts
+    /// too), and ends (4010) if this node loses Redis: its guest can no
+    /// longer find the channel, and the channel may not outlive the outage.
     pub(crate) async fn wait_for_guest(&mut self) -> Result<Peer, CloseReason> {
         let shared = Arc::clone(&self.shared);
         shared.metrics.waiting(1);
         let started = Instant::now();
-        let deadline = started + shared.limits.host_wait;
+        let deadline = self.channel.as_ref().map_or(started, |c| c.since()) + shared.limits.host_wait;
         let mut live = Liveness::new(started, &shared.limits);
         let wake = sleep_until(deadline.min(live.next_wake()));
         tokio::pin!(wake);
@@ -68,6 +71,7 @@ impl Conn {
                         live.probe(Instant::now());
                         wake.as_mut().reset(deadline.min(live.next_wake()));
                     }
+                    Event::BackendLost if self.channel.is_some() => break Err(CloseReason::BackendUnavailable),
                     // A waiting host keeps waiting through a Redis outage:
                     // a guest on this node can still come.
                     Event::BackendLost | Event::NodeLost(_) | Event::Data(_) | Event::PeerClosed(_)

@@ -31,6 +31,7 @@ use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::channel::Channel;
 use crate::metrics::Metrics;
 use crate::redis_backend::Backend;
 use crate::registry::Registry;
@@ -89,6 +90,16 @@ pub(crate) enum BusError {
     Redis(#[from] redis::RedisError),
 }
 
+/// A key to delete in Redis if it is still ours, queued for the
+/// housekeeping task (so that a guard can release from `Drop`).
+#[derive(Debug)]
+pub(crate) enum Release {
+    /// A role's claim key and our value in it.
+    Claim { key: String, value: String },
+    /// A host's channel and our value in it.
+    Channel { channel: Channel, value: String },
+}
+
 /// What claiming a role found.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum ClaimOutcome {
@@ -108,7 +119,7 @@ pub(crate) struct Bus {
     pub(crate) conn: RwLock<Option<MultiplexedConnection>>,
     /// The subscription is healthy: claims go to Redis, `/readyz` is 200.
     pub(crate) up: AtomicBool,
-    pub(crate) releases: mpsc::UnboundedSender<(String, String)>,
+    pub(crate) releases: mpsc::UnboundedSender<Release>,
     pub(crate) stop: CancellationToken,
     /// Asks the subscription task to drop everything and reconnect (a
     /// failed heartbeat: a demoted master, a dead command connection).
@@ -121,6 +132,7 @@ pub(crate) struct Bus {
     pub(crate) registry: Arc<Registry>,
     claim: redis::Script,
     rate: redis::Script,
+    pub(crate) channel_scripts: crate::channel_store::Scripts,
 }
 
 /// A session's interest in a peer node; dropping it ends the interest.
@@ -168,6 +180,7 @@ impl Bus {
             registry,
             claim: redis::Script::new(CLAIM_SCRIPT),
             rate: redis::Script::new(RATE_SCRIPT),
+            channel_scripts: crate::channel_store::Scripts::default(),
         });
         bus.metrics.backend(false);
         let first = crate::redis_tasks::connect(&bus).await;
@@ -278,7 +291,12 @@ impl Bus {
     /// Queues the deletion of a claim (done by the housekeeping task, so
     /// that a connection can release from `Drop`).
     pub(crate) fn release(&self, key: &str, role: Role, token: u64) {
-        let _ = self.releases.send((wire::claim_key(key, role), wire::claim_value(&self.node, token)));
+        self.release_later(Release::Claim { key: wire::claim_key(key, role), value: wire::claim_value(&self.node, token) });
+    }
+
+    /// Queues a release for the housekeeping task.
+    pub(crate) fn release_later(&self, release: Release) {
+        let _ = self.releases.send(release);
     }
 
     /// Watches `node`'s alive key while the returned guard lives.

@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
 
 use crate::close::CloseReason;
-use crate::redis_bus::{Bus, BusError, OP_TIMEOUT};
+use crate::redis_bus::{Bus, BusError, OP_TIMEOUT, Release};
 use crate::registry::{Event, Peer};
 use crate::wire::{self, ALIVE_TTL_MS, Body, Envelope};
 
@@ -198,7 +198,7 @@ async fn dispatch(bus: &Bus, bytes: Bytes) {
 }
 
 /// Heartbeat, claim refresh and release, peer-node watch.
-pub(crate) async fn housekeeping(bus: Arc<Bus>, mut releases: mpsc::UnboundedReceiver<(String, String)>) {
+pub(crate) async fn housekeeping(bus: Arc<Bus>, mut releases: mpsc::UnboundedReceiver<Release>) {
     let refresh = redis::Script::new(REFRESH_SCRIPT);
     let release = redis::Script::new(RELEASE_SCRIPT);
     let mut tick = tokio::time::interval(bus.claim_ttl / 3);
@@ -210,8 +210,8 @@ pub(crate) async fn housekeeping(bus: Arc<Bus>, mut releases: mpsc::UnboundedRec
         tokio::select! {
             _ = bus.stop.cancelled() => {
                 // Release what is queued, then stop.
-                while let Ok((key, value)) = releases.try_recv() {
-                    let _ = release_one(&bus, &release, &key, &value).await;
+                while let Ok(r) = releases.try_recv() {
+                    let _ = release_one(&bus, &release, r).await;
                 }
                 if let Ok(mut conn) = bus.conn() {
                     let _ = bus.op(redis::cmd("DEL").arg(wire::alive_key(&bus.node)).query_async::<i64>(&mut conn)).await;
@@ -236,11 +236,11 @@ pub(crate) async fn housekeeping(bus: Arc<Bus>, mut releases: mpsc::UnboundedRec
                     }
                 }
             }
-            Some((key, value)) = releases.recv() => {
-                if let Err(e) = release_one(&bus, &release, &key, &value).await {
-                    // The claim expires on its own within its lifetime.
+            Some(r) = releases.recv() => {
+                if let Err(e) = release_one(&bus, &release, r).await {
+                    // The key expires on its own within its lifetime.
                     if !matches!(e, BusError::Down) {
-                        warn!(error = %e, "claim release failed");
+                        warn!(error = %e, "releasing a claim or channel failed");
                     }
                 }
             }
@@ -277,10 +277,15 @@ async fn watch_peers(bus: &Bus) -> Result<(), BusError> {
     Ok(())
 }
 
-async fn release_one(bus: &Bus, script: &redis::Script, key: &str, value: &str) -> Result<(), BusError> {
-    let mut conn = bus.conn()?;
-    let _: i64 = bus.op(script.key(key).arg(value).invoke_async(&mut conn)).await?;
-    Ok(())
+async fn release_one(bus: &Bus, script: &redis::Script, release: Release) -> Result<(), BusError> {
+    match release {
+        Release::Claim { key, value } => {
+            let mut conn = bus.conn()?;
+            let _: i64 = bus.op(script.key(key).arg(value).invoke_async(&mut conn)).await?;
+            Ok(())
+        }
+        Release::Channel { channel, value } => crate::channel_store::release_in_redis(bus, channel, &value).await,
+    }
 }
 
 async fn refresh_all(bus: &Bus, script: &redis::Script) -> Result<(), BusError> {

@@ -5,10 +5,10 @@
 //! into it what arrives from a peer on another node. Without Redis the
 //! registry is also the only claim store: one host and one guest per key.
 //!
-//! The registry is keyed by the rendezvous key as a string: today the hex
-//! id of `/v1/rendezvous/{id}`. Another kind of key (a short channel
-//! number a host asks for) would be another string with its own prefix,
-//! in the same map and under the same one-host-one-guest rule.
+//! The registry is keyed by the rendezvous key as a string: the hex id of
+//! `/v1/rendezvous/{id}`, or a channel's internal key (`ch:` and 32 hex
+//! digits, [`channel_store`](crate::channel_store)), in the same map and
+//! under the same one-host-one-guest rule.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

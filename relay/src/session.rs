@@ -12,6 +12,13 @@
 //!    session-time and ping limits, until one side ends; then the other
 //!    side is closed too.
 //!
+//! A channel host ([`channel`](crate::channel)) is a host under its
+//! channel's internal rendezvous key: it is told its channel in a text
+//! message once it has claimed its role, then waits as any host does; its
+//! channel is released when it stops waiting. A channel guest first takes
+//! the channel (single use; 4004 at once if nobody holds it), then joins
+//! that key as any guest does.
+//!
 //! A connection is one task. Phases that are rare or large (Redis calls,
 //! forwarding) are boxed, so that a waiting connection's task stays small.
 
@@ -19,6 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::future::Either;
 use futures_util::{SinkExt, StreamExt};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
@@ -31,6 +39,8 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tracing::{debug, info};
 
+use crate::channel::{Channel, announcement};
+use crate::channel_store::{self, ChannelHold};
 use crate::close::CloseReason;
 use crate::inbox::{Inbox, InboxSender, inbox};
 use crate::limits::ConnectionPermit;
@@ -49,15 +59,56 @@ const CLOSE_GRACE: Duration = Duration::from_secs(2);
 /// The payload of the ping that tells a host its guest arrived.
 const PAIRED_PING: &[u8] = b"paired";
 
-/// Serves one upgraded rendezvous connection to its end.
-pub(crate) async fn serve(ws: Ws, rv: Rendezvous, shared: Arc<Shared>, permit: ConnectionPermit) {
-    let token = shared.next_token();
-    let (tx, rx) = inbox();
-    let mut conn =
-        Conn { ws, rx, tx, rv, token, shared, pending: Vec::new(), pending_bytes: 0, bytes: 0, client_closed: false };
-    let reason = conn.run().await;
-    Box::pin(conn.finish(reason)).await;
-    drop(permit);
+/// What an upgraded connection was admitted as.
+pub(crate) enum Admitted {
+    /// `/v1/rendezvous/{id}`.
+    Rendezvous(Rendezvous),
+    /// `/v1/channel?role=host`, with the channel allocated for it.
+    ChannelHost(ChannelHold),
+    /// `/v1/channel/{digits}?role=guest`, looked up now.
+    ChannelGuest(Channel),
+}
+
+/// Serves one upgraded connection to its end.
+///
+/// Not an `async fn`: its arguments would be kept in the task beside the
+/// [`Conn`] they are moved into. The connection is built first, then
+/// served; a channel guest's lookup is boxed, so that it adds nothing to
+/// every other connection's task.
+pub(crate) fn serve(ws: Ws, admitted: Admitted, shared: Arc<Shared>, permit: ConnectionPermit) -> impl Future<Output = ()> {
+    let (rv, channel) = match admitted {
+        Admitted::Rendezvous(rv) => (rv, None),
+        Admitted::ChannelHost(hold) => (Rendezvous { id: hold.key().clone(), role: Role::Host }, Some(hold)),
+        Admitted::ChannelGuest(channel) => return Either::Right(Box::pin(serve_channel_guest(ws, channel, shared, permit))),
+    };
+    Either::Left(serve_conn(Conn::new(ws, rv, channel, shared), permit))
+}
+
+/// A connection's life; `permit` (its place under the connection cap) is
+/// freed at the end. A plain `fn` returning an `async move` block, so that
+/// the task holds the connection once (an `async fn` would hold its
+/// argument and a `mut` copy of it).
+#[allow(clippy::manual_async_fn)] // the `async fn` holds the connection twice (above)
+fn serve_conn(mut conn: Conn, permit: ConnectionPermit) -> impl Future<Output = ()> {
+    async move {
+        let reason = conn.run().await;
+        // Released before the close handshake, however the connection ended.
+        conn.channel = None;
+        Box::pin(conn.finish(reason)).await;
+        drop(permit);
+    }
+}
+
+/// A channel guest: takes the channel, then is a guest of its host's key.
+async fn serve_channel_guest(mut ws: Ws, channel: Channel, shared: Arc<Shared>, permit: ConnectionPermit) {
+    match channel_store::take(&shared, channel).await {
+        Ok(id) => serve_conn(Conn::new(ws, Rendezvous { id, role: Role::Guest }, None, shared), permit).await,
+        Err(reason) => {
+            shared.metrics.closed(reason);
+            debug!(reason = reason.label(), "channel lookup found no host");
+            close_socket(&mut ws, reason, false).await;
+        }
+    }
 }
 
 /// What a read from the client's socket gave.
@@ -135,6 +186,8 @@ pub(crate) struct Conn {
     pub(crate) rv: Rendezvous,
     pub(crate) token: u64,
     pub(crate) shared: Arc<Shared>,
+    /// A channel host's channel, while it waits.
+    pub(crate) channel: Option<ChannelHold>,
     /// Messages the client sent before pairing.
     pending: Vec<Bytes>,
     pending_bytes: usize,
@@ -145,6 +198,12 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
+    fn new(ws: Ws, rv: Rendezvous, channel: Option<ChannelHold>, shared: Arc<Shared>) -> Conn {
+        let token = shared.next_token();
+        let (tx, rx) = inbox();
+        Conn { ws, rx, tx, rv, token, shared, channel, pending: Vec::new(), pending_bytes: 0, bytes: 0, client_closed: false }
+    }
+
     async fn run(&mut self) -> CloseReason {
         let (_claim, found, local_only) = match Box::pin(self.claim()).await {
             Ok(c) => c,
@@ -153,8 +212,20 @@ impl Conn {
         debug!(id = self.rv.id.short(), role = %self.rv.role, local_only, "claimed");
         let peer = match self.rv.role {
             Role::Host => {
+                if self.channel.is_some() {
+                    if let Err(r) = Box::pin(self.announce(local_only)).await {
+                        return r;
+                    }
+                }
                 Box::pin(self.call(found)).await;
-                self.wait_for_guest().await
+                let peer = self.wait_for_guest().await;
+                // Only the guest that took the channel (and so deleted it)
+                // knows this key: a paired host's channel is gone already.
+                // Otherwise it is released now, on every node.
+                if let (Some(hold), Ok(_)) = (self.channel.take(), &peer) {
+                    hold.taken();
+                }
+                peer
             }
             // Guests wait briefly: their larger state is boxed, so that
             // only a waiting host's state sizes every connection's task.
@@ -225,6 +296,22 @@ impl Conn {
                 debug!(id = self.rv.id.short(), error = %e, "Redis unavailable: claimed on this node only");
                 Ok((claim, found, true))
             }
+        }
+    }
+
+    /// Tells a channel host its channel (the text message of
+    /// `docs/RELAY.md`), once its role is claimed. A claim made while
+    /// Redis was away ends it (4010): its channel may not outlive the
+    /// outage, so the host asks for a new one.
+    async fn announce(&mut self, local_only: bool) -> Result<(), CloseReason> {
+        let Some(hold) = &self.channel else { return Ok(()) };
+        if local_only {
+            return Err(CloseReason::BackendUnavailable);
+        }
+        let text = announcement(hold.channel(), hold.expires_in(Instant::now()));
+        match tokio::time::timeout(CLOSE_GRACE, self.ws.send(Message::Text(text.into()))).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(CloseReason::ConnectionLost),
         }
     }
 
@@ -409,9 +496,9 @@ impl Conn {
         mine
     }
 
-    /// Sends the close frame (when the client is still there), then gives
-    /// the client a moment to answer it, so the frame is not lost to a
-    /// reset.
+    /// Counts and logs the end, then sends the close frame (when the
+    /// client is still there) and gives the client a moment to answer it,
+    /// so the frame is not lost to a reset.
     async fn finish(&mut self, reason: CloseReason) {
         self.shared.metrics.closed(reason);
         info!(
@@ -422,40 +509,44 @@ impl Conn {
             bytes = self.bytes,
             "closed"
         );
-        let frame = reason
-            .sends_frame()
-            .then(|| CloseFrame { code: CloseCode::from(reason.code()), reason: reason.reason().into() });
-        let ws = &mut self.ws;
-        let client_closed = self.client_closed;
-        let _ = tokio::time::timeout(CLOSE_GRACE, async move {
-            if client_closed {
-                // tungstenite has queued the reply to the client's close:
-                // send it.
-                let _ = ws.flush().await;
-            } else {
-                let _ = ws.close(frame).await;
-            }
-            loop {
-                match ws.next().await {
-                    Some(Ok(_)) => {}
-                    None => break,
-                    Some(Err(_)) => {
-                        // The stream is out of step (the rest of an
-                        // oversized message): read raw bytes until the
-                        // client hangs up.
-                        let mut sink = [0u8; 256];
-                        while let Ok(n) = ws.get_mut().read(&mut sink).await {
-                            if n == 0 {
-                                break;
-                            }
+        close_socket(&mut self.ws, reason, self.client_closed).await;
+    }
+}
+
+/// Sends the close frame for `reason` (when the client is still there),
+/// or the reply to the client's own close, and waits a moment for the
+/// client to hang up.
+async fn close_socket(ws: &mut Ws, reason: CloseReason, client_closed: bool) {
+    let frame =
+        reason.sends_frame().then(|| CloseFrame { code: CloseCode::from(reason.code()), reason: reason.reason().into() });
+    let _ = tokio::time::timeout(CLOSE_GRACE, async move {
+        if client_closed {
+            // tungstenite has queued the reply to the client's close:
+            // send it.
+            let _ = ws.flush().await;
+        } else {
+            let _ = ws.close(frame).await;
+        }
+        loop {
+            match ws.next().await {
+                Some(Ok(_)) => {}
+                None => break,
+                Some(Err(_)) => {
+                    // The stream is out of step (the rest of an
+                    // oversized message): read raw bytes until the
+                    // client hangs up.
+                    let mut sink = [0u8; 256];
+                    while let Ok(n) = ws.get_mut().read(&mut sink).await {
+                        if n == 0 {
+                            break;
                         }
-                        break;
                     }
+                    break;
                 }
             }
-        })
-        .await;
-    }
+        }
+    })
+    .await;
 }
 
 #[cfg(test)]
@@ -490,3 +581,4 @@ mod tests {
         assert_eq!(for_peer(CloseReason::ConnectionLost), CloseReason::PeerClosed);
     }
 }
+

@@ -9,6 +9,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::channel_store::LocalChannels;
 use crate::client_addr::TrustedProxies;
 use crate::config::Limits;
 use crate::limits::{ConnectionCap, PendingLimiter, Rates};
@@ -25,6 +26,9 @@ pub(crate) struct Shared {
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) registry: Arc<Registry>,
     pub(crate) bus: Option<Arc<Bus>>,
+    /// Waiting channels, when the node runs without Redis (with Redis
+    /// they are kept there).
+    pub(crate) channels: LocalChannels,
     /// Cancelled when shutdown starts: refuse new sessions, close waiting
     /// ones (registered sessions also get [`Event::Drain`]).
     ///
@@ -85,6 +89,7 @@ impl Shared {
             metrics,
             registry,
             bus,
+            channels: LocalChannels::default(),
             drain: CancellationToken::new(),
             force: CancellationToken::new(),
             tracker: TaskTracker::new(),

@@ -45,8 +45,7 @@ pub(crate) fn node_channel(node: &str) -> String {
 }
 
 /// The claim key of a role in a rendezvous. `key` is the registry's
-/// rendezvous key (today the hex id; another kind of key would carry its
-/// own prefix, and its claims the same layout).
+/// rendezvous key: the hex id, or a channel's internal `ch:` key.
 pub(crate) fn claim_key(key: &str, role: Role) -> String {
     format!("certbridge:{key}:{}", role.as_str())
 }

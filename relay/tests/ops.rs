@@ -403,23 +403,39 @@ fn the_systemd_unit_verifies() {
 /// completes rendezvous with the exchanged bytes checked, and none fails.
 #[test]
 fn the_load_generator_drives_the_relay_and_the_bare_tcp_server() {
+    let stdout = load_generator(&["--sessions", "100", "--concurrency", "4", "--duration", "1s", "--skip-redis"]);
+    assert!(stdout.contains("memory: 100 waiting sessions opened"), "{stdout}");
+    assert!(stdout.contains("(100 counted by the relay)"), "{stdout}");
+    assert!(completed(&stdout, "one node") > 0, "{stdout}");
+    assert!(completed(&stdout, "ceiling (bare TCP, no WebSocket)") > 0, "{stdout}");
+
+    // Meeting by channel number: waiting channel hosts, then rendezvous
+    // by channel.
+    let stdout = load_generator(&["--sessions", "150", "--concurrency", "4", "--duration", "1s", "--skip-redis", "--skip-baseline", "--channels"]);
+    assert!(stdout.contains("memory: 150 waiting channel hosts opened"), "{stdout}");
+    assert!(stdout.contains("; 150 channels waiting;"), "{stdout}");
+    assert!(completed(&stdout, "one node") > 0, "{stdout}");
+}
+
+/// Runs `relay-load` with `args` against this build's relay; its output,
+/// after checking that it succeeded and no rendezvous failed.
+fn load_generator(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_relay-load"))
-        .args(["--sessions", "100", "--concurrency", "4", "--duration", "1s", "--skip-redis"])
+        .args(args)
         .args(["--relay-bin", env!("CARGO_BIN_EXE_certbridge-relay")])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(!stdout.contains("failed"), "{stdout}");
-    assert!(stdout.contains("memory: 100 waiting sessions opened"), "{stdout}");
-    assert!(stdout.contains("(100 counted by the relay)"), "{stdout}");
-    let completed = |label: &str| -> u64 {
-        let line = stdout
-            .lines()
-            .find(|l| l.starts_with(label) && l.contains("rendezvous/s"))
-            .unwrap_or_else(|| panic!("no {label} line in {stdout}"));
-        line[label.len()..].trim_start_matches(": ").split(' ').next().unwrap().parse().unwrap()
-    };
-    assert!(completed("one node") > 0, "{stdout}");
-    assert!(completed("ceiling (bare TCP, no WebSocket)") > 0, "{stdout}");
+    stdout
+}
+
+/// The rendezvous completed in the rate line that starts with `label`.
+fn completed(stdout: &str, label: &str) -> u64 {
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with(label) && l.contains("rendezvous/s"))
+        .unwrap_or_else(|| panic!("no {label} line in {stdout}"));
+    line[label.len()..].trim_start_matches(": ").split(' ').next().unwrap().parse().unwrap()
 }

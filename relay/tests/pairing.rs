@@ -56,12 +56,17 @@ async fn forwards_many_binary_messages_verbatim_in_order_both_ways() {
             other => panic!("guest got {other:?}"),
         }
     }
+    // The host is told its guest arrived (a ping with payload `paired`)
+    // before anything else.
+    let mut host_pings = Vec::new();
     while got_by_host.len() < N as usize {
         match tokio::time::timeout(PATIENCE, futures_util::StreamExt::next(&mut host_rx)).await.unwrap() {
             Some(Ok(Message::Binary(b))) => got_by_host.push(b.to_vec()),
+            Some(Ok(Message::Ping(p))) if got_by_host.is_empty() => host_pings.push(p.to_vec()),
             other => panic!("host got {other:?}"),
         }
     }
+    assert_eq!(host_pings, [b"paired".to_vec()]);
     assert_eq!(got_by_guest, h2g);
     assert_eq!(got_by_host, g2h);
 

@@ -60,6 +60,12 @@ async fn pairs_and_forwards_over_tls() {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
     guest.send(Message::Binary(vec![9u8; 20_000].into())).await.unwrap();
+    // The host is told its guest arrived (the `paired` ping), then gets
+    // the message.
+    match host.next().await.unwrap().unwrap() {
+        Message::Ping(p) => assert_eq!(&p[..], b"paired"),
+        other => panic!("{other:?}"),
+    }
     match host.next().await.unwrap().unwrap() {
         Message::Binary(b) => assert_eq!(b.to_vec(), vec![9u8; 20_000]),
         other => panic!("{other:?}"),

@@ -81,6 +81,8 @@ pub fn test_limits() -> Limits {
     l.guest_wait = Duration::from_millis(500);
     l.connections_per_ip_per_minute = 0;
     l.sessions_per_ip_per_minute = 0;
+    l.channel_lookups_per_ip_per_minute = 0;
+    l.channels_per_ip_per_minute = 0;
     l.pending_per_ip = 0;
     l.header_timeout = Duration::from_secs(1);
     l.drain_deadline = Duration::from_secs(1);
@@ -103,6 +105,92 @@ pub async fn connect(addr: SocketAddr, id: &str, role: &str) -> Client {
     let (ws, resp) = tokio::time::timeout(PATIENCE, connect_async(url)).await.expect("connect timed out").unwrap();
     assert_eq!(resp.status(), 101);
     ws
+}
+
+/// A channel host: its socket, its channel and the seconds it was told
+/// the channel lives.
+pub struct ChannelHost {
+    pub ws: Client,
+    pub channel: String,
+    pub expires_in: u64,
+}
+
+pub fn channel_host_url(addr: SocketAddr) -> String {
+    format!("ws://{addr}/v1/channel?role=host")
+}
+
+pub fn channel_guest_url(addr: SocketAddr, channel: &str) -> String {
+    format!("ws://{addr}/v1/channel/{channel}?role=guest")
+}
+
+/// Asks the relay at `addr` for a channel; checks that the first message
+/// is the text announcement, exactly `{"channel":"…","expires_in":…}`.
+pub async fn channel_host(addr: SocketAddr) -> ChannelHost {
+    let (ws, resp) =
+        tokio::time::timeout(PATIENCE, connect_async(channel_host_url(addr))).await.expect("connect timed out").unwrap();
+    assert_eq!(resp.status(), 101);
+    announced(ws).await
+}
+
+/// Reads a channel host's announcement.
+pub async fn announced(mut ws: Client) -> ChannelHost {
+    let msg = tokio::time::timeout(PATIENCE, ws.next()).await.expect("no announcement in time").unwrap().unwrap();
+    let Message::Text(text) = msg else { panic!("expected the text announcement, got {msg:?}") };
+    let json: serde_json::Value = serde_json::from_str(text.as_str()).unwrap();
+    let fields = json.as_object().unwrap();
+    assert_eq!(fields.len(), 2, "{text}");
+    let channel = fields["channel"].as_str().unwrap().to_owned();
+    assert!((3..=6).contains(&channel.len()) && channel.bytes().all(|b| b.is_ascii_digit()), "{text}");
+    let expires_in = fields["expires_in"].as_u64().unwrap();
+    ChannelHost { ws, channel, expires_in }
+}
+
+/// A guest for `channel` at the relay at `addr` (upgraded; the lookup
+/// follows).
+pub async fn channel_guest(addr: SocketAddr, channel: &str) -> Client {
+    let (ws, resp) = tokio::time::timeout(PATIENCE, connect_async(channel_guest_url(addr, channel)))
+        .await
+        .expect("connect timed out")
+        .unwrap();
+    assert_eq!(resp.status(), 101);
+    ws
+}
+
+/// A channel of the same length as `channel` that is not it.
+pub fn other_channel(channel: &str) -> String {
+    let n: u32 = channel.parse().unwrap();
+    let space = 10u32.pow(channel.len() as u32);
+    format!("{:0w$}", (n + 1) % space, w = channel.len())
+}
+
+/// `url` as a client at `ip` (in `X-Forwarded-For`, believed from a
+/// trusted proxy): the status of the upgrade (101 or the refusal) and the
+/// socket if upgraded.
+pub async fn connect_as(url: &str, ip: &str) -> (u16, Option<Client>) {
+    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url).unwrap();
+    req.headers_mut().insert("x-forwarded-for", ip.parse().unwrap());
+    match connect_async(req).await {
+        Ok((ws, resp)) => (resp.status().as_u16(), Some(ws)),
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => (resp.status().as_u16(), None),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// The HTTP status and `Retry-After` of a refused upgrade to `url` with
+/// these extra headers.
+pub async fn refusal(url: &str, headers: &[(&'static str, &str)]) -> (u16, Option<String>) {
+    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url).unwrap();
+    for (name, value) in headers {
+        req.headers_mut().insert(*name, value.parse().unwrap());
+    }
+    match connect_async(req).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
+            let retry = resp.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+            (resp.status().as_u16(), retry)
+        }
+        Ok(_) => panic!("upgrade to {url} was accepted"),
+        Err(e) => panic!("unexpected error: {e}"),
+    }
 }
 
 /// The HTTP status of a refused upgrade.
