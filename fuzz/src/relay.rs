@@ -1,8 +1,9 @@
 //! The relay's rendezvous request (`relay/src/request.rs`,
-//! `parse_rendezvous`), from any client on the internet.
+//! `parse_rendezvous`, compiled into this crate from that file), from any
+//! client on the internet.
 
 use crate::Outcome;
-use certbridge_relay::{MAX_ID_LEN, MIN_ID_LEN, RENDEZVOUS_PREFIX, RendezvousId, parse_rendezvous};
+use crate::relay_request_rs::{MAX_ID_LEN, MIN_ID_LEN, RENDEZVOUS_PREFIX, RendezvousId, parse_rendezvous};
 
 /// Target `relay_request`: the bytes are a request as it arrives on the
 /// socket (parsed as hyper does: `httparse`, then `http::Uri`, whose path
