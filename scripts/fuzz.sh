@@ -71,7 +71,7 @@ for t in "${targets[@]}"; do
     rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")"
     printf '    %-15s %12s %10s %9s%s\n' "$t" "${runs:-?}" "${rate:-?}" "$(find "$corpus" -type f | wc -l)" "$status"
 done
-echo "    (build ${built}s after start; fuzzing $((SECONDS - built))s)"
+echo "    (replay and build: $((built - start))s; fuzzing: $((SECONDS - built))s)"
 
 if ((${#failed[@]})); then
     for t in "${failed[@]}"; do

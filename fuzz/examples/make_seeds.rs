@@ -75,6 +75,12 @@ fn invites(seeds: &Seeds) -> Result<(), Box<dyn std::error::Error>> {
         seeds.write("invite_text", name, invite.invite().to_text().as_bytes())?;
         seeds.write("invite_cbor", name, invite.invite().cbor())?;
     }
+    // An unknown key (skipped by the decoder) holding deep nesting, and a
+    // name whose declared length runs far past the end.
+    let mut deep = vec![0xa1, 0x18, 0x63];
+    deep.extend_from_slice(&[0x81; 500]);
+    seeds.write("invite_cbor", "deep-unknown-key", &deep)?;
+    seeds.write("invite_cbor", "huge-name-length", &[0xa2, 0x00, 0x01, 0x07, 0x7b, 0, 0, 0, 1, 0, 0, 0, 0, b'x'])?;
     Ok(())
 }
 
@@ -116,6 +122,24 @@ fn messages(seeds: &Seeds, fixtures: &Path) -> Result<(), Box<dyn std::error::Er
     for (name, msg) in all {
         seeds.write("message", name, &msg.encode())?;
     }
+    // Hostile shapes a mutator is slow to find: lengths and counts far
+    // beyond the bytes that follow, and deep nesting.
+    let bundle_of = |value: &[u8]| {
+        let mut m = vec![0xa2, 0x61, b't', 0x66];
+        m.extend_from_slice(b"bundle");
+        m.extend_from_slice(&[0x65]);
+        m.extend_from_slice(b"items");
+        m.extend_from_slice(value);
+        m
+    };
+    let mut file = vec![0x81, 0xa1, 0x65];
+    file.extend_from_slice(b"files");
+    file.extend_from_slice(&[0xa1, 0x6c]);
+    file.extend_from_slice(SIGN_CERT.as_bytes());
+    file.extend_from_slice(&[0x5b, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 1, 2, 3]);
+    seeds.write("message", "huge-declared-length", &bundle_of(&file))?;
+    seeds.write("message", "huge-declared-count", &bundle_of(&[0x9b, 0, 0, 0, 1, 0, 0, 0, 0, 0xa0]))?;
+    seeds.write("message", "deep-nesting", &bundle_of(&[0x81; 5000]))?;
     Ok(())
 }
 
@@ -135,7 +159,9 @@ fn frames(seeds: &Seeds) -> std::io::Result<()> {
     seeds.write("frame", "three-frames", &framed(u16::MAX, 1, &[b"hello", b"", &big], &[]))?;
     seeds.write("frame", "cut-mid-frame", &framed(1024, 2, &[b"msg1"], &[0x00, 0x10, 1, 2, 3]))?;
     seeds.write("frame", "too-large", &framed(64, 3, &[&[9; 64]], &[0x00, 0x41]))?;
-    seeds.write("frame", "odd-byte", &framed(300, 4, &[&big[..300]], &[0x01]))
+    seeds.write("frame", "odd-byte", &framed(300, 4, &[&big[..300]], &[0x01]))?;
+    // The largest length the prefix can announce, then the stream stops.
+    seeds.write("frame", "largest-announced", &framed(u16::MAX, 5, &[], &[0xff, 0xff, 1, 2, 3]))
 }
 
 fn relay_requests(seeds: &Seeds) -> std::io::Result<()> {
