@@ -48,7 +48,8 @@ fn addr(s: &str) -> SocketAddr {
 }
 
 fn invites(seeds: &Seeds) -> Result<(), Box<dyn std::error::Error>> {
-    let variants: [(&str, Mode, Option<&str>, Vec<SocketAddr>, Option<&str>); 4] = [
+    type Variant = (&'static str, Mode, Option<&'static str>, Vec<SocketAddr>, Option<&'static str>);
+    let variants: [Variant; 4] = [
         ("lan-one", Mode::DesktopSends, None, vec![addr("192.168.0.10:50123")], Some("PC")),
         (
             "lan-three-relay-hangul",

@@ -137,7 +137,7 @@ impl AsyncRead for Scripted {
     fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         let mut s = self.script();
         let r = s.next();
-        if !s.waited && r % 3 == 0 {
+        if !s.waited && r.is_multiple_of(3) {
             s.waited = true;
             cx.waker().wake_by_ref();
             return Poll::Pending;

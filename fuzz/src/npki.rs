@@ -56,10 +56,10 @@ pub fn npki_cert(data: &[u8]) -> Outcome {
 /// fixtures' password.
 pub fn npki_key(data: &[u8]) -> Outcome {
     let scheme = key_encryption(data);
-    if let Ok(s) = &scheme {
-        if too_slow(u64::from(s.iterations)) {
-            return Outcome::Skipped;
-        }
+    if let Ok(s) = &scheme
+        && too_slow(u64::from(s.iterations))
+    {
+        return Outcome::Skipped;
     }
     let opened = decrypt_private_key(data, FIXTURE_PASSWORD.as_bytes());
     if scheme.is_err() {

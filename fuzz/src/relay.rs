@@ -13,10 +13,10 @@ pub fn relay_request(data: &[u8]) -> Outcome {
     let mut outcome = Outcome::Refused;
     let mut headers = [httparse::EMPTY_HEADER; 32];
     let mut request = httparse::Request::new(&mut headers);
-    if let Ok(httparse::Status::Complete(_)) = request.parse(data) {
-        if let Some(uri) = request.path.and_then(|p| p.parse::<http::Uri>().ok()) {
-            outcome = check(uri.path(), uri.query());
-        }
+    if let Ok(httparse::Status::Complete(_)) = request.parse(data)
+        && let Some(uri) = request.path.and_then(|p| p.parse::<http::Uri>().ok())
+    {
+        outcome = check(uri.path(), uri.query());
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let (path, query) = match text.split_once('?') {

@@ -33,47 +33,24 @@ fn replay(target: &str, run: fn(&[u8]) -> Outcome) {
     assert!(accepted > 0, "no seed of {target} is accepted");
 }
 
-#[test]
-fn invite_text() {
-    replay("invite_text", crate::invite_text);
+/// One test per target, named after it.
+macro_rules! replay_tests {
+    ($($target:ident),* $(,)?) => {$(
+        #[test]
+        fn $target() {
+            replay(stringify!($target), crate::$target);
+        }
+    )*};
 }
 
-#[test]
-fn invite_cbor() {
-    replay("invite_cbor", crate::invite_cbor);
-}
-
-#[test]
-fn message() {
-    replay("message", crate::message);
-}
-
-#[test]
-fn frame() {
-    replay("frame", crate::frame);
-}
-
-#[test]
-fn npki_cert() {
-    replay("npki_cert", crate::npki_cert);
-}
-
-#[test]
-fn npki_key() {
-    replay("npki_key", crate::npki_key);
-}
-
-#[test]
-fn npki_pkcs8() {
-    replay("npki_pkcs8", crate::npki_pkcs8);
-}
-
-#[test]
-fn pfx_import() {
-    replay("pfx_import", crate::pfx_import);
-}
-
-#[test]
-fn relay_request() {
-    replay("relay_request", crate::relay_request);
-}
+replay_tests!(
+    invite_text,
+    invite_cbor,
+    message,
+    frame,
+    npki_cert,
+    npki_key,
+    npki_pkcs8,
+    pfx_import,
+    relay_request,
+);
