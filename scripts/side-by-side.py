@@ -5,8 +5,10 @@ folder on this machine.
 Runs magic-wormhole's mailbox server and transit relay and a certbridge-relay
 on 127.0.0.1, then alternates complete transfers: `certbridge send` /
 `certbridge scan` over the LAN path and through the relay, and
-`wormhole send` / `wormhole receive` with a fixed code. Each transfer is
-checked byte for byte.
+`wormhole send` / `wormhole receive` with a fixed code, as it comes (direct
+connection when one works, else the transit relay after its 2 s head start
+for direct connections) and with --no-listen (transit relay at once; not in
+--brief). Each transfer is checked byte for byte.
 
 With --rtt-ms N (root: it makes a network namespace), the receiving side
 (the scanner, the wormhole receiver) runs in a namespace of its own and
@@ -260,8 +262,14 @@ class Bench:
         shutil.rmtree(root, ignore_errors=True)
         return result
 
-    def wormhole(self):
-        """One complete `wormhole send` → `wormhole receive` with a fixed code."""
+    def wormhole(self, listen=True):
+        """One complete `wormhole send` → `wormhole receive` with a fixed code.
+
+        By default each side also listens for a direct connection and waits
+        2 s (magic-wormhole's RELAY_DELAY) for one before it tries the transit
+        relay; with listen=False (`--no-listen` on both) there are no direct
+        hints, and the transit relay is used at once.
+        """
         a = self.args
         self.serial += 1
         out = os.path.join(self.work, f"wh-{self.serial}")
@@ -271,15 +279,16 @@ class Bench:
         if self.proxy:
             self.proxy.clear()
         t0 = time.monotonic()
-        sender = Program("wormhole send", [*common, "send", "--hide-progress", "--code", code, a.cert])
-        receiver = Program("wormhole receive", self.far([*common, "receive", "--hide-progress", "--accept-file",
-                                                         "-o", out, code]))
+        no_listen = [] if listen else ["--no-listen"]
+        sender = Program("wormhole send", [*common, "send", *no_listen, "--hide-progress", "--code", code, a.cert])
+        receiver = Program("wormhole receive", self.far([*common, "receive", *no_listen, "--hide-progress",
+                                                         "--accept-file", "-o", out, code]))
         try:
             end = max(receiver.wait(), sender.wait())
         finally:
             sender.kill()
             receiver.kill()
-        result = {"tool": "magic-wormhole", "path": "mailbox+transit", "wall_s": end - t0,
+        result = {"tool": "magic-wormhole", "path": "default" if listen else "--no-listen", "wall_s": end - t0,
                   "identical": same_files(a.cert, out)}
         if self.proxy:
             records, conns = self.proxy.snapshot()
@@ -322,7 +331,7 @@ def summarize(results, rtt):
     for (tool, path), rs in groups.items():
         if tool != "certbridge":
             if "tcp_connections" in rs[0]:
-                print(f"  {tool} through the proxy: {rs[0]['tcp_connections']} TCP connections "
+                print(f"  {tool} {path} through the proxy: {rs[0]['tcp_connections']} TCP connections "
                       f"({', '.join(rs[0]['connections'])}), {rs[0]['direction_changes']} direction changes")
             continue
         def ms(key):
@@ -349,6 +358,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=5, help="transfers per tool and path")
     ap.add_argument("--rtt-ms", type=float, help="proxy the far side at this round-trip time (needs root)")
     ap.add_argument("--json", help="write every figure to this file")
+    ap.add_argument("--brief", action="store_true", help="magic-wormhole only as it comes (not also --no-listen)")
     args = ap.parse_args()
     args.allow_expired = ["--allow-expired"] if args.allow_expired else []
 
@@ -371,7 +381,10 @@ def main():
         subprocess.run([args.wormhole, "--version"], capture_output=True, check=True)
         startup = time.monotonic() - t
         for _ in range(args.rounds):
-            for run in (lambda: bench.certbridge("lan"), bench.wormhole, lambda: bench.certbridge("relay")):
+            transfers = [lambda: bench.certbridge("lan"), bench.wormhole, lambda: bench.certbridge("relay")]
+            if not args.brief:
+                transfers.append(lambda: bench.wormhole(listen=False))
+            for run in transfers:
                 r = run()
                 results.append(r)
                 print(f"  {r['tool']:<15}{r['path']:<17}{r['wall_s']:.3f}s identical={r['identical']}", flush=True)

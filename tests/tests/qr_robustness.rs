@@ -2,8 +2,9 @@
 //! fresh invites of every variant (one to three LAN addresses, with and
 //! without a relay, long Hangul names), drawn by the core at 4 and at 8
 //! pixels per module (what `certbridge send --qr-png` writes), undegraded,
-//! must be read back exactly by all three decoders: zbarimg, OpenCV and
-//! rqrr. The full run, with blur, noise, JPEG, rotation, perspective, low
+//! must be read back exactly by all three decoders: zbarimg, OpenCV (its
+//! QRCodeDetectorAruco; the classic QRCodeDetector, which misses about 2%
+//! of clean codes, is only reported) and rqrr. The full run, with blur, noise, JPEG, rotation, perspective, low
 //! contrast and moiré, is `scripts/bench-qr.sh`.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
@@ -35,7 +36,7 @@ fn clean_codes_are_read_by_all_three_decoders() {
     assert!(out.status.success(), "qr-robustness.py failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     // Every decoder was given every code and read it: nothing was skipped.
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
-    for decoder in ["zbarimg", "opencv", "rqrr"] {
+    for decoder in ["zbarimg", "opencv-aruco", "rqrr"] {
         for px in ["4", "8"] {
             let cell = &v["counts"][decoder]["clean"][px];
             assert_eq!(cell[1], 8, "{decoder} at {px} px was given {cell} (4 variants × 2 codes)");
