@@ -230,10 +230,15 @@ def main():
     ap.add_argument("--json", help="write every count to this file")
     ap.add_argument("--require-clean", default="", help="module sizes at which every clean code must be read by all")
     ap.add_argument("--keep", help="keep the images in this folder")
+    ap.add_argument("--decoders", default=",".join(DECODERS), help="which of them to run")
     args = ap.parse_args()
 
     if shutil.which("zbarimg") is None:
         raise SystemExit("zbarimg is not installed (Debian zbar-tools; scripts/setup-test-tools.sh)")
+    decoders = args.decoders.split(",")
+    for d in decoders:
+        if d not in DECODERS:
+            raise SystemExit(f"unknown decoder {d}; known: {', '.join(DECODERS)}")
     sizes = [int(x) for x in args.module_px.split(",")]
     conditions = args.conditions.split(",")
     for c in conditions:
@@ -270,20 +275,21 @@ def main():
 
     files = [f for f, _, _ in images]
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
-        jobs = {
-            "zbarimg": pool.submit(run_zbarimg, files),
-            "rqrr": pool.submit(run_rqrr, args.bin, files),
-            "opencv-aruco": pool.submit(run_opencv, files, cv2.QRCodeDetectorAruco()),
-            "opencv-classic": pool.submit(run_opencv, files, cv2.QRCodeDetector()),
+        runners = {
+            "zbarimg": lambda: run_zbarimg(files),
+            "rqrr": lambda: run_rqrr(args.bin, files),
+            "opencv-aruco": lambda: run_opencv(files, cv2.QRCodeDetectorAruco()),
+            "opencv-classic": lambda: run_opencv(files, cv2.QRCodeDetector()),
         }
+        jobs = {d: pool.submit(runners[d]) for d in decoders}
         results = {d: job.result() for d, job in jobs.items()}
     decoded = time.monotonic()
 
     # counts[decoder][condition][px] = [read, total]
-    counts = {d: {c: {px: [0, 0] for px in sizes} for c in conditions} for d in DECODERS}
+    counts = {d: {c: {px: [0, 0] for px in sizes} for c in conditions} for d in decoders}
     failures = []
     for f, code, cond in images:
-        for d in DECODERS:
+        for d in decoders:
             cell = counts[d][cond][code["module_px"]]
             cell[1] += 1
             if results[d].get(f) == code["text"]:
@@ -293,11 +299,11 @@ def main():
 
     per_cell = len(codes) // len(sizes)
     print(f"QR robustness: {per_cell} codes per cell ({args.samples} per variant), "
-          f"{len(images)} images, {len(DECODERS)} decoders; seed {args.seed}")
+          f"{len(images)} images, {len(decoders)} decoders; seed {args.seed}")
     for variant, (version, modules) in versions.items():
         print(f"  {variant}: QR version {version} ({modules}x{modules} modules)")
     print(f"  render+degrade {prepared - started:.1f}s, decode {decoded - prepared:.1f}s")
-    for d in DECODERS:
+    for d in decoders:
         print(f"\n{d}: % of codes read, by module size (px per module)")
         print("  " + "condition".ljust(14) + "".join(f"{px:>7}" for px in sizes) + "   >=99% from")
         for c in conditions:
@@ -306,10 +312,10 @@ def main():
             print("  " + c.ljust(14) + "".join(f"{100 * rates[px]:7.1f}" for px in sizes)
                   + f"   {best if best is not None else '-':>6}")
     print("\nsmallest module size read >= 99% (px per module; '-' = none tested):")
-    print("  " + "condition".ljust(14) + "".join(d.rjust(16) for d in DECODERS))
+    print("  " + "condition".ljust(14) + "".join(d.rjust(16) for d in decoders))
     for c in conditions:
         row = []
-        for d in DECODERS:
+        for d in decoders:
             rates = {px: counts[d][c][px][0] / max(1, counts[d][c][px][1]) for px in sizes}
             best = smallest_reliable(rates, sizes)
             row.append("-" if best is None else str(best))
@@ -323,6 +329,9 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
     required = {int(x) for x in args.require_clean.split(",") if x}
+    missing = [d for d in REQUIRED if d not in decoders]
+    if required and missing:
+        raise SystemExit(f"--require-clean needs the decoders {', '.join(missing)}")
     missed = [f for f in failures if f[1] in required]
     if missed:
         for d, px, name in missed:
