@@ -19,6 +19,7 @@ fuzz_target_dir="${CERTBRIDGE_FUZZ_TARGET_DIR:-$cache/fuzz-target}"
 seconds="${1:-3}"
 shift || true
 export RUSTC_BOOTSTRAP=1
+export PATH="$cache/cargo-tools/bin:$PATH"   # where setup-test-tools.sh installs cargo-fuzz
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "error: cargo-fuzz is not installed (scripts/setup-test-tools.sh installs it)" >&2
