@@ -91,3 +91,26 @@ if ((${#relay_need[@]})); then
     if [ -n "$made_policy" ]; then $sudo rm -f /usr/sbin/policy-rc.d; fi
 fi
 # --- end relay ---------------------------------------------------------------
+
+# The proof suites (issue 14). cargo-fuzz for scripts/fuzz.sh, installed
+# under the cache (scripts/test.sh puts $cache/cargo-tools/bin on PATH); a
+# Python venv with OpenCV (a QR decoder for scripts/qr-robustness.py) and
+# magic-wormhole with its mailbox server and transit relay (for
+# scripts/side-by-side.py), pinned in scripts/bench-requirements.txt and
+# reinstalled only when that file changes.
+export PATH="$cache/cargo-tools/bin:$PATH"
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "==> installing cargo-fuzz into $cache/cargo-tools"
+    cargo install --quiet --locked --root "$cache/cargo-tools" cargo-fuzz
+fi
+py_bench="$cache/py-bench"
+py_requirements="$(dirname "$0")/bench-requirements.txt"
+py_stamp="$(sha256sum "$py_requirements" | cut -d' ' -f1)"
+if [ "$(cat "$py_bench/.certbridge-requirements" 2>/dev/null)" != "$py_stamp" ]; then
+    echo "==> installing the proof suites' Python packages into $py_bench"
+    command -v python3 >/dev/null || apt_install python3
+    rm -rf "$py_bench"
+    python3 -m venv "$py_bench" 2>/dev/null || { apt_install python3-venv; rm -rf "$py_bench"; python3 -m venv "$py_bench"; }
+    "$py_bench/bin/pip" install --quiet --disable-pip-version-check -r "$py_requirements"
+    echo "$py_stamp" >"$py_bench/.certbridge-requirements"
+fi

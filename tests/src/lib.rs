@@ -496,3 +496,19 @@ pub fn which(program: &str) -> Option<PathBuf> {
 pub fn in_ci() -> bool {
     std::env::var_os("CI").is_some()
 }
+
+/// The Python of the proof suites' venv (`$CERTBRIDGE_CACHE/py-bench`, made
+/// by `scripts/setup-test-tools.sh`), or `None` with a message when it is
+/// missing outside CI; in CI a missing venv fails the test.
+pub fn bench_python() -> Option<PathBuf> {
+    let cache = std::env::var_os("CERTBRIDGE_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/certbridge")))?;
+    let python = cache.join("py-bench/bin/python");
+    if python.is_file() {
+        return Some(python);
+    }
+    assert!(!in_ci(), "{} is missing in CI; scripts/setup-test-tools.sh makes it", python.display());
+    eprintln!("skipping: no {} (scripts/setup-test-tools.sh makes it)", python.display());
+    None
+}
