@@ -127,6 +127,8 @@ pub enum FailureKind {
     Unreachable,
     /// The desktop refused (its code was used by another device).
     Refused,
+    /// A typed code did not match (the desktop shows a new one).
+    WrongCode,
     /// The secure connection could not be set up.
     Handshake,
     /// The number was typed wrong too often on the desktop.
@@ -160,6 +162,7 @@ impl From<&SessionError> for FailureKind {
             ErrorKind::NothingToSend => FailureKind::NothingToSend,
             ErrorKind::Unreachable | ErrorKind::RelayUnreachable => FailureKind::Unreachable,
             ErrorKind::Refused => FailureKind::Refused,
+            ErrorKind::WrongCode => FailureKind::WrongCode,
             ErrorKind::Handshake => FailureKind::Handshake,
             ErrorKind::CodeMismatch => FailureKind::CodeMismatch,
             ErrorKind::PeerAborted => FailureKind::PeerAborted,

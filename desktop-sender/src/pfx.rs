@@ -14,7 +14,7 @@ use crate::atomic;
 use crate::certs::{read_password, summary_of};
 use crate::cli::{ExportPfxArgs, ImportPfxArgs};
 use crate::output::Output;
-use crate::transfer::install_root;
+use crate::transfer::install_roots;
 
 fn pfx_failure(e: PfxError, file: &Path) -> Failure {
     match e {
@@ -65,7 +65,7 @@ pub(crate) fn export(args: ExportPfxArgs, out: Output) -> Result<(), Failure> {
 /// (shared by the command line and the window); what to tell the user.
 pub(crate) fn save_pfx(dir: &Path, output: &Path, password: &str, format: PfxFormat, force: bool) -> Result<Vec<Note>, Failure> {
     let summary = summary_of(dir)?;
-    let item = npki::read_folder(dir).map_err(|e| Failure::npki(&e))?;
+    let item = npki::read_certificate(dir).map_err(|e| Failure::npki(&e))?;
     let exported = npki::export_pfx(&item, password, format).map_err(|e| pfx_failure(e, dir))?;
     atomic::write_file(output, &exported.bytes, force).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
@@ -96,7 +96,7 @@ pub(crate) fn save_pfx(dir: &Path, output: &Path, password: &str, format: PfxFor
 /// `certbridge import-pfx`.
 pub(crate) fn import(args: ImportPfxArgs, out: Output) -> Result<(), Failure> {
     let data = read_pfx_file(&args.file)?;
-    let root = install_root(args.install_root)?;
+    let root = install_roots(args.install_root)?.npki;
     let password = read_password(args.password_stdin, &Msg::new("pfx-password-prompt"), out)?;
     for note in install_pfx(&data, &args.file, &root, &password, args.replace)? {
         note.print(out);

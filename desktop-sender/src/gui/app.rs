@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use certbridge_core::npki::{self, Env, Listing, NpkiStore};
+use certbridge_core::npki::{self, Env, InstallRoots, Listing, NpkiStore};
 use certbridge_core::{CertificateStore, GuestConfig, HostConfig, Mode};
 use certbridge_i18n::{Lang, Msg, when};
 use tokio::runtime::Handle;
@@ -17,6 +17,7 @@ use super::egui;
 use super::fonts::FontSource;
 use super::screens::{self, Screen};
 use super::session::{Kind, Transfer};
+use crate::transfer::Scanned;
 use super::settings::Settings;
 use super::{a11y, words};
 
@@ -29,8 +30,9 @@ pub(crate) struct Setup {
     pub(crate) settings_file: Option<PathBuf>,
     /// Where to look for certificates; empty: every known place.
     pub(crate) roots: Vec<PathBuf>,
-    /// Where to install when the settings name no folder.
-    pub(crate) default_install_root: Option<PathBuf>,
+    /// Where to install when the settings name no folder (NPKI, with GPKI
+    /// and EPKI beside it or in their own usual places).
+    pub(crate) default_install_roots: Option<InstallRoots>,
     /// Addresses to listen on; empty: this machine's LAN addresses.
     pub(crate) listen: Vec<SocketAddr>,
     /// A fixed "now" for the certificates' days left (tests' snapshots).
@@ -51,7 +53,9 @@ impl Setup {
             runtime,
             settings_file,
             roots: Vec::new(),
-            default_install_root: npki::default_root(),
+            // The command line's places (`certbridge receive` without
+            // `--install-root`).
+            default_install_roots: crate::transfer::install_roots(None).ok(),
             listen: Vec::new(),
             clock: None,
             tz: when::local_zone(),
@@ -125,9 +129,18 @@ impl Shared {
         self.text(msg)
     }
 
-    /// Where received certificates go.
+    /// Where received certificates go: the settings' NPKI folder (GPKI and
+    /// EPKI beside it), or the usual places.
+    pub(crate) fn install_roots(&self) -> Option<InstallRoots> {
+        match self.settings.install_root() {
+            Some(dir) => Some(InstallRoots::beside(dir)),
+            None => self.setup.default_install_roots.clone(),
+        }
+    }
+
+    /// Where received NPKI certificates go.
     pub(crate) fn install_root(&self) -> Option<PathBuf> {
-        self.settings.install_root().or_else(|| self.setup.default_install_root.clone())
+        self.install_roots().map(|roots| roots.npki)
     }
 
     /// Keeps the settings, if they are kept.
@@ -150,42 +163,49 @@ impl Shared {
         config.invite_lifetime = self.setup.code_lifetime.unwrap_or_else(|| self.settings.code_lifetime());
         config.idle_timeout = self.setup.idle_limit.max(self.settings.wait());
         config.relay_url = self.settings.relay_url();
+        // A typed code beside the QR code, as the command line offers.
+        config.offer_code = true;
         config
     }
 
-    /// Starts showing a code: sending `folders`, or receiving into the
-    /// install folder (replacing a different certificate only if `replace`).
-    pub(crate) fn start_host(&mut self, kind: Kind, folders: Vec<PathBuf>, replace: bool, ctx: &egui::Context) -> Result<(), Msg> {
+    /// Starts showing a code: sending `folders` (removing each from this PC
+    /// once the other side confirms it, if `move_sent`), or receiving into
+    /// the install folder (replacing a different certificate only if
+    /// `replace`).
+    pub(crate) fn start_host(&mut self, kind: Kind, folders: Vec<PathBuf>, replace: bool, move_sent: bool, ctx: &egui::Context) -> Result<(), Msg> {
         if self.busy() {
             return Err(Msg::new("gui-busy"));
         }
         let (mode, store): (Mode, Arc<dyn CertificateStore>) = match kind {
             Kind::Export => (Mode::DesktopSends, Arc::new(NpkiStore::sender(folders))),
             Kind::Import | Kind::Scan => {
-                let root = self.install_root().ok_or_else(|| Msg::new("gui-err-no-install-root"))?;
-                (Mode::DesktopReceives, Arc::new(NpkiStore::receiver(root, replace)))
+                let roots = self.install_roots().ok_or_else(|| Msg::new("gui-err-no-install-root"))?;
+                (Mode::DesktopReceives, Arc::new(NpkiStore::receiver(roots, replace)))
             }
         };
-        let config = self.host_config(mode);
+        let mut config = self.host_config(mode);
+        config.move_sent = move_sent && kind == Kind::Export;
         let wait = self.settings.wait();
         self.transfer = Some(Transfer::host(kind, config, store, wait, &self.setup.runtime, ctx));
         Ok(())
     }
 
-    /// Starts the scanning side with another PC's code.
-    pub(crate) fn start_guest(&mut self, invite: certbridge_core::Invite, folders: Vec<PathBuf>, ctx: &egui::Context) -> Result<(), Msg> {
+    /// Starts the scanning side with another PC's code (its invite or a
+    /// typed code), sending `folders` if the other PC receives.
+    pub(crate) fn start_guest(&mut self, scanned: Scanned, folders: Vec<PathBuf>, ctx: &egui::Context) -> Result<(), Msg> {
         if self.busy() {
             return Err(Msg::new("gui-busy"));
         }
-        let store: Arc<dyn CertificateStore> = if invite.mode().scanner_sends() {
-            Arc::new(NpkiStore::sender(folders))
-        } else {
-            let root = self.install_root().ok_or_else(|| Msg::new("gui-err-no-install-root"))?;
-            Arc::new(NpkiStore::receiver(root, false))
+        let roots = match scanned.may_receive() {
+            true => Some(self.install_roots().ok_or_else(|| Msg::new("gui-err-no-install-root"))?),
+            false => None,
         };
         let mut config = GuestConfig::new(crate::transfer::hello(None));
         config.idle_timeout = self.setup.idle_limit;
-        self.transfer = Some(Transfer::guest(invite, config, store, &self.setup.runtime, ctx));
+        // Where a typed code's desktop is looked up when the LAN does not
+        // find it (an invite names its own relay).
+        config.relay_url = self.settings.relay_url();
+        self.transfer = Some(Transfer::guest(scanned, config, folders, roots, &self.setup.runtime, ctx));
         Ok(())
     }
 }

@@ -1,5 +1,6 @@
-//! One transfer in the window: a core session ([`start_host`] or
-//! [`start_guest`], the very sessions the command line runs), its events
+//! One transfer in the window: a core session ([`start_host`], or
+//! [`Scanned::start`] for the scanning side: the very sessions the command
+//! line runs), its events
 //! turned into the phase the window shows, and the user's answers passed
 //! back through its [`SessionHandle`]. Nothing of the protocol is decided
 //! here.
@@ -12,9 +13,13 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use std::path::PathBuf;
+
+use certbridge_core::code::ShortCode;
+use certbridge_core::npki::InstallRoots;
 use certbridge_core::{
-    CertificateStore, ErrorKind, Event, Events, GuestConfig, Hello, HostConfig, Invite, Outcome, Path as LinkPath, Progress,
-    SessionHandle, start_guest, start_host,
+    CertificateStore, ErrorKind, Event, Events, GuestConfig, Hello, HostConfig, Outcome, Path as LinkPath, Progress, SessionHandle,
+    start_host,
 };
 use certbridge_i18n::Msg;
 use certbridge_i18n::explain;
@@ -22,6 +27,7 @@ use tokio::runtime::Handle;
 
 use super::egui;
 use super::qr::QrTexture;
+use crate::transfer::Scanned;
 
 /// Which screen a transfer belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +88,11 @@ struct Restart {
 pub(crate) struct ShownCode {
     /// The text form, for another PC.
     pub(crate) text: String,
+    /// The code a person can type instead of scanning, when there is one
+    /// (replaced in place when a wrong try burns it).
+    pub(crate) short: Option<ShortCode>,
+    /// True once the typed code was replaced (a try with a wrong code).
+    pub(crate) renewed: bool,
     /// The QR code, if it could be drawn.
     pub(crate) qr: Option<QrTexture>,
     /// Unix seconds.
@@ -144,17 +155,20 @@ impl Transfer {
         Self::with(kind, handle, forward(runtime, events, ctx), wait, Some(restart))
     }
 
-    /// Starts the scanning side with another PC's code.
+    /// Starts the scanning side with another PC's code (its invite or a
+    /// typed code), sending `dirs` or installing into `roots` as the other
+    /// side asks: [`Scanned::start`], as `certbridge scan` does.
     pub(crate) fn guest(
-        invite: Invite,
+        scanned: Scanned,
         config: GuestConfig,
-        store: Arc<dyn CertificateStore>,
+        dirs: Vec<PathBuf>,
+        roots: Option<InstallRoots>,
         runtime: &Handle,
         ctx: &egui::Context,
     ) -> Self {
         let (handle, events) = {
             let _entered = runtime.enter();
-            start_guest(invite, config, store)
+            scanned.start(config, dirs, roots, false)
         };
         Self::with(Kind::Scan, handle, forward(runtime, events, ctx), Duration::ZERO, None)
     }
@@ -241,13 +255,27 @@ impl Transfer {
 
     fn on_event(&mut self, event: Event, ctx: &egui::Context) {
         match event {
-            Event::InviteReady { invite } => {
-                self.code = Some(ShownCode {
-                    text: invite.to_text(),
-                    qr: QrTexture::new(ctx, &invite),
-                    expires_at: invite.expires_at(),
-                });
-                self.phase = Phase::Code;
+            Event::InviteReady { invite, code } => {
+                match &mut self.code {
+                    // A wrong try burned the typed code (or the relay moved
+                    // it): the same QR code, a new typed code.
+                    Some(shown) if shown.text == invite.to_text() => {
+                        shown.renewed = shown.short.is_some() && code.is_some();
+                        shown.short = code;
+                    }
+                    _ => {
+                        self.code = Some(ShownCode {
+                            text: invite.to_text(),
+                            short: code,
+                            renewed: false,
+                            qr: QrTexture::new(ctx, &invite),
+                            expires_at: invite.expires_at(),
+                        });
+                    }
+                }
+                if matches!(self.phase, Phase::Starting) {
+                    self.phase = Phase::Code;
+                }
             }
             Event::Connecting => self.phase = Phase::Connecting,
             Event::PeerConnected { peer, path } => {

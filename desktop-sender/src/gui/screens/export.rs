@@ -1,9 +1,11 @@
 //! 휴대폰으로 보내기: pick certificates, then the transfer view (a large QR
 //! code, the number typed here, progress, the result per certificate).
 //!
-//! The options under the list are one function ([`State::options`]) so
-//! that "move" (remove the PC's copy once the phone's receipt confirms the
-//! digests) lands there as one more checkbox.
+//! Under the list, "보낸 뒤 이 PC에서 지우기" (a move, off by default: the
+//! core removes the PC's copy of each certificate the phone's receipt
+//! confirms byte for byte, as `certbridge send --move` does); the result
+//! says per certificate whether it was removed here or must be removed by
+//! hand.
 
 use std::path::PathBuf;
 
@@ -25,6 +27,8 @@ pub(crate) struct State {
     error: Option<Msg>,
     /// What the running transfer sends (for "retry").
     sending: Vec<PathBuf>,
+    /// Remove what was sent from this PC once the phone confirms it.
+    move_sent: bool,
 }
 
 impl State {
@@ -80,12 +84,18 @@ impl State {
         }
     }
 
-    /// Options for what is sent. The lead's "move" checkbox goes here.
-    fn options(&mut self, _ui: &mut egui::Ui, _shared: &Shared) {}
+    /// Options for what is sent: move instead of copy.
+    fn options(&mut self, ui: &mut egui::Ui, shared: &Shared) {
+        ui.add_space(4.0);
+        a11y::checkbox(ui, &mut self.move_sent, shared.t("gui-move"));
+        if self.move_sent {
+            a11y::colored(ui, a11y::WARN, &shared.t("move-notice"));
+        }
+    }
 
     fn start(&mut self, shared: &mut Shared, folders: Vec<PathBuf>, ctx: &egui::Context) {
         self.sending = folders.clone();
-        self.error = shared.start_host(Kind::Export, folders, false, ctx).err();
+        self.error = shared.start_host(Kind::Export, folders, false, self.move_sent, ctx).err();
         self.view = View::default();
     }
 }

@@ -75,7 +75,7 @@ impl State {
         shared.transfer = None;
         self.replacing = replace;
         self.refreshed = false;
-        self.error = shared.start_host(Kind::Import, Vec::new(), replace, ctx).err();
+        self.error = shared.start_host(Kind::Import, Vec::new(), replace, false, ctx).err();
         self.view = View::default();
     }
 }

@@ -1,15 +1,14 @@
-//! PC끼리: this PC plays the phone's part with another PC's code, pasted
-//! as text or read from a picture of its QR code (opened by its path or
-//! dropped on the window). When the other PC receives, the certificates to
-//! send are picked here first; then the consent question, the number to
-//! type on the other PC, and the result.
+//! PC끼리: this PC plays the phone's part with another PC's code: its typed
+//! code (`123-456-789`), its text pasted, or a picture of its QR code
+//! (opened by its path or dropped on the window), read by the command
+//! line's own [`Scanned::read`]. When the other PC receives (or may: a
+//! typed code does not say), the certificates to send are picked here
+//! first; then the consent question, the number to type on the other PC,
+//! and the result.
 
 use std::path::PathBuf;
-use std::time::SystemTime;
 
-use certbridge_core::Invite;
 use certbridge_i18n::Msg;
-use certbridge_i18n::explain;
 
 use super::egui;
 use super::export::busy_elsewhere;
@@ -18,14 +17,16 @@ use super::transfer_view::{Action, View};
 use crate::gui::a11y;
 use crate::gui::app::Shared;
 use crate::gui::session::Kind;
+use crate::transfer::Scanned;
 
 /// The PC-to-PC screen's state.
 #[derive(Debug, Default)]
 pub(crate) struct State {
     code: String,
     image: String,
-    /// A code of a PC that receives: waiting for the certificates to send.
-    sending_to: Option<Invite>,
+    /// A code of a PC that receives, or a typed code: waiting for the
+    /// certificates to send.
+    sending_to: Option<Scanned>,
     picked: Picked,
     error: Option<Msg>,
     view: View,
@@ -46,15 +47,20 @@ impl State {
         if busy_elsewhere(ui, shared) {
             return;
         }
-        if let Some(invite) = self.sending_to.clone() {
-            ui.label(shared.t("gui-pc-pick"));
+        if let Some(scanned) = &self.sending_to {
+            // A typed code may turn out to be a PC that sends: then nothing
+            // needs picking.
+            let must = scanned.needs_certificates();
+            ui.label(shared.t(if must { "gui-pc-pick" } else { "gui-pc-pick-code" }));
             pick::show(ui, shared, &mut self.picked);
             let chosen = self.picked.chosen(shared);
             ui.horizontal(|ui| {
-                let send = ui.add_enabled_ui(!chosen.is_empty(), |ui| a11y::primary(ui, &shared.t("gui-pc-send"))).inner;
+                let label = shared.t(if must { "gui-pc-send" } else { "gui-pc-connect" });
+                let send = ui.add_enabled_ui(!must || !chosen.is_empty(), |ui| a11y::primary(ui, &label)).inner;
                 if send.clicked() {
-                    self.sending_to = None;
-                    self.start(shared, invite, chosen, &ctx);
+                    if let Some(scanned) = self.sending_to.take() {
+                        self.start(shared, scanned, chosen, &ctx);
+                    }
                 }
                 if a11y::button(ui, shared.t("gui-back")).clicked() {
                     self.sending_to = None;
@@ -88,19 +94,19 @@ impl State {
         ui.add_space(6.0);
         connect |= a11y::primary(ui, &shared.t("gui-pc-connect")).clicked();
         if connect {
-            match Invite::parse(self.code.trim(), SystemTime::now()) {
-                Err(e) => self.error = Some(explain::invite_error(&e)),
-                Ok(invite) if invite.mode().scanner_sends() => {
+            match Scanned::read(&self.code) {
+                Err(failure) => self.error = Some(failure.msg),
+                Ok(scanned) if scanned.may_send() => {
                     self.error = None;
-                    self.sending_to = Some(invite);
+                    self.sending_to = Some(scanned);
                 }
-                Ok(invite) => self.start(shared, invite, Vec::new(), &ctx),
+                Ok(scanned) => self.start(shared, scanned, Vec::new(), &ctx),
             }
         }
     }
 
-    fn start(&mut self, shared: &mut Shared, invite: Invite, folders: Vec<PathBuf>, ctx: &egui::Context) {
-        self.error = shared.start_guest(invite, folders, ctx).err();
+    fn start(&mut self, shared: &mut Shared, scanned: Scanned, folders: Vec<PathBuf>, ctx: &egui::Context) {
+        self.error = shared.start_guest(scanned, folders, ctx).err();
         self.view = View::default();
     }
 }

@@ -69,7 +69,7 @@ impl State {
         }
 
         ui.add_space(10.0);
-        let default_root = shared.setup.default_install_root.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        let default_root = shared.setup.default_install_roots.as_ref().map(|r| r.npki.display().to_string()).unwrap_or_default();
         let root = self.install_root.get_or_insert_with(|| shared.settings.install_root.clone());
         let label = shared.t("gui-settings-install-root");
         let response = a11y::field(ui, &label, root, false);

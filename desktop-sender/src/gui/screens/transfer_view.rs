@@ -1,5 +1,5 @@
-//! What a transfer looks like, whichever screen started it: the code (QR
-//! and text) with its time and a new-code button, the number entry with
+//! What a transfer looks like, whichever screen started it: the code (QR,
+//! the typed code and the text) with its time and a new-code button, the number entry with
 //! its tries and its wait, the consent question and the number to type
 //! elsewhere (scanning side), progress, and the result per certificate.
 //!
@@ -9,6 +9,7 @@
 
 use std::time::{Instant, SystemTime};
 
+use certbridge_core::code::ShortCode;
 use certbridge_core::{ItemStatus, Outcome, Progress};
 use certbridge_i18n::Msg;
 use certbridge_i18n::explain::link_path;
@@ -202,7 +203,7 @@ impl View {
         let mut action = None;
         let code = transfer.code.as_ref()?;
         a11y::heading(ui, &shared.t(direction(transfer.kind)));
-        ui.label(shared.t("invite-scan"));
+        ui.label(shared.t(if code.short.is_some() { "invite-scan-or-type" } else { "invite-scan" }));
         // The QR code as large as the window allows, the rest beside it
         // (or under it in a narrow window).
         let wide = ui.available_width() > 760.0;
@@ -211,6 +212,9 @@ impl View {
         let scale = self.qr_scale;
         let qr_scale = &mut self.qr_scale;
         let mut side = |ui: &mut egui::Ui| {
+            if let Some(short) = &code.short {
+                typed_code(ui, shared, short, code.renewed);
+            }
             let left = transfer.code_seconds_left(now);
             let color = if left < 60 { a11y::WARN } else { a11y::INK };
             a11y::colored(ui, color, &minutes_seconds(shared, "gui-code-left", left));
@@ -302,6 +306,9 @@ impl View {
                 _ => a11y::GOOD,
             };
             a11y::colored(ui, color, &shared.text(crate::transfer::item_line(item, outcome)));
+            if let Some((removed, msg)) = crate::transfer::removal_line(item) {
+                a11y::colored(ui, if removed { a11y::GOOD } else { a11y::WARN }, &shared.text(msg));
+            }
             conflict |= item.code == Some(certbridge_core::message::RejectCode::Conflict) && !outcome.sent;
             if !outcome.sent && item.status != ItemStatus::Rejected {
                 if let Some(folder) = &item.location {
@@ -327,6 +334,20 @@ impl View {
         }
         action
     }
+}
+
+/// The typed code, large, in its groups (`123-456-789`); a screen reader
+/// hears it digit by digit (`코드: 1 2 3, 4 5 6, 7 8 9`). After a wrong
+/// try burned the old one, says that this is a new code.
+fn typed_code(ui: &mut egui::Ui, shared: &Shared, short: &ShortCode, renewed: bool) {
+    ui.label(egui::RichText::new(shared.t("gui-code-typed")).strong());
+    let spoken = shared.text(Msg::new("code-spoken").arg("spoken", short.spoken()));
+    let shown = ui.label(egui::RichText::new(short.grouped()).font(egui::FontId::monospace(44.0)).strong().color(a11y::INK));
+    shown.widget_info(move || egui::WidgetInfo::labeled(egui::WidgetType::Label, true, &spoken));
+    if renewed {
+        a11y::colored(ui, a11y::WARN, &shared.text(Msg::new("invite-code-renewed").arg("code", short.grouped())));
+    }
+    ui.add_space(6.0);
 }
 
 fn peer_and_path(transfer: &Transfer) -> (String, Msg) {

@@ -69,7 +69,7 @@ fn import_asks_the_phone_for_consent_and_offers_a_password_check() {
     let Some(fx) = Fixture::new() else { return };
     let pc = tempfile::tempdir().unwrap();
     let mut setup = fx.setup();
-    setup.default_install_root = Some(pc.path().to_path_buf());
+    setup.default_install_roots = Some(npki::InstallRoots::beside(pc.path().to_path_buf()));
     setup.roots = vec![pc.path().to_path_buf()];
     let mut h = fx.window(KO, setup, Settings::default());
     click(&mut h, &t(KO, "gui-nav-import"));

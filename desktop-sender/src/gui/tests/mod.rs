@@ -76,7 +76,7 @@ impl Fixture {
     pub(super) fn setup(&self) -> Setup {
         let mut setup = Setup::system(self.runtime.handle().clone(), None);
         setup.roots = vec![self.root.path().to_path_buf()];
-        setup.default_install_root = Some(self.root.path().to_path_buf());
+        setup.default_install_roots = Some(npki::InstallRoots::beside(self.root.path().to_path_buf()));
         setup.listen = vec!["127.0.0.1:0".parse().unwrap()];
         setup
     }

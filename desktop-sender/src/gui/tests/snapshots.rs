@@ -27,7 +27,7 @@ fn snapshot(screen: Screen, name: &str) {
     for lang in Lang::ALL {
         let mut setup = Setup::system(runtime.handle().clone(), None);
         setup.roots = vec![root.clone()];
-        setup.default_install_root = Some(root.clone());
+        setup.default_install_roots = Some(npki::InstallRoots::beside(root.clone()));
         setup.clock = Some(fixed_now());
         setup.tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
         let mut app = App::new(setup, Settings::default(), lang, FontSource::Bundled);
