@@ -125,6 +125,26 @@ pub(crate) fn usage_label_in(s: &CertSummary, lang: certbridge_i18n::Lang) -> St
     }
 }
 
+/// The catalog's name of the certificate's kind: NPKI (공동인증서), GPKI
+/// (행정전자서명) or EPKI (교육).
+pub(crate) fn kind_of(s: &CertSummary) -> &'static str {
+    match s.layout {
+        "gpki" => "kind-gpki",
+        "epki" => "kind-epki",
+        _ => "kind-npki",
+    }
+}
+
+/// Who issued the certificate, in `lang`: the issuing body with its CA's
+/// name where the core knows it (GPKI, EPKI), else the CA's name and code.
+pub(crate) fn issuer_in(s: &CertSummary, lang: certbridge_i18n::Lang) -> String {
+    match (&s.issuer_body, lang) {
+        (Some(body), certbridge_i18n::Lang::Ko) => format!("{} ({})", body.ko, s.issuer_cn),
+        (Some(body), certbridge_i18n::Lang::En) => format!("{} ({})", body.en, s.issuer_cn),
+        (None, _) => format!("{} ({})", s.issuer_cn, s.ca),
+    }
+}
+
 /// A readable description in the user's language.
 fn describe(s: &CertSummary, out: Output) -> String {
     let field = |id: &'static str, value: String| {
@@ -133,18 +153,8 @@ fn describe(s: &CertSummary, out: Output) -> String {
         format!("  {label}{} {value}\n", " ".repeat(pad))
     };
     let mut text = format!("{}\n", s.holder);
-    let kind = match s.layout {
-        "gpki" => "kind-gpki",
-        "epki" => "kind-epki",
-        _ => "kind-npki",
-    };
-    text.push_str(&field("field-kind", out.text(&Msg::new(kind))));
-    let issuer = match (&s.issuer_body, out.lang()) {
-        (Some(body), certbridge_i18n::Lang::Ko) => format!("{} ({})", body.ko, s.issuer_cn),
-        (Some(body), certbridge_i18n::Lang::En) => format!("{} ({})", body.en, s.issuer_cn),
-        (None, _) => format!("{} ({})", s.issuer_cn, s.ca),
-    };
-    text.push_str(&field("field-issuer", issuer));
+    text.push_str(&field("field-kind", out.text(&Msg::new(kind_of(s)))));
+    text.push_str(&field("field-issuer", issuer_in(s, out.lang())));
     if let Some(id) = &s.id {
         text.push_str(&field("field-id", id.clone()));
     }

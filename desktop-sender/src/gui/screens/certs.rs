@@ -162,9 +162,14 @@ impl State {
         let range = Msg::new("valid-range").arg("from", shared.date(&s.not_before)).arg("to", shared.date(&s.not_after));
         let key_id = if s.has_km { "key-with-km" } else { "key-description" };
         let key = Msg::new(key_id).arg("algorithm", s.key_algorithm.as_str()).arg("bits", s.key_bits);
-        let rows = [
-            ("field-kind", shared.t("kind-npki")),
-            ("field-issuer", format!("{} ({})", s.issuer_cn, s.ca)),
+        let mut rows = vec![
+            ("field-kind", shared.t(crate::certs::kind_of(s))),
+            ("field-issuer", crate::certs::issuer_in(s, shared.lang)),
+        ];
+        if let Some(id) = &s.id {
+            rows.push(("field-id", id.clone()));
+        }
+        rows.extend([
             ("field-usage", crate::certs::usage_label_in(s, shared.lang)),
             ("field-valid", shared.text(range)),
             ("field-status", shared.text(crate::certs::status_of(s))),
@@ -172,7 +177,7 @@ impl State {
             ("field-key", shared.text(key)),
             ("field-subject", s.subject_dn.clone()),
             ("field-folder", s.folder.clone().unwrap_or_default()),
-        ];
+        ]);
         egui::Grid::new("details").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
             for (label, value) in rows {
                 ui.label(egui::RichText::new(shared.t(label)).strong());

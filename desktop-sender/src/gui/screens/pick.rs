@@ -37,13 +37,19 @@ impl Picked {
     }
 }
 
-/// A certificate in one line: `홍길동 · yessign · 은행용 · 2026년 3월 25일까지`.
+/// A certificate in one line: `홍길동 · yessign · 은행용 · 2026년 3월 25일까지`;
+/// a GPKI or EPKI one names its kind where NPKI ones name their CA
+/// (`홍길동 · 행정전자서명 인증서 (GPKI) · 행정기관 개인용 · …`).
 pub(crate) fn line(shared: &Shared, cert: &CertSummary) -> String {
     let usage = crate::certs::usage_label_in(cert, shared.lang);
+    let ca = match crate::certs::kind_of(cert) {
+        "kind-npki" => cert.ca.clone(),
+        kind => shared.t(kind),
+    };
     shared.text(
         Msg::new("gui-cert-line")
             .arg("name", cert.holder.as_str())
-            .arg("ca", cert.ca.as_str())
+            .arg("ca", ca)
             .arg("usage", usage)
             .arg("until", shared.date(&cert.not_after)),
     )

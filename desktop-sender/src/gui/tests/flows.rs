@@ -3,8 +3,6 @@
 //! number it shows is typed into the window, and the files are checked on
 //! both sides.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use certbridge_e2e::Proc;
@@ -18,9 +16,26 @@ const KO: Lang = Lang::Ko;
 
 /// Goes to 휴대폰으로 보내기, picks the shared certificate (expired, so
 /// "also send expired" first) and makes the code; returns its text.
-fn start_export(h: &mut Harness<'static, Window>, lang: Lang) -> String {
-    click(h, &t(lang, "gui-nav-export"));
+pub(super) fn start_export(h: &mut Harness<'static, Window>, lang: Lang) -> String {
+    start_export_with(h, lang, &[], |_| {})
+}
+
+/// [`start_export`], ticking the boxes labelled `options` too; `check`
+/// runs once they are ticked, before the code is made.
+pub(super) fn start_export_with(
+    h: &mut Harness<'static, Window>,
+    lang: Lang,
+    options: &[&str],
+    check: impl Fn(&Harness<'static, Window>),
+) -> String {
+    if h.state().app.screen != crate::gui::screens::Screen::Export {
+        click(h, &t(lang, "gui-nav-export"));
+    }
     click(h, &t(lang, "gui-allow-expired"));
+    for option in options {
+        click(h, option);
+    }
+    check(h);
     let cert = h.get_all_by_role(egui::accesskit::Role::CheckBox).find(|n| n.accesskit_node().label().is_some_and(|l| l.contains("yessign"))).unwrap();
     cert.click();
     h.step();
@@ -29,13 +44,13 @@ fn start_export(h: &mut Harness<'static, Window>, lang: Lang) -> String {
 }
 
 /// The number the scanner shows.
-fn number_of(scanner: &mut Proc) -> String {
+pub(super) fn number_of(scanner: &mut Proc) -> String {
     scanner.expect("verification_code")["code"].as_str().unwrap().to_owned()
 }
 
 /// A scanner that receives into `phone` with the window's code, its number
 /// typed into the window, and the window's result awaited.
-fn export_through(h: &mut Harness<'static, Window>, text: &str, phone: &Path, extra: &[&str]) -> Proc {
+pub(super) fn export_through(h: &mut Harness<'static, Window>, text: &str, phone: &Path, extra: &[&str]) -> Proc {
     let mut scanner = Proc::scan_into("scanner", text, phone, extra);
     let number = number_of(&mut scanner);
     type_number(h, KO, &number);
@@ -44,7 +59,7 @@ fn export_through(h: &mut Harness<'static, Window>, text: &str, phone: &Path, ex
     scanner
 }
 
-fn phase_is(h: &Harness<'static, Window>, f: impl Fn(&Phase) -> bool) -> bool {
+pub(super) fn phase_is(h: &Harness<'static, Window>, f: impl Fn(&Phase) -> bool) -> bool {
     h.state().app.shared.transfer.as_ref().is_some_and(|t| f(&t.phase))
 }
 
@@ -62,6 +77,10 @@ fn export_to_a_scanner_on_loopback() {
     let got: Vec<_> = files(phone.path()).into_iter().map(|(n, b)| (n.rsplit('/').next().unwrap().to_owned(), b)).collect();
     let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
     assert!(got == sent, "received {:?}, sent {:?}", names(&got), names(&sent));
+    // A copy, not a move: the PC keeps its certificate and says nothing of removing it.
+    let kept = npki::list(&[fx.root.path().to_path_buf()], SystemTime::now()).certificates;
+    assert_eq!(kept.len(), 1);
+    assert!(!shows(&h, &Msg::new("result-removed-here").arg("name", kept[0].holder.as_str()).render(KO)));
 }
 
 #[test]
@@ -140,39 +159,11 @@ fn an_expired_code_is_replaced_in_place_with_one_key() {
     export_through(&mut h, &new, phone.path(), &[]);
 }
 
-/// A `certbridge-relay` on a free loopback port, killed on drop.
-struct Relay(Child, u16);
-
-impl Relay {
-    fn start() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(certbridge_e2e::relay_bin())
-            .args(["--listen", &format!("127.0.0.1:{port}"), "--log", "warn"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let deadline = std::time::Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(std::time::Instant::now() < deadline, "the relay did not start");
-            std::thread::sleep(Duration::from_millis(25));
-        }
-        Relay(child, port)
-    }
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn the_relay_set_in_the_settings_carries_an_export() {
     let Some(fx) = Fixture::new() else { return };
-    let relay = Relay::start();
-    let url = format!("ws://127.0.0.1:{}", relay.1);
+    let relay = certbridge_e2e::Relay::start(&[]);
+    let url = relay.url();
     let mut h = fx.window(KO, fx.setup(), Settings::default());
     // Set the relay as a user would: in 설정, then leave the field.
     click(&mut h, &t(KO, "gui-nav-settings"));

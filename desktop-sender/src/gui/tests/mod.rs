@@ -5,6 +5,9 @@
 //!
 //! * `flows`: export, import with consent, three wrong numbers, an expired
 //!   code replaced, the relay path, cancelling and closing mid-transfer.
+//! * `typed_code`: the typed code shown, spoken, typed, renewed and burned;
+//!   typed into PC끼리, and mistyped.
+//! * `moving`: a move instead of a copy; GPKI and EPKI certificates listed.
 //! * `keyboard`: an export with the keyboard only.
 //! * `snapshots`: each main screen in Korean and English, compared with
 //!   the images in `desktop-sender/tests/snapshots/`
@@ -12,7 +15,9 @@
 
 mod flows;
 mod keyboard;
+mod moving;
 mod snapshots;
+mod typed_code;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
