@@ -328,12 +328,8 @@ impl View {
                 out.ask(&Msg::new("consent-question").arg("peer", peer));
                 self.asking = Asking::Consent;
             }
-            Event::WaitingForPeer => {
-                // Never printed into a question the user is answering.
-                if self.asking == Asking::Nothing {
-                    self.say_waiting();
-                }
-            }
+            // Never printed into a question the user is answering.
+            Event::WaitingForPeer if self.asking == Asking::Nothing => self.say_waiting(),
             Event::Progress(progress) => self.show_progress(&progress),
             Event::Done(outcome) => return Ok(Some(self.show_outcome(&outcome))),
             Event::Failed(e) => {

@@ -31,10 +31,10 @@ pub(crate) fn drawable(text: String) -> String {
 /// `msg` as the window says it.
 pub(crate) fn for_window(msg: Msg) -> Msg {
     if let Some((_, window, args)) = SWAPS.iter().find(|(cli, _, _)| *cli == msg.id()) {
-        let mut swapped = Msg::new(*window);
+        let mut swapped = Msg::new(window);
         for name in *args {
             if let Some(value) = msg.get(name) {
-                swapped = swapped.arg(*name, value.clone());
+                swapped = swapped.arg(name, value.clone());
             }
         }
         return swapped;
@@ -57,9 +57,9 @@ mod tests {
     #[test]
     fn no_window_message_names_a_flag() {
         for (cli, window, args) in SWAPS {
-            let mut msg = Msg::new(*cli);
+            let mut msg = Msg::new(cli);
             for a in *args {
-                msg = msg.arg(*a, "/x");
+                msg = msg.arg(a, "/x");
             }
             for lang in Lang::ALL {
                 let text = for_window(msg.clone()).render(lang);
