@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 pub mod text;
-pub use text::{TextProc, openssl_fixtures};
+pub use text::{TextProc, gpki_fixtures, openssl_fixtures};
 
 pub mod servers;
 pub use servers::{Redis, Relay, free_port, round_robin, wait_for_port};

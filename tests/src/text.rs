@@ -142,13 +142,24 @@ impl Drop for TextProc {
 /// implementation independent of ours) in `dir`; `None`, with a message,
 /// where OpenSSL is missing outside CI.
 pub fn openssl_fixtures(dir: &Path) -> Option<std::path::PathBuf> {
+    run_fixture_script("make-npki-fixtures.sh", dir)
+}
+
+/// Makes OpenSSL's GPKI and EPKI fixtures (`scripts/make-gpki-fixtures.sh`:
+/// `dir/GPKI`, `dir/EPKI`, `dir/password`); `None`, with a message, where
+/// OpenSSL is missing outside CI.
+pub fn gpki_fixtures(dir: &Path) -> Option<std::path::PathBuf> {
+    run_fixture_script("make-gpki-fixtures.sh", dir)
+}
+
+fn run_fixture_script(script: &str, dir: &Path) -> Option<std::path::PathBuf> {
     if crate::which("openssl").is_none() {
         assert!(!crate::in_ci(), "openssl is missing in CI");
         eprintln!("skipping: openssl not found");
         return None;
     }
-    let script = crate::workspace_root().join("scripts/make-npki-fixtures.sh");
-    let status = Command::new("bash").arg(script).arg(dir).stdout(Stdio::null()).stderr(Stdio::null()).status().unwrap();
-    assert!(status.success(), "make-npki-fixtures.sh failed");
+    let path = crate::workspace_root().join("scripts").join(script);
+    let status = Command::new("bash").arg(path).arg(dir).stdout(Stdio::null()).stderr(Stdio::null()).status().unwrap();
+    assert!(status.success(), "{script} failed");
     Some(dir.to_path_buf())
 }

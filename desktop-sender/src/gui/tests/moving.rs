@@ -3,7 +3,6 @@
 //! command line's `list` uses for them.
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::SystemTime;
 
 use certbridge_core::npki::CertSummary;
@@ -41,24 +40,11 @@ fn a_move_removes_the_certificate_here_once_the_phone_confirms_it() {
     assert!(got == sent, "the phone did not get the certificate byte for byte");
 }
 
-/// GPKI and EPKI certificates made by `scripts/make-gpki-fixtures.sh`
-/// (OpenSSL) under `dir`; `None`, said, without OpenSSL outside CI.
-fn gpki_fixtures(dir: &Path) -> Option<Vec<PathBuf>> {
-    if certbridge_e2e::which("openssl").is_none() {
-        assert!(!certbridge_e2e::in_ci(), "openssl is missing in CI");
-        eprintln!("skipping: openssl not found");
-        return None;
-    }
-    let script = certbridge_e2e::workspace_root().join("scripts/make-gpki-fixtures.sh");
-    let status = Command::new("bash").arg(script).arg(dir).stdout(Stdio::null()).stderr(Stdio::null()).status().unwrap();
-    assert!(status.success(), "make-gpki-fixtures.sh failed");
-    Some(vec![dir.join("GPKI"), dir.join("EPKI")])
-}
-
 #[test]
 fn gpki_and_epki_certificates_are_listed_with_their_usage_and_kind() {
     let tmp = tempfile::tempdir().unwrap();
-    let Some(roots) = gpki_fixtures(tmp.path()) else { return };
+    let Some(fx) = certbridge_e2e::gpki_fixtures(tmp.path()) else { return };
+    let roots = vec![fx.join("GPKI"), fx.join("EPKI")];
     let listed: Vec<CertSummary> = npki::list(&roots, SystemTime::now()).certificates;
     assert_eq!(listed.iter().filter(|c| c.layout != "npki").count(), 3, "the fixtures hold three holders");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
