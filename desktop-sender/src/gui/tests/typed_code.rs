@@ -1,6 +1,7 @@
 //! The typed code in the window, end to end against the real binaries
 //! and a real `certbridge-relay` on 127.0.0.1 (the relay gives the code
 //! its channel, so no multicast is needed): shown large beside the QR code
+//! on both transfer screens (sending and receiving)
 //! and spoken digit by digit to screen readers, typed into a real
 //! `certbridge scan`, renewed with the QR code by "new code", burned and
 //! replaced in place by a wrong try; and typed into PC끼리, where mistakes
@@ -182,4 +183,29 @@ fn pc_to_pc_says_what_is_wrong_with_a_mistyped_code() {
     wait_for(&mut h, &expected.render(KO));
     assert!(!shows(&h, &t(KO, "err-code-malformed")), "the old error is still shown");
     assert!(h.state().app.shared.transfer.is_none(), "a session started");
+}
+
+#[test]
+fn the_import_screen_shows_a_typed_code_that_a_sending_scanner_types() {
+    let Some(fx) = Fixture::new() else { return };
+    let relay = Relay::start(&[]);
+    let pc = tempfile::tempdir().unwrap();
+    let mut setup = fx.setup();
+    setup.roots = vec![pc.path().to_path_buf()];
+    setup.default_install_roots = Some(npki::InstallRoots::beside(pc.path().to_path_buf()));
+    let settings = Settings { relay: relay.url(), ..Settings::default() };
+    let mut h = fx.window(KO, setup, settings);
+    click(&mut h, &t(KO, "gui-nav-import"));
+    click(&mut h, &t(KO, "gui-make-code"));
+    let (code, _) = shown_code(&mut h);
+    assert!(shows(&h, &t(KO, "invite-scan-or-type")));
+    assert!(shows(&h, &spoken(KO, &code)));
+    let mut scanner = Proc::scan_sending(&code.grouped(), &fx.vector, &["--relay", &relay.url(), "--no-lan"]);
+    scanner.expect("consent_required");
+    scanner.type_line("y");
+    let number = number_of(&mut scanner);
+    type_number(&mut h, KO, &number);
+    wait_for(&mut h, &t(KO, "gui-done-title"));
+    assert!(scanner.wait().success());
+    assert_eq!(npki::list(&[pc.path().to_path_buf()], SystemTime::now()).certificates.len(), 1, "nothing was installed");
 }
