@@ -41,6 +41,26 @@ fn a_move_removes_the_certificate_here_once_the_phone_confirms_it() {
 }
 
 #[test]
+fn a_move_keeps_a_certificate_changed_after_it_was_sent_and_says_so() {
+    let Some(fx) = Fixture::new() else { return };
+    let listed = npki::list(&[fx.root.path().to_path_buf()], SystemTime::now()).certificates;
+    let (holder, folder) = (listed[0].holder.clone(), PathBuf::from(listed[0].folder.clone().unwrap()));
+    let mut h = fx.window(KO, fx.setup(), Settings::default());
+    let text = start_export_with(&mut h, KO, &[&t(KO, "gui-move")], |_| {});
+    // The session read the certificate when it made the code; it changes
+    // on disk before the phone's receipt confirms what was sent.
+    let key = folder.join("signPri.key");
+    let mut changed = std::fs::read(&key).unwrap();
+    changed.push(0);
+    std::fs::write(&key, &changed).unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    export_through(&mut h, &text, phone.path(), &[]);
+    assert!(shows(&h, &Msg::new("result-not-removed").arg("name", holder.as_str()).render(KO)), "no by-hand line");
+    assert!(!shows(&h, &Msg::new("result-removed-here").arg("name", holder.as_str()).render(KO)));
+    assert_eq!(std::fs::read(&key).unwrap(), changed, "the changed copy was touched");
+}
+
+#[test]
 fn gpki_and_epki_certificates_are_listed_with_their_usage_and_kind() {
     let tmp = tempfile::tempdir().unwrap();
     let Some(fx) = certbridge_e2e::gpki_fixtures(tmp.path()) else { return };
