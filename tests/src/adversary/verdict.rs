@@ -288,3 +288,69 @@ pub fn report(title: &str, verdicts: &[Verdict], wall_secs: f64) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ending(code: Option<i32>, events: &[serde_json::Value], stderr: &str) -> Ending {
+        Ending { name: "scanner", code, events: events.to_vec(), stderr: stderr.to_owned(), elapsed: std::time::Duration::ZERO }
+    }
+
+    fn installed() -> Ending {
+        ending(Some(0), &[serde_json::json!({"event": "done", "items": [{"status": "installed"}]})], "")
+    }
+
+    #[test]
+    fn endings_that_are_not_clear_fail() {
+        let error = |kind: &str| ending(Some(1), &[serde_json::json!({"event": "error", "kind": kind})], "");
+        for (e, allowed, ok) in [
+            (ending(None, &[], ""), &[][..], false),
+            (ending(Some(101), &[], "thread 'main' panicked at"), &[], false),
+            (error("no_such_kind"), &[], false),
+            (error("tampered"), &["done"], false),
+            (error("tampered"), &[], true),
+            (installed(), &["done"], true),
+        ] {
+            let mut c = Checks::default();
+            c.ending(&e, allowed);
+            assert_eq!(c.problems.is_empty(), ok, "{e:?} {allowed:?}: {:?}", c.problems);
+        }
+    }
+
+    #[test]
+    fn installs_must_be_identical_confirmed_and_reported() {
+        let vector = tempfile::tempdir().unwrap();
+        std::fs::write(vector.path().join("signCert.der"), b"cert").unwrap();
+        std::fs::write(vector.path().join("signPri.key"), b"key").unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let user = root.path().join("yessign/USER/cn");
+        std::fs::create_dir_all(&user).unwrap();
+        std::fs::write(user.join("signCert.der"), b"cert").unwrap();
+        std::fs::write(user.join("signPri.key"), b"key").unwrap();
+        let judge = |installer: &Ending, confirmed: bool| {
+            let mut c = Checks::default();
+            c.install(root.path(), vector.path(), installer, confirmed);
+            (c.problems.len(), c.installed)
+        };
+        assert_eq!(judge(&installed(), true), (0, true));
+        assert_eq!(judge(&installed(), false).0, 1, "unconfirmed");
+        assert_eq!(judge(&ending(Some(1), &[], ""), true).0, 1, "not reported");
+        std::fs::write(user.join("signPri.key"), b"kez").unwrap();
+        assert_eq!(judge(&installed(), true), (1, false), "changed");
+    }
+
+    #[test]
+    fn temp_folders_and_raw_peer_text_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a/.certbridge-tmp-1")).unwrap();
+        let mut c = Checks::default();
+        c.no_temp_folders(dir.path());
+        assert_eq!(c.problems.len(), 1);
+        let mut c = Checks::default();
+        c.shown_clean(&ending(Some(1), &[serde_json::json!({"event": "connected", "peer": "a\u{202e}b"})], ""));
+        c.shown_clean(&ending(Some(1), &[], "relay said \u{1b}[2J"));
+        c.shown_clean(&ending(Some(1), &[serde_json::json!({"event": "connected", "peer": "홍길동의 PC"})], ""));
+        assert_eq!(c.problems.len(), 2, "{:?}", c.problems);
+    }
+}
