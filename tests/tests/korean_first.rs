@@ -56,9 +56,9 @@ fn a_korean_export_reads_naturally_in_local_time_and_without_escapes() {
     );
     let out = desktop.wait_for("유효합니다.");
     assert!(out.contains("이 PC의 공동인증서를 휴대폰으로 복사합니다."), "{out}");
-    assert!(out.contains("휴대폰의 CertBridge 앱으로 이 QR 코드를 스캔해 주세요."), "{out}");
-    // "코드는 2026년 12월 2일 오전 4:47까지 유효합니다." in Korea's time.
-    let until = out.lines().find(|l| l.starts_with("코드는 ")).unwrap();
+    assert!(out.contains("휴대폰의 CertBridge 앱으로 이 QR 코드를 스캔하거나 아래 코드를 입력해 주세요."), "{out}");
+    // "코드 728-166-322 · 2026년 12월 2일 오전 4:47까지 유효합니다." in Korea's time.
+    let until = out.lines().find(|l| l.starts_with("코드 ") && l.ends_with("까지 유효합니다.")).unwrap();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let kst_zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
     let expected: Vec<String> = [now + 300, now + 301, now + 360]

@@ -115,6 +115,14 @@ fn zbar(png: &Path) -> Option<String> {
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
+/// The first `ddd-ddd-ddd…` group of digits in `line`: a typed code.
+fn typed_code_in(line: &str) -> Option<&str> {
+    line.split(|c: char| !(c.is_ascii_digit() || c == '-')).find(|w| {
+        let groups: Vec<&str> = w.split('-').collect();
+        groups.len() >= 3 && groups.iter().all(|g| g.len() >= 3 && g.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
 fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
@@ -136,13 +144,16 @@ fn the_qr_code_fits_and_decodes_from_the_screen_in_common_terminal_sizes() {
             );
             let Some(tmux) = Tmux::start(&format!("qr-{cols}x{rows}-{lang}"), cols, rows, &command) else { return };
             let (until, scan) = if lang == "ko" {
-                ("까지 유효합니다.", "QR 코드를 스캔해 주세요.")
+                ("까지 유효합니다.", "QR 코드를 스캔하거나 아래 코드를 입력해 주세요.")
             } else {
-                ("The code is valid until", "Scan this QR code")
+                ("valid until", "Scan this QR code")
             };
             let screen = tmux.wait_for(until);
             assert!(screen.len() <= rows as usize, "{} lines on a {rows}-line screen", screen.len());
             assert!(screen.iter().any(|l| l.contains(scan)), "{cols}×{rows} {lang}: the instruction scrolled away:\n{}", screen.join("\n"));
+            // The typed code (for a phone without a camera) is in view too.
+            let expiry = screen.iter().find(|l| l.contains(until)).unwrap();
+            assert!(typed_code_in(expiry).is_some(), "{cols}×{rows} {lang}: no typed code beside the expiry: {expiry}");
             let png = tmp.path().join("screen.png");
             render(&screen, &png);
             let text = zbar(&png).unwrap_or_else(|| panic!("{cols}×{rows} {lang}: zbarimg read nothing:\n{}", screen.join("\n")));
@@ -204,12 +215,12 @@ fn no_color_and_pipes_get_no_escape_codes() {
         shell_quote(vector.to_str().unwrap())
     );
     let Some(colored) = Tmux::start("color", 100, 30, &format!("env CERTBRIDGE_LANG=en {base}")) else { return };
-    colored.wait_for("The code is valid until");
+    colored.wait_for("valid until");
     // tmux writes the attributes back one by one: black text, white ground.
     let black_on_white = |s: &str| s.contains("\x1b[30m\x1b[47m") || s.contains("\x1b[30;47m");
     assert!(black_on_white(&colored.screen_with_escapes()), "a terminal gets a black-on-white code");
     let plain = Tmux::start("nocolor", 100, 30, &format!("env CERTBRIDGE_LANG=en NO_COLOR=1 {base}")).unwrap();
-    plain.wait_for("The code is valid until");
+    plain.wait_for("valid until");
     let seen = plain.screen_with_escapes();
     assert!(!black_on_white(&seen) && !seen.contains("\x1b[31m"), "NO_COLOR: {seen:?}");
     // The QR code still reads without colour (dark blocks on a light screen).

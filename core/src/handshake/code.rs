@@ -190,12 +190,20 @@ mod tests {
     #[test]
     fn a_tampered_pake_message_fails_cleanly() {
         let code = ShortCode::parse("123-456-789").unwrap();
-        let (scanner, mut m_scanner) = ScannerCode::start(&code);
-        m_scanner[5] ^= 1;
-        let answered = DesktopCode::answer(&code, &m_scanner, &Hello::new("pc", "linux"), Mode::DesktopSends, 1);
-        // The desktop cannot tell yet; the scanner can: msg1 does not decrypt.
-        let (_, m_desktop, msg1) = answered.unwrap();
-        assert!(matches!(scanner.reply(&m_desktop, &msg1, &Hello::new("p", "android")), Err(HandshakeError::Failed)));
+        // A changed bit either leaves no curve point (the desktop refuses at
+        // once) or a different one (the desktop cannot tell; the scanner can:
+        // msg1 does not decrypt). Both must end in `Failed`, never a panic.
+        for byte in [0, 5, 17, 31] {
+            let (scanner, mut m_scanner) = ScannerCode::start(&code);
+            m_scanner[byte] ^= 1;
+            match DesktopCode::answer(&code, &m_scanner, &Hello::new("pc", "linux"), Mode::DesktopSends, 1) {
+                Err(e) => assert!(matches!(e, HandshakeError::Failed), "{e:?}"),
+                Ok((_, m_desktop, msg1)) => assert!(matches!(
+                    scanner.reply(&m_desktop, &msg1, &Hello::new("p", "android")),
+                    Err(HandshakeError::Failed)
+                )),
+            }
+        }
         // And a desktop message changed on the way fails too.
         let (scanner, m_scanner) = ScannerCode::start(&code);
         let (_, mut m_desktop, msg1) = DesktopCode::answer(&code, &m_scanner, &Hello::new("pc", "linux"), Mode::DesktopSends, 1).unwrap();
