@@ -80,26 +80,8 @@ fn hostile_scanner(env: &Env, name: &str, payload: &Payload, checks: &mut Checks
     });
     let number = number_rx.recv_timeout(Duration::from_secs(20)).ok();
     let desktop = drive_one(&mut desk.desktop, number.as_deref(), DEADLINE);
-    let answer = env.rt.block_on(peer);
-    let scanner_outcome = match answer {
-        Ok(Ok(got)) => format!("peer:{}", got.unwrap_or("nothing")),
-        Ok(Err(e)) => {
-            checks.fail(format!("the hostile scanner: {e}"));
-            "peer:failed".to_owned()
-        }
-        Err(e) => {
-            checks.fail(format!("the hostile scanner panicked: {e}"));
-            "peer:panic".to_owned()
-        }
-    };
-    checks.ending(&desktop, &[]);
-    checks.shown_clean(&desktop);
-    checks.no_temp_folders(desk.dir.path());
-    let installer = desktop.clone();
-    let allowed = number.is_some();
-    checks.install(&desk.desk_root, &env.vector, &installer, allowed);
-    checks.listed(&desk.desk_root, checks.installed);
-    outside_root(desk.dir.path(), checks);
+    let scanner_outcome = peer_outcome(env.rt.block_on(peer), "scanner", checks);
+    judge_real(env, &desktop, desk.dir.path(), &desk.desk_root, number.is_some(), checks);
     (desktop.outcome(), scanner_outcome)
 }
 
@@ -126,25 +108,37 @@ fn hostile_desktop(env: &Env, name: &str, payload: &Payload, checks: &mut Checks
     });
     let mut scanner = Proc::start("scanner", &strs(&scanner_args(env, Flow::Export, Transport::Lan, &text, &root)), &[]);
     let ending = drive_one(&mut scanner, None, DEADLINE);
-    let desktop_outcome = match env.rt.block_on(peer) {
+    let desktop_outcome = peer_outcome(env.rt.block_on(peer), "desktop", checks);
+    // The hostile desktop confirmed: it knows the number.
+    judge_real(env, &ending, dir.path(), &root, true, checks);
+    (desktop_outcome, ending.outcome())
+}
+
+/// What the hostile `who` got back, for the report; its failures are the
+/// case's problems.
+fn peer_outcome(joined: Result<Result<Option<&'static str>, String>, tokio::task::JoinError>, who: &str, checks: &mut Checks) -> String {
+    match joined {
         Ok(Ok(got)) => format!("peer:{}", got.unwrap_or("nothing")),
         Ok(Err(e)) => {
-            checks.fail(format!("the hostile desktop: {e}"));
+            checks.fail(format!("the hostile {who}: {e}"));
             "peer:failed".to_owned()
         }
         Err(e) => {
-            checks.fail(format!("the hostile desktop panicked: {e}"));
+            checks.fail(format!("the hostile {who} panicked: {e}"));
             "peer:panic".to_owned()
         }
-    };
-    checks.ending(&ending, &[]);
-    checks.shown_clean(&ending);
-    checks.no_temp_folders(dir.path());
-    // The hostile desktop confirmed: it knows the number.
-    checks.install(&root, &env.vector, &ending, true);
-    checks.listed(&root, checks.installed);
-    outside_root(dir.path(), checks);
-    (desktop_outcome, ending.outcome())
+    }
+}
+
+/// The verdict on the real program `real` facing a hostile peer, which
+/// installs into `root` under the case's folder `dir`.
+fn judge_real(env: &Env, real: &super::run::Ending, dir: &std::path::Path, root: &std::path::Path, confirmed: bool, checks: &mut Checks) {
+    checks.ending(real, &[]);
+    checks.shown_clean(real);
+    checks.no_temp_folders(dir);
+    checks.install(root, &env.vector, real, confirmed);
+    checks.listed(root, checks.installed);
+    outside_root(dir, checks);
 }
 
 /// Nothing a traversal name points at exists: no `x` or `pwned` anywhere

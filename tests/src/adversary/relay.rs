@@ -122,6 +122,8 @@ fn rendezvous(path_and_query: &str) -> Option<(String, Role)> {
 
 async fn arrive(tcp: TcpStream, state: Arc<State>, token: u64) {
     let mut asked = None;
+    // tungstenite's callback type: its error is a whole HTTP response.
+    #[allow(clippy::result_large_err)]
     let callback = |request: &Request, response: Response| {
         asked = request.uri().path_and_query().map(|p| p.as_str().to_owned());
         Ok(response)

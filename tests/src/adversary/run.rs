@@ -4,7 +4,6 @@
 //! collected as an [`Ending`] even when it has to be killed at the deadline.
 
 use std::process::ExitStatus;
-use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -80,11 +79,8 @@ impl Proc {
         };
         let elapsed = started.elapsed();
         // The reader thread ends at the end of stdout.
-        loop {
-            match self.events.recv_timeout(Duration::from_secs(2)) {
-                Ok(v) => self.seen.push(v),
-                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
-            }
+        while let Ok(v) = self.events.recv_timeout(Duration::from_secs(2)) {
+            self.seen.push(v);
         }
         Ending { name: self.name, code, events: self.seen.clone(), stderr: self.stderr(), elapsed }
     }

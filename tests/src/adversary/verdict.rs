@@ -173,11 +173,15 @@ fn every_entry(dir: &Path) -> Vec<String> {
     out
 }
 
+/// What a case runs: it fills the checks and returns the desktop's and
+/// the scanner's outcomes.
+type Run = Box<dyn FnOnce(&mut Checks) -> (String, String) + Send>;
+
 /// A case: a name in a group, and what it runs.
 pub struct Case {
     pub group: String,
     pub name: String,
-    run: Box<dyn FnOnce(&mut Checks) -> (String, String) + Send>,
+    run: Run,
 }
 
 impl Case {
