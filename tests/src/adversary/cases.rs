@@ -35,7 +35,7 @@ impl Desk {
     pub fn start(env: &Env, flow: Flow, transport: Transport, relay: Option<&str>, checks: &mut Checks) -> Option<Self> {
         let dir = tempfile::tempdir().ok()?;
         let (desk_root, scan_root) = (dir.path().join("desktop/NPKI"), dir.path().join("scanner/NPKI"));
-        let args = desktop_args(env, flow, transport, &desk_root, relay);
+        let args = desktop_args(env, flow, transport, &desk_root, relay, None);
         let mut desktop = Proc::start("desktop", &strs(&args), &[]);
         let Some(invite) = wait_for(&mut desktop, "invite", Duration::from_secs(30)) else {
             checks.fail(format!("the desktop showed no invite: {}", desktop.stderr()));
@@ -48,7 +48,7 @@ impl Desk {
     /// The real scanner for `text` (in the host's namespace), installing
     /// into `root` when the desktop sends.
     pub fn scanner(&self, env: &Env, flow: Flow, transport: Transport, text: &str, root: &std::path::Path) -> Proc {
-        Proc::start("scanner", &strs(&scanner_args(env, flow, transport, text, root)), &[])
+        Proc::start("scanner", &strs(&scanner_args(env, flow, transport, text, root, None)), &[])
     }
 
     /// The common verdict of a session whose two endings are `duo`.

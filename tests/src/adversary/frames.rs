@@ -33,10 +33,20 @@ impl Transport {
 /// scanner never got through ends when it expires.
 pub const INVITE_SECS: &str = "10";
 
-/// The desktop's command line for `flow`, installing into `root` on import.
-pub fn desktop_args(env: &Env, flow: Flow, transport: Transport, root: &Path, relay: Option<&str>) -> Vec<String> {
+/// What the sending side sends: `moved` (a copy of the vector, sent with
+/// `--move`), or the shared vector itself, copied.
+fn sent_args(env: &Env, moved: Option<&Path>) -> Vec<String> {
+    match moved {
+        Some(copy) => vec![path(copy), "--allow-expired".into(), "--move".into()],
+        None => vec![env.vector_str().into(), "--allow-expired".into()],
+    }
+}
+
+/// The desktop's command line for `flow`, installing into `root` on import
+/// and sending `moved` (see [`sent_args`]) on export.
+pub fn desktop_args(env: &Env, flow: Flow, transport: Transport, root: &Path, relay: Option<&str>, moved: Option<&Path>) -> Vec<String> {
     let mut args: Vec<String> = match flow {
-        Flow::Export => vec!["send".into(), env.vector_str().into(), "--allow-expired".into()],
+        Flow::Export => [vec!["send".into()], sent_args(env, moved)].concat(),
         Flow::Import => vec!["receive".into(), "--install-root".into(), path(root)],
     };
     args.extend(["--json", "--no-code", "--idle", "10", "--timeout", INVITE_SECS].map(String::from));
@@ -47,18 +57,31 @@ pub fn desktop_args(env: &Env, flow: Flow, transport: Transport, root: &Path, re
     args
 }
 
-/// The scanner's command line for `flow` and the invite `text`.
-pub fn scanner_args(env: &Env, flow: Flow, transport: Transport, text: &str, root: &Path) -> Vec<String> {
+/// The scanner's command line for `flow` and the invite `text`, sending
+/// `moved` (see [`sent_args`]) on import.
+pub fn scanner_args(env: &Env, flow: Flow, transport: Transport, text: &str, root: &Path, moved: Option<&Path>) -> Vec<String> {
     let mut args = vec!["scan".into(), text.to_owned(), "--json".into(), "--idle".into(), "10".into()];
     match flow {
         Flow::Export => args.extend(["--install-root".into(), path(root)]),
-        Flow::Import => args.extend(["--cert".into(), env.vector_str().into(), "--allow-expired".into(), "--yes".into()]),
+        Flow::Import => {
+            args.push("--cert".into());
+            args.extend(sent_args(env, moved));
+            args.push("--yes".into());
+        }
     }
     args.push(match transport {
         Transport::Lan => "--no-relay".into(),
         Transport::Relay => "--no-lan".into(),
     });
     args
+}
+
+/// The vector's two files copied into `folder` (made).
+fn copy_vector(vector: &Path, folder: &Path) {
+    std::fs::create_dir_all(folder).expect("the source folder");
+    for file in ["signCert.der", "signPri.key"] {
+        std::fs::copy(vector.join(file), folder.join(file)).expect("a copy of the vector");
+    }
 }
 
 fn path(p: &Path) -> String {
@@ -94,14 +117,17 @@ pub fn session(
     let (desk_root, scan_root) = (dir.path().join("desktop/NPKI"), dir.path().join("scanner/NPKI"));
     let relay = (transport == Transport::Relay).then(|| HostileRelay::start(env.rt.handle(), Behaviour::Forward(plan.clone())));
     let url = relay.as_ref().map(HostileRelay::url);
-    let args = desktop_args(env, flow, transport, &desk_root, url.as_deref());
+    // The sending side moves a copy of the vector of the case's own.
+    let source = dir.path().join("source/yessign/USER/cn=test");
+    copy_vector(&env.vector, &source);
+    let args = desktop_args(env, flow, transport, &desk_root, url.as_deref(), Some(&source));
     let mut desktop = Proc::start("desktop", &strs(&args), &[]);
     let Some(invite) = super::run::wait_for(&mut desktop, "invite", std::time::Duration::from_secs(30)) else {
         checks.fail(format!("the desktop showed no invite: {}", desktop.stderr()));
         return None;
     };
     let text = invite["text"].as_str().unwrap_or_default().to_owned();
-    let args = scanner_args(env, flow, transport, &text, &scan_root);
+    let args = scanner_args(env, flow, transport, &text, &scan_root, Some(&source));
     let (mut scanner, proxy) = match transport {
         Transport::Lan => {
             let port = certbridge_core::Invite::parse_ignoring_expiry(&text).ok()?.lan_endpoints()[0].port();
@@ -127,5 +153,10 @@ pub fn session(
     };
     checks.install(&installer_root, &env.vector, installer, duo.typed_the_number);
     checks.listed(&installer_root, checks.installed);
+    let sender = match flow {
+        Flow::Export => &duo.desktop,
+        Flow::Import => &duo.scanner,
+    };
+    checks.moved(&source, &env.vector, sender);
     Some(Session { duo, recording, invite: text, dir, installer_root })
 }

@@ -106,7 +106,7 @@ fn hostile_desktop(env: &Env, name: &str, payload: &Payload, checks: &mut Checks
         channel.send(&Message::Confirmed).await.map_err(|e| e.to_string())?;
         Ok::<_, String>(send_and_listen(&mut channel, bytes).await)
     });
-    let mut scanner = Proc::start("scanner", &strs(&scanner_args(env, Flow::Export, Transport::Lan, &text, &root)), &[]);
+    let mut scanner = Proc::start("scanner", &strs(&scanner_args(env, Flow::Export, Transport::Lan, &text, &root, None)), &[]);
     let ending = drive_one(&mut scanner, None, DEADLINE);
     let desktop_outcome = peer_outcome(env.rt.block_on(peer), "desktop", checks);
     // The hostile desktop confirmed: it knows the number.

@@ -16,7 +16,8 @@ use super::run::Ending;
 use crate::tree;
 
 /// The error kinds a program may end with: the core's, and the desktop
-/// program's own `rejected` (some certificate was refused).
+/// program's own `rejected` (some certificate was refused) and
+/// `not_removed` (a `--move` left a copy to delete by hand).
 fn known_kind(kind: &str) -> bool {
     use ErrorKind as K;
     let core = [
@@ -24,7 +25,7 @@ fn known_kind(kind: &str) -> bool {
         K::RelayUnreachable, K::Refused, K::WrongCode, K::Handshake, K::CodeMismatch, K::PeerAborted,
         K::Declined, K::Cancelled, K::Disconnected, K::Tampered, K::Protocol, K::Timeout, K::ReceiptMismatch,
     ];
-    kind == "rejected" || core.iter().any(|k| k.as_str() == kind)
+    matches!(kind, "rejected" | "not_removed") || core.iter().any(|k| k.as_str() == kind)
 }
 
 /// One case's result.
@@ -116,6 +117,39 @@ impl Checks {
             self.fail(format!("installed although {} ended with {}: {names:?}", installer.name, installer.outcome()));
         }
         self.installed = identical && allowed && reported;
+    }
+
+    /// A `--move` of `source` (a copy of `vector`): the copy is gone only
+    /// when the certificate arrived identical (this case installed it) and
+    /// `sender` says it removed it; otherwise it is there, byte for byte,
+    /// with nothing set aside beside it.
+    pub fn moved(&mut self, source: &Path, vector: &Path, sender: &Ending) {
+        let removed = sender
+            .event("done")
+            .is_some_and(|d| d["items"].as_array().is_some_and(|i| i.iter().any(|i| i["removed"] == true)));
+        if !source.exists() {
+            if !self.installed {
+                self.fail(format!("{} deleted its copy although the certificate was not installed", sender.name));
+            }
+            if !removed {
+                self.fail(format!("{} deleted its copy without saying so ({})", sender.name, sender.outcome()));
+            }
+            return;
+        }
+        if removed {
+            self.fail(format!("{} says it removed its copy, but it is there", sender.name));
+        } else if self.installed && sender.outcome() == "done" {
+            self.fail(format!("{} ended done without moving its copy", sender.name));
+        }
+        for file in ["signCert.der", "signPri.key"] {
+            if std::fs::read(source.join(file)).ok() != std::fs::read(vector.join(file)).ok() {
+                self.fail(format!("{} changed its copy's {file}", sender.name));
+            }
+        }
+        let beside: Vec<String> = every_entry(source.parent().unwrap_or(source));
+        if beside.len() != 3 {
+            self.fail(format!("the sender's folder holds more than its copy: {beside:?}"));
+        }
     }
 
     /// `certbridge list` of `root` shows the one certificate when it was
@@ -342,6 +376,30 @@ mod tests {
         assert_eq!(judge(&ending(Some(1), &[], ""), true).0, 1, "not reported");
         std::fs::write(user.join("signPri.key"), b"kez").unwrap();
         assert_eq!(judge(&installed(), true), (1, false), "changed");
+    }
+
+    #[test]
+    fn a_move_deletes_only_what_arrived() {
+        let vector = tempfile::tempdir().unwrap();
+        std::fs::write(vector.path().join("signCert.der"), b"cert").unwrap();
+        std::fs::write(vector.path().join("signPri.key"), b"key").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("USER/cn");
+        let removed = ending(Some(0), &[serde_json::json!({"event": "done", "items": [{"removed": true}]})], "");
+        let judge = |sender: &Ending, installed: bool| {
+            let mut c = Checks { installed, ..Checks::default() };
+            c.moved(&source, vector.path(), sender);
+            c.problems.len()
+        };
+        assert_eq!(judge(&removed, true), 0, "gone after an install");
+        assert_eq!(judge(&removed, false), 1, "gone without an install");
+        std::fs::create_dir_all(&source).unwrap();
+        std::fs::write(source.join("signCert.der"), b"cert").unwrap();
+        std::fs::write(source.join("signPri.key"), b"key").unwrap();
+        assert_eq!(judge(&ending(Some(1), &[], ""), false), 0, "kept");
+        assert_eq!(judge(&removed, true), 1, "kept but said removed");
+        std::fs::write(source.join("signPri.key"), b"ke").unwrap();
+        assert_eq!(judge(&ending(Some(1), &[], ""), false), 1, "changed");
     }
 
     #[test]
