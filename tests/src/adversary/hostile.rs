@@ -169,14 +169,24 @@ fn traversal_names() -> Vec<String> {
     ]
 }
 
-/// A hostile relay: with a close reason made of terminal escapes, or one
-/// that accepts and then never answers.
+/// A hostile relay: with a close reason made of terminal escapes (which
+/// the scanner's debug log must show cleaned), or one that accepts and
+/// then never answers.
 fn hostile_relay(env: &Env, behaviour: Behaviour, checks: &mut Checks) -> (String, String) {
-    let relay = HostileRelay::start(env.rt.handle(), behaviour);
+    let relay = HostileRelay::start(env.rt.handle(), behaviour.clone());
     let url = relay.url();
     let Some(mut desk) = Desk::start(env, Flow::Export, Transport::Relay, Some(&url), checks) else { return ("?".into(), "?".into()) };
-    let mut scanner = desk.scanner(env, Flow::Export, Transport::Relay, &desk.text.clone(), &desk.scan_root.clone());
+    // With debug logs, where the relay's close reason is written.
+    let args = scanner_args(env, Flow::Export, Transport::Relay, &desk.text, &desk.scan_root, None);
+    let mut scanner = Proc::start("scanner", &strs(&args), &[("CERTBRIDGE_LOG", std::path::Path::new("debug"))]);
     let duo: Duo = drive(&mut desk.desktop, &mut scanner, Typing::TheNumber, DEADLINE);
+    if let Behaviour::CloseGuest(_, reason) = &behaviour {
+        // The reason reaches the (debug) output, cleaned.
+        let cleaned = certbridge_core::text::sanitize(reason, 120);
+        if !duo.scanner.stderr.contains(&cleaned) {
+            checks.fail(format!("the scanner's log does not show the relay's reason, cleaned ({cleaned:?})"));
+        }
+    }
     checks.shown_clean(&duo.desktop);
     checks.shown_clean(&duo.scanner);
     desk.judge(env, Flow::Export, &duo, (&[], &[]), checks);
