@@ -335,6 +335,20 @@ mod tests {
         Ending { name: "scanner", code, events: events.to_vec(), stderr: stderr.to_owned(), elapsed: std::time::Duration::ZERO }
     }
 
+    /// A folder holding a `signCert.der` of "cert" and a `signPri.key` of "key".
+    fn pair(folder: &Path) {
+        std::fs::create_dir_all(folder).unwrap();
+        std::fs::write(folder.join("signCert.der"), b"cert").unwrap();
+        std::fs::write(folder.join("signPri.key"), b"key").unwrap();
+    }
+
+    /// A vector of that pair, and an empty folder for the case.
+    fn fixture() -> (tempfile::TempDir, tempfile::TempDir) {
+        let vector = tempfile::tempdir().unwrap();
+        pair(vector.path());
+        (vector, tempfile::tempdir().unwrap())
+    }
+
     fn installed() -> Ending {
         ending(Some(0), &[serde_json::json!({"event": "done", "items": [{"status": "installed"}]})], "")
     }
@@ -358,14 +372,9 @@ mod tests {
 
     #[test]
     fn installs_must_be_identical_confirmed_and_reported() {
-        let vector = tempfile::tempdir().unwrap();
-        std::fs::write(vector.path().join("signCert.der"), b"cert").unwrap();
-        std::fs::write(vector.path().join("signPri.key"), b"key").unwrap();
-        let root = tempfile::tempdir().unwrap();
+        let (vector, root) = fixture();
         let user = root.path().join("yessign/USER/cn");
-        std::fs::create_dir_all(&user).unwrap();
-        std::fs::write(user.join("signCert.der"), b"cert").unwrap();
-        std::fs::write(user.join("signPri.key"), b"key").unwrap();
+        pair(&user);
         let judge = |installer: &Ending, confirmed: bool| {
             let mut c = Checks::default();
             c.install(root.path(), vector.path(), installer, confirmed);
@@ -380,10 +389,7 @@ mod tests {
 
     #[test]
     fn a_move_deletes_only_what_arrived() {
-        let vector = tempfile::tempdir().unwrap();
-        std::fs::write(vector.path().join("signCert.der"), b"cert").unwrap();
-        std::fs::write(vector.path().join("signPri.key"), b"key").unwrap();
-        let dir = tempfile::tempdir().unwrap();
+        let (vector, dir) = fixture();
         let source = dir.path().join("USER/cn");
         let removed = ending(Some(0), &[serde_json::json!({"event": "done", "items": [{"removed": true}]})], "");
         let judge = |sender: &Ending, installed: bool| {
@@ -393,9 +399,7 @@ mod tests {
         };
         assert_eq!(judge(&removed, true), 0, "gone after an install");
         assert_eq!(judge(&removed, false), 1, "gone without an install");
-        std::fs::create_dir_all(&source).unwrap();
-        std::fs::write(source.join("signCert.der"), b"cert").unwrap();
-        std::fs::write(source.join("signPri.key"), b"key").unwrap();
+        pair(&source);
         assert_eq!(judge(&ending(Some(1), &[], ""), false), 0, "kept");
         assert_eq!(judge(&removed, true), 1, "kept but said removed");
         std::fs::write(source.join("signPri.key"), b"ke").unwrap();
