@@ -156,7 +156,8 @@ fn outside_root(dir: &std::path::Path, checks: &mut Checks) {
 }
 
 /// File names a hostile peer may try to write outside the install root;
-/// the absolute one points into the case's own folder.
+/// the absolute one points into a folder of the suite's own under the
+/// system's temporary folder (never anything that matters, even as root).
 fn traversal_names() -> Vec<String> {
     let absolute = std::env::temp_dir().join("certbridge-adversarial-pwned").join("pwned");
     vec![

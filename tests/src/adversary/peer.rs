@@ -99,9 +99,6 @@ pub fn bundle_of(files: &[(&str, &[u8])]) -> Message {
     Message::Bundle { items: vec![BundleItem { files, layout: None }] }
 }
 
-/// File names a hostile peer may try to write outside the install root.
-pub const TRAVERSAL_NAMES: [&str; 4] = ["../x", "/etc/passwd", "..\\x", "signCert.der\u{0}"];
-
 /// CBOR text `s` (a short definite-length string).
 fn text(s: &str) -> Vec<u8> {
     assert!(s.len() < 24);
