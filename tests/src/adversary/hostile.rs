@@ -87,7 +87,9 @@ fn hostile_scanner(env: &Env, name: &str, payload: &Payload, checks: &mut Checks
 
 /// Export: a hostile desktop (its invite and hello named `name`) confirms
 /// at once and sends `payload` to the real `certbridge scan`.
-fn hostile_desktop(env: &Env, name: &str, payload: &Payload, checks: &mut Checks) -> (String, String) {
+/// With `lang`, the scanner runs as a person runs it (text, not `--json`)
+/// in that language: what a terminal would show is checked.
+fn hostile_desktop(env: &Env, name: &str, payload: &Payload, lang: Option<&'static str>, checks: &mut Checks) -> (String, String) {
     let dir = match tempfile::tempdir() {
         Ok(d) => d,
         Err(e) => {
@@ -106,12 +108,36 @@ fn hostile_desktop(env: &Env, name: &str, payload: &Payload, checks: &mut Checks
         channel.send(&Message::Confirmed).await.map_err(|e| e.to_string())?;
         Ok::<_, String>(send_and_listen(&mut channel, bytes).await)
     });
-    let mut scanner = Proc::start("scanner", &strs(&scanner_args(env, Flow::Export, Transport::Lan, &text, &root, None)), &[]);
-    let ending = drive_one(&mut scanner, None, DEADLINE);
+    let args = scanner_args(env, Flow::Export, Transport::Lan, &text, &root, None);
+    let ending = match lang {
+        None => drive_one(&mut Proc::start("scanner", &strs(&args), &[]), None, DEADLINE),
+        Some(lang) => as_a_person(&args, lang),
+    };
     let desktop_outcome = peer_outcome(env.rt.block_on(peer), "desktop", checks);
+    if lang.is_some() && !ending.stderr.contains(&certbridge_core::text::sanitize(name, 64)) {
+        checks.fail(format!("the terminal did not show the desktop's name, cleaned: {:?}", ending.stderr));
+    }
     // The hostile desktop confirmed: it knows the number.
     judge_real(env, &ending, dir.path(), &root, true, checks);
     (desktop_outcome, ending.outcome())
+}
+
+/// `certbridge ARGS` without `--json`, in `lang`, to its end: its exit
+/// code and everything it printed (as the ending's `stderr`, where the
+/// checks look), with a `done` event standing for a successful exit (text
+/// mode installs only on success, and says so).
+fn as_a_person(args: &[String], lang: &str) -> super::run::Ending {
+    let started = std::time::Instant::now();
+    let args: Vec<&str> = args.iter().map(String::as_str).filter(|a| *a != "--json").collect();
+    let mut person = crate::TextProc::start("scanner", lang, &args, &[]);
+    let code = person.wait().code();
+    let events = if code == Some(0) {
+        vec![serde_json::json!({"event": "done", "items": [{"status": "installed"}]})]
+    } else {
+        vec![serde_json::json!({"event": "error", "kind": "protocol"})]
+    };
+    let shown = format!("{}{}", person.stdout(), person.stderr());
+    super::run::Ending { name: "scanner", code, events, stderr: shown, elapsed: started.elapsed() }
 }
 
 /// What the hostile `who` got back, for the report; its failures are the
@@ -230,7 +256,7 @@ pub fn cases(env: &Arc<Env>, full: bool) -> Vec<Case> {
         out.push(Case::new(group, format!("import {label}"), move |c| hostile_scanner(&e, name, &p, c)));
         if desktop_too {
             let e = Arc::clone(env);
-            out.push(Case::new(group, format!("export {label}"), move |c| hostile_desktop(&e, name, &payload, c)));
+            out.push(Case::new(group, format!("export {label}"), move |c| hostile_desktop(&e, name, &payload, None, c)));
         }
     };
     both("hostile-name", "escapes-and-bidi".into(), Payload::Vector, HOSTILE_NAME, true);
@@ -249,6 +275,11 @@ pub fn cases(env: &Arc<Env>, full: bool) -> Vec<Case> {
     }
     for (what, bytes) in deep_nesting() {
         both("deep-nesting", what.into(), Payload::Raw(bytes), "Galaxy", full);
+    }
+    for lang in ["en", "ko"] {
+        let e = Arc::clone(env);
+        let label = format!("export escapes-and-bidi on a terminal ({lang})");
+        out.push(Case::new("hostile-name", label, move |c| hostile_desktop(&e, HOSTILE_NAME, &Payload::Vector, Some(lang), c)));
     }
     let e = Arc::clone(env);
     out.push(Case::new("hostile-name", "export scanner-name-at-the-desktop", move |c| named_scanner(&e, c)));
