@@ -301,8 +301,15 @@ pub(crate) async fn dial(
                 let channel = code.channel().to_owned();
                 let found = tokio::task::spawn_blocking(move || finder.find(&channel, LAN_SEARCH)).await.unwrap_or_default();
                 let mut last = SessionError::NoDesktopForCode;
+                tracing::debug!("the LAN search found {} address(es) for the code's channel", found.len());
                 for addr in found {
-                    let Ok(link) = lan::connect(addr, connect_timeout).await else { continue };
+                    let link = match lan::connect(addr, connect_timeout).await {
+                        Ok(link) => link,
+                        Err(e) => {
+                            tracing::debug!("cannot connect to {addr}: {e}");
+                            continue;
+                        }
+                    };
                     let mut link: Box<dyn Link> = Box::new(link);
                     match exchange(&mut *link, &code, &hello).await {
                         Ok((established, offer)) => return Ok((link, established, offer)),
