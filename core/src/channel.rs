@@ -5,6 +5,11 @@
 //! of at most 65,535 bytes. Plaintext buffers are wiped after use, and any
 //! decryption failure is final: the channel is unusable afterwards, because
 //! a Noise nonce that failed may never be retried.
+//!
+//! The sessions in [`crate::session`] are its users. It is public so that
+//! tests can play a peer that completed the handshake by the book and then
+//! misbehaves (the adversarial suite in `tests/`): such a peer builds a
+//! channel from [`crate::handshake`]'s public API and a [`Link`].
 
 use std::fmt;
 
@@ -16,16 +21,16 @@ use crate::message::{Message, MessageError};
 use crate::transport::{Link, LinkError};
 
 /// The largest Noise transport message (the Noise spec's limit).
-pub(crate) const MAX_NOISE_MESSAGE: usize = 65_535;
+pub const MAX_NOISE_MESSAGE: usize = 65_535;
 /// Bytes of the ChaCha20-Poly1305 tag on each message.
 const TAG_LEN: usize = 16;
 /// The largest plaintext one message can carry.
-pub(crate) const MAX_PLAINTEXT: usize = MAX_NOISE_MESSAGE - TAG_LEN;
+pub const MAX_PLAINTEXT: usize = MAX_NOISE_MESSAGE - TAG_LEN;
 
 /// Why the channel stopped.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub(crate) enum ChannelError {
+pub enum ChannelError {
     /// The link failed or closed.
     #[error(transparent)]
     Link(#[from] LinkError),
@@ -41,7 +46,7 @@ pub(crate) enum ChannelError {
 }
 
 /// An established, encrypted channel to the other device.
-pub(crate) struct Channel {
+pub struct Channel {
     link: Box<dyn Link>,
     noise: TransportState,
 }
@@ -56,7 +61,7 @@ impl fmt::Debug for Channel {
 
 impl Channel {
     /// Wraps a link on which `established` was just negotiated.
-    pub(crate) fn new(link: Box<dyn Link>, established: Established) -> Self {
+    pub fn new(link: Box<dyn Link>, established: Established) -> Self {
         Self {
             link,
             noise: established.transport,
@@ -64,15 +69,22 @@ impl Channel {
     }
 
     /// Encrypts and sends one message.
-    pub(crate) async fn send(&mut self, message: &Message) -> Result<(), ChannelError> {
-        let plain = message.encode();
+    pub async fn send(&mut self, message: &Message) -> Result<(), ChannelError> {
+        self.send_unchecked_plaintext(&message.encode()).await
+    }
+
+    /// Encrypts and sends `plain` as one message without checking that it
+    /// is a session message at all: what a hostile peer that holds the keys
+    /// sends (malformed CBOR, huge declared lengths, deep nesting). The
+    /// sessions never call it; tests do.
+    pub async fn send_unchecked_plaintext(&mut self, plain: &[u8]) -> Result<(), ChannelError> {
         if plain.len() > MAX_PLAINTEXT {
             return Err(ChannelError::TooLarge(plain.len()));
         }
         let mut sealed = vec![0u8; plain.len() + TAG_LEN];
         let n = self
             .noise
-            .write_message(&plain, &mut sealed)
+            .write_message(plain, &mut sealed)
             .map_err(|_| ChannelError::TooLarge(plain.len()))?;
         sealed.truncate(n);
         self.link.send(&sealed).await?;
@@ -81,7 +93,7 @@ impl Channel {
 
     /// Receives and decrypts one message. Cancel-safe: dropping the future
     /// before it completes loses nothing, because the link's receive is.
-    pub(crate) async fn recv(&mut self) -> Result<Message, ChannelError> {
+    pub async fn recv(&mut self) -> Result<Message, ChannelError> {
         let sealed = self.link.recv(MAX_NOISE_MESSAGE).await?;
         if sealed.len() < TAG_LEN {
             return Err(ChannelError::Decrypt);
@@ -102,12 +114,12 @@ impl Channel {
     }
 
     /// Closes the link after a finished transfer; best effort.
-    pub(crate) async fn finish(&mut self) {
+    pub async fn finish(&mut self) {
         self.link.finish().await;
     }
 
     /// Closes the sending side; best effort.
-    pub(crate) async fn close(&mut self) {
+    pub async fn close(&mut self) {
         self.link.close().await;
     }
 }

@@ -14,7 +14,7 @@
 //! * [`handshake`]: `Noise_NKpsk0_25519_ChaChaPoly_SHA256`, the hello payloads.
 //! * [`verification`]: the 6-digit number and its constant-time check.
 //! * [`message`]: the CBOR messages sent once the channel is up.
-//! * `channel`: Noise transport messages over a [`transport::Link`].
+//! * [`channel`]: Noise transport messages over a [`transport::Link`].
 //! * [`transport`]: LAN (TCP) framing and listening.
 //! * [`npki`]: certificate folders: reading, describing, installing.
 //! * [`text`]: making text from the other side safe to show.
@@ -25,7 +25,7 @@
 
 #![forbid(unsafe_code)]
 
-mod channel;
+pub mod channel;
 pub mod code;
 #[cfg(feature = "mdns")]
 pub mod discovery;

@@ -20,6 +20,8 @@ pub use text::{TextProc, gpki_fixtures, openssl_fixtures};
 pub mod servers;
 pub use servers::{Redis, Relay, free_port, round_robin, wait_for_port};
 
+pub mod adversary;
+
 /// How long any one expected event may take.
 pub const EVENT_TIMEOUT: Duration = Duration::from_secs(30);
 
