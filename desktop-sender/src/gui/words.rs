@@ -14,7 +14,6 @@ const SWAPS: &[(&str, &str, &[&str])] = &[
     ("err-no-address", "gui-err-no-address", &[]),
     ("err-listen", "gui-err-listen", &["address"]),
     ("err-no-path", "gui-err-no-path", &[]),
-    ("err-no-desktop-for-code", "gui-err-no-desktop-for-code", &[]),
     ("err-relay-insecure", "gui-err-relay-insecure", &["url"]),
     ("err-conflict", "gui-err-conflict", &["folder"]),
     ("reject-conflict-local", "gui-reject-conflict-local", &["folder"]),

@@ -438,7 +438,6 @@ gui-about-settings-file = Settings file: { $path }
 gui-err-no-address = This computer is not connected to a network. Connect to Wi-Fi or a wired network, or set a relay in the settings.
 gui-err-listen = This computer cannot accept connections on { $address }. Check the network connection or set a relay in the settings.
 gui-err-no-path = There is no way to connect. Connect to a network or set a relay in the settings.
-gui-err-no-desktop-for-code = No computer showing this code was found. Check the code, and that both devices are on the same Wi-Fi (or use the same relay, set in the settings).
 gui-err-relay-insecure = The relay { $url } has no encryption of its own (ws://) and is not on this computer or a private network. Set a wss:// address in the settings.
 gui-err-conflict = A different certificate of the same name is already installed: { $folder }. To replace it, choose “back up and replace” and try again.
 gui-reject-conflict-local = A different certificate of the same name is already installed: { $folder }

@@ -373,7 +373,6 @@ gui-about-settings-file = 설정 파일: { $path }
 gui-err-no-address = 이 PC가 네트워크에 연결되어 있지 않습니다. Wi-Fi나 유선 네트워크에 연결하거나 설정에서 중계 서버를 지정해 주세요.
 gui-err-listen = 이 PC의 { $address } 주소로는 연결을 받을 수 없습니다. 네트워크 연결을 확인하거나 설정에서 중계 서버를 지정해 주세요.
 gui-err-no-path = 연결할 방법이 없습니다. 네트워크에 연결하거나 설정에서 중계 서버를 지정해 주세요.
-gui-err-no-desktop-for-code = 이 코드를 띄운 PC를 찾지 못했습니다. 코드를 확인하고, 두 기기가 같은 Wi-Fi에 있는지(또는 설정에서 같은 중계 서버를 쓰는지) 확인해 주세요.
 gui-err-relay-insecure = 중계 서버 { $url } 주소는 자체 암호화가 없고(ws://) 이 PC나 사설 네트워크에 있지 않습니다. 설정에서 wss:// 주소를 지정해 주세요.
 gui-err-conflict = 이름이 같은 다른 공동인증서가 이미 있습니다: { $folder }. 바꾸려면 “백업하고 바꾸기”를 고른 뒤 다시 해 주세요.
 gui-reject-conflict-local = 이름이 같은 다른 공동인증서가 이미 있습니다: { $folder }
