@@ -26,6 +26,16 @@ fn window_with_relay(fx: &Fixture, relay: &Relay, lang: Lang) -> Harness<'static
     fx.window(lang, fx.setup(), settings)
 }
 
+/// A Korean window whose settings name `relay`, listing and installing
+/// into the empty NPKI folder `pc` (the receiving PC).
+fn receiving_window(fx: &Fixture, relay: &Relay, pc: &Path) -> Harness<'static, Window> {
+    let mut setup = fx.setup();
+    setup.roots = vec![pc.to_path_buf()];
+    setup.default_install_roots = Some(npki::InstallRoots::beside(pc.to_path_buf()));
+    let settings = Settings { relay: relay.url(), ..Settings::default() };
+    fx.window(KO, setup, settings)
+}
+
 /// The typed code the window shows, once it shows one, and its QR text.
 fn shown_code(h: &mut Harness<'static, Window>) -> (ShortCode, String) {
     wait_until(h, "a typed code", |h| {
@@ -129,11 +139,7 @@ fn pc_to_pc_takes_another_pcs_typed_code() {
     let Some(fx) = Fixture::new() else { return };
     let relay = Relay::start(&[]);
     let pc = tempfile::tempdir().unwrap();
-    let mut setup = fx.setup();
-    setup.roots = vec![pc.path().to_path_buf()];
-    setup.default_install_roots = Some(npki::InstallRoots::beside(pc.path().to_path_buf()));
-    let settings = Settings { relay: relay.url(), ..Settings::default() };
-    let mut h = fx.window(KO, setup, settings);
+    let mut h = receiving_window(&fx, &relay, pc.path());
     // The other PC: `certbridge send` offering its code at the relay.
     let mut desktop = Proc::start("desktop", &["send", fx.vector.to_str().unwrap(), "--allow-expired", "--json", "--relay", &relay.url(), "--no-lan"], &[]);
     let invite = desktop.expect("invite");
@@ -190,11 +196,7 @@ fn the_import_screen_shows_a_typed_code_that_a_sending_scanner_types() {
     let Some(fx) = Fixture::new() else { return };
     let relay = Relay::start(&[]);
     let pc = tempfile::tempdir().unwrap();
-    let mut setup = fx.setup();
-    setup.roots = vec![pc.path().to_path_buf()];
-    setup.default_install_roots = Some(npki::InstallRoots::beside(pc.path().to_path_buf()));
-    let settings = Settings { relay: relay.url(), ..Settings::default() };
-    let mut h = fx.window(KO, setup, settings);
+    let mut h = receiving_window(&fx, &relay, pc.path());
     click(&mut h, &t(KO, "gui-nav-import"));
     click(&mut h, &t(KO, "gui-make-code"));
     let (code, _) = shown_code(&mut h);
