@@ -50,12 +50,12 @@ pub(crate) enum Claimed {
     /// A QR scanner's first message, valid, to be answered.
     Qr {
         link: Box<dyn Link>,
-        pending: PendingReply,
+        pending: Box<PendingReply>,
     },
     /// A typed code's handshake, complete.
     Code {
         link: Box<dyn Link>,
-        established: Established,
+        established: Box<Established>,
     },
 }
 
@@ -336,7 +336,7 @@ async fn check_first(
         link.close().await;
         return false;
     }
-    let _ = tx.send(Claimed::Qr { link, pending }).await;
+    let _ = tx.send(Claimed::Qr { link, pending: Box::new(pending) }).await;
     true
 }
 

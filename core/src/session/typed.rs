@@ -164,7 +164,7 @@ impl CodeDoor {
         let result = self.exchange(&mut *link, &code, first).await;
         let claimed_now = match result {
             Ok(established) if !claimed.swap(true, Ordering::SeqCst) => {
-                let _ = tx.send(Claimed::Code { link, established }).await;
+                let _ = tx.send(Claimed::Code { link, established: Box::new(established) }).await;
                 true
             }
             Ok(_) => {
