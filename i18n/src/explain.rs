@@ -49,6 +49,9 @@ pub fn session_error(e: &SessionError) -> Msg {
         SessionError::RelayUnreachable(e @ RelayError::Insecure(_)) => {
             Msg::new("err-relay-insecure").arg("url", e.url().unwrap_or("?"))
         }
+        SessionError::RelayUnreachable(e @ RelayError::Connect { status: Some(429 | 503), .. }) => {
+            Msg::new("err-relay-busy").arg("url", e.url().unwrap_or("?"))
+        }
         SessionError::RelayUnreachable(e) => Msg::new("err-relay-unreachable").arg("url", e.url().unwrap_or("?")),
         SessionError::Unreachable(_) => Msg::new("err-unreachable"),
         SessionError::Refused => Msg::new("err-refused"),
@@ -204,6 +207,19 @@ mod tests {
             session_error(&SessionError::PeerAborted { code: Some(AbortCode::Cancelled), reason: "x".into() }).render(Lang::Ko),
             "상대 기기에서 전송을 취소했습니다."
         );
+        // A relay that refuses for its limits is busy, not unreachable.
+        let connect = |status| {
+            SessionError::RelayUnreachable(RelayError::Connect {
+                url: "wss://relay.example".into(),
+                reason: "HTTP 429 Too Many Requests".into(),
+                status,
+                retry_after: None,
+            })
+        };
+        assert_eq!(session_error(&connect(Some(429))).id(), "err-relay-busy");
+        assert_eq!(session_error(&connect(Some(503))).id(), "err-relay-busy");
+        assert_eq!(session_error(&connect(None)).id(), "err-relay-unreachable");
+        assert_plain(&session_error(&connect(Some(429))));
         // A sender cannot know what happened after its bundle went out.
         let lost = session_error(&SessionError::Disconnected { error: LinkError::Closed, after_sending: true }).render(Lang::En);
         assert!(!lost.contains("Nothing was installed"), "{lost}");

@@ -88,7 +88,7 @@ fn main() {
     }
     // One address makes every request here: the relay's per-address limits
     // on channels (which stop enumeration) would end the series early.
-    let relay = Relay::start(&["--channels-per-ip", "0", "--channel-lookups-per-ip", "0", "--sessions-per-ip", "0"]);
+    let relay = Relay::start(&["--channels-per-ip", "0", "--channel-lookups-per-ip", "0", "--sessions-per-ip", "0", "--connections-per-ip", "0"]);
     let via = Place::Relay(&relay);
     series("QR text → number, relay on 127.0.0.1", &via, cert, false);
     series("typed code → number, relay on 127.0.0.1", &via, cert, true);

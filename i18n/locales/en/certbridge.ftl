@@ -150,6 +150,7 @@ err-no-address = This computer is not connected to a network. Connect to Wi-Fi o
 err-listen = This computer cannot accept connections on { $address }. Choose another address with --listen.
 err-no-path = There is no way to connect: with --no-lan, give a relay with --relay.
 err-relay-unreachable = The relay { $url } cannot be reached. Check its address and this computer’s internet connection.
+err-relay-busy = The relay { $url } is busy or has had too many requests from this network. Wait a minute and try again.
 err-relay-insecure = The relay { $url } has no encryption of its own (ws://) and is not on this computer or a private network. Use a wss:// address, or add --allow-insecure-relay.
 err-too-many-items = { $count } certificates are more than one transfer carries ({ $max }). Send them in several transfers.
 err-unreachable = The computer cannot be reached. Check that both devices are on the same Wi-Fi.

@@ -103,6 +103,7 @@ err-no-address = 이 PC가 네트워크에 연결되어 있지 않습니다. Wi-
 err-listen = 이 PC의 { $address } 주소로는 연결을 받을 수 없습니다. --listen으로 다른 주소를 지정해 주세요.
 err-no-path = 연결할 방법이 없습니다. --no-lan을 쓸 때는 --relay로 중계 서버를 지정해 주세요.
 err-relay-unreachable = 중계 서버 { $url }에 연결할 수 없습니다. 주소와 이 PC의 인터넷 연결을 확인해 주세요.
+err-relay-busy = 중계 서버 { $url }에 요청이 너무 많거나 서버가 바쁩니다. 1분쯤 기다린 뒤 다시 시도해 주세요.
 err-relay-insecure = 중계 서버 { $url } 주소는 자체 암호화가 없고(ws://) 이 PC나 사설 네트워크에 있지 않습니다. wss:// 주소를 쓰거나 --allow-insecure-relay를 붙여 주세요.
 err-too-many-items = 공동인증서 { $count }개는 한 번에 보낼 수 있는 수({ $max }개)보다 많습니다. 여러 번에 나눠 보내 주세요.
 err-unreachable = PC에 연결할 수 없습니다. 두 기기가 같은 Wi-Fi에 연결되어 있는지 확인해 주세요.
