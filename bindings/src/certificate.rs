@@ -34,7 +34,9 @@ pub enum UsageKind {
 /// A certificate as the app shows it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CertificateInfo {
-    /// The subject's common name (the person or company).
+    /// The holder's name as people say it (홍길동 of `홍길동()0011…`).
+    pub holder: String,
+    /// The subject's common name, in full.
     pub subject_cn: String,
     /// The whole subject.
     pub subject_dn: String,
@@ -69,6 +71,7 @@ pub struct CertificateInfo {
 impl From<CertSummary> for CertificateInfo {
     fn from(s: CertSummary) -> Self {
         CertificateInfo {
+            holder: s.holder,
             subject_cn: s.subject_cn,
             subject_dn: s.subject_dn,
             issuer_cn: s.issuer_cn,

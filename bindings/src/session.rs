@@ -14,9 +14,9 @@ use certbridge_core::message::ItemStatus as CoreItemStatus;
 use certbridge_core::session::{self, Event, Events, GuestConfig, Progress, SessionHandle};
 use certbridge_core::transport::Path;
 
-use crate::error::{FailureKind, InviteError, SessionStateError};
+use crate::error::{TransferFailure, InviteError, SessionStateError};
 use crate::invite::Invite;
-use crate::store::{AppStore, CertificateStore};
+use crate::store::{AppStore, CertificateStore, RejectReason};
 
 /// How the devices are connected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -60,14 +60,33 @@ impl From<CoreItemStatus> for ItemStatus {
 /// One certificate's result in [`SessionEvent::Finished`].
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ItemResult {
-    /// The sender's name for it (when this device sent it).
+    /// Whose it is, as people say it (홍길동), when it could be read.
     pub label: Option<String>,
     /// Where it was saved (when this device received it).
     pub location: Option<String>,
+    /// Where the copy it replaced was kept, when it replaced one.
+    pub replaced: Option<String>,
     /// Saved, duplicate or refused.
     pub status: ItemStatus,
-    /// Why it was refused.
+    /// Why it was refused, when the receiver said it with a code this
+    /// version knows.
+    pub code: Option<RejectReason>,
+    /// Why it was refused, in the receiver's words (sanitised), for when
+    /// there is no code.
     pub reason: Option<String>,
+}
+
+impl From<session::ItemReport> for ItemResult {
+    fn from(r: session::ItemReport) -> Self {
+        ItemResult {
+            label: r.label,
+            location: r.location,
+            replaced: r.replaced,
+            status: r.status.into(),
+            code: r.code.map(RejectReason::from),
+            reason: r.reason,
+        }
+    }
 }
 
 /// What the session reports, in order. The last event is `Finished` or
@@ -121,10 +140,10 @@ pub enum SessionEvent {
     },
     /// The transfer failed; nothing was saved by this device.
     Failed {
-        /// The kind, to choose a message.
-        kind: FailureKind,
-        /// A sentence for the user.
-        message: String,
+        /// The kind and the words for the user.
+        failure: TransferFailure,
+        /// The core's own sentence, for the app's log (never shown).
+        detail: String,
     },
 }
 
@@ -256,13 +275,9 @@ fn forward(mut events: Events, listener: &dyn SessionListener) {
                 sent: outcome.sent,
                 peer_name: outcome.peer.name.clone(),
                 path: TransferPath::from(&outcome.path),
-                items: outcome
-                    .items
-                    .into_iter()
-                    .map(|r| ItemResult { label: r.label, location: r.location, status: r.status.into(), reason: r.reason })
-                    .collect(),
+                items: outcome.items.into_iter().map(ItemResult::from).collect(),
             },
-            Event::Failed(error) => SessionEvent::Failed { kind: FailureKind::from(&error), message: error.to_string() },
+            Event::Failed(error) => SessionEvent::Failed { failure: TransferFailure::from(&error), detail: error.to_string() },
             // Desktop-only events never reach a scanner.
             _ => continue,
         };

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use certbridge_core::message::{BundleItem, FileBytes, ItemStatus as CoreItemStatus, KM_CERT, KM_KEY, SIGN_CERT, SIGN_KEY};
+use certbridge_core::message::{BundleItem, FileBytes, ItemStatus as CoreItemStatus, KM_CERT, KM_KEY, RejectCode, SIGN_CERT, SIGN_KEY};
 use certbridge_core::npki::CertSummary;
 use certbridge_core::session::{self, OutgoingItem, Saved};
 
@@ -59,15 +59,52 @@ impl CertificateFiles {
     }
 }
 
+/// Why a receiver refused a certificate, in a form the sender puts in its
+/// own user's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum RejectReason {
+    /// A different certificate is stored under the same name (serial).
+    Conflict,
+    /// Not a valid certificate.
+    Invalid,
+    /// A kind of certificate this receiver cannot store.
+    Unsupported,
+}
+
+impl From<RejectCode> for RejectReason {
+    fn from(code: RejectCode) -> Self {
+        match code {
+            RejectCode::Conflict => RejectReason::Conflict,
+            RejectCode::Invalid => RejectReason::Invalid,
+            RejectCode::Unsupported => RejectReason::Unsupported,
+        }
+    }
+}
+
+impl From<RejectReason> for RejectCode {
+    fn from(reason: RejectReason) -> Self {
+        match reason {
+            RejectReason::Conflict => RejectCode::Conflict,
+            RejectReason::Invalid => RejectCode::Invalid,
+            RejectReason::Unsupported => RejectCode::Unsupported,
+        }
+    }
+}
+
 /// What the store did with a received certificate.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SaveResult {
     /// Installed, already there, or refused.
     pub status: ItemStatus,
-    /// Why it was refused, for the sender's user.
+    /// Why it was refused, as a code the sender can put in its words.
+    pub code: Option<RejectReason>,
+    /// Why it was refused, in words for senders that know no codes.
     pub reason: Option<String>,
     /// Where it is now, in the app's words.
     pub location: Option<String>,
+    /// Set when it replaced a stored copy (one this device could no longer
+    /// open): what became of that copy.
+    pub replaced: Option<String>,
 }
 
 /// The app's certificate storage.
@@ -136,8 +173,8 @@ impl session::CertificateStore for AppStore {
                 ItemStatus::Rejected => CoreItemStatus::Rejected,
             },
             reason: result.reason,
-            code: None,
-            replaced: None,
+            code: result.code.map(RejectCode::from),
+            replaced: result.replaced,
             location: result.location,
         })
     }
