@@ -185,12 +185,12 @@ public final class FolderCertificateStore: CertificateStore, @unchecked Sendable
 
         static func read(_ url: URL) throws -> Meta {
             let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
-            let pairs = text.split(separator: "\n").compactMap { line -> (String, String)? in
-                guard let eq = line.firstIndex(of: "=") else { return nil }
-                return (String(line[..<eq]), String(line[line.index(after: eq)...]))
+            let pairs: [(key: String, value: String)] = text.split(separator: "\n").compactMap { line in
+                let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return parts.count == 2 ? (key: String(parts[0]), value: String(parts[1])) : nil
             }
             func one(_ key: String) throws -> String {
-                guard let value = pairs.first(where: { $0.0 == key })?.1 else {
+                guard let value = pairs.first(where: { $0.key == key })?.value else {
                     throw StoreError.Failed(reason: "no \(key) in \(FolderCertificateStore.metaName)")
                 }
                 return value
@@ -198,7 +198,7 @@ public final class FolderCertificateStore: CertificateStore, @unchecked Sendable
             guard Int(try one("format")) == FolderCertificateStore.format else {
                 throw StoreError.Failed(reason: "unknown \(FolderCertificateStore.metaName) format")
             }
-            let files = pairs.filter { $0.0 == "file" }.map(\.1)
+            let files = pairs.filter { $0.key == "file" }.map(\.value)
             guard files.allSatisfy({ !$0.isEmpty && !$0.contains("/") && !$0.hasPrefix(".") }) else {
                 throw StoreError.Failed(reason: "a file name in \(FolderCertificateStore.metaName) is not allowed")
             }

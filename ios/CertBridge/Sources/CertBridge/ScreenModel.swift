@@ -45,9 +45,10 @@ public enum ScreenModel {
                           buttons: [ScreenButton(action: .scan, label: t("phone-home-scan"), primary: true)],
                           announcement: t("phone-home-title"))
         case .scanning:
-            return Screen(title: t("phone-scan-title"), body: [t("phone-scan-hint")],
+            let title = t("phone-scan-title"), hint = t("phone-scan-hint")
+            return Screen(title: title, body: [hint],
                           buttons: [ScreenButton(action: .cancel, label: t("phone-cancel"), primary: false)],
-                          announcement: t("phone-scan-hint"))
+                          announcement: "\(title). \(hint)")
         case .modeMismatch:
             let title = t("phone-mismatch-title"), body = t("phone-mismatch-body")
             return Screen(title: title, body: [body],

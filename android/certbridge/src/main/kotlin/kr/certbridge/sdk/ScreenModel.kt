@@ -48,7 +48,11 @@ object ScreenModel {
         val t = Texts(language)
         return when (phase) {
             is Phase.Home -> Screen(t("phone-home-title"), listOf(t("phone-purpose-body")), listOf(Button(Action.SCAN, t("phone-home-scan"), true)), t("phone-home-title"))
-            is Phase.Scanning -> Screen(t("phone-scan-title"), listOf(t("phone-scan-hint")), listOf(Button(Action.CANCEL, t("phone-cancel"))), t("phone-scan-hint"))
+            is Phase.Scanning -> {
+                val title = t("phone-scan-title")
+                val hint = t("phone-scan-hint")
+                Screen(title, listOf(hint), listOf(Button(Action.CANCEL, t("phone-cancel"))), "$title. $hint")
+            }
             is Phase.ModeMismatch -> {
                 val title = t("phone-mismatch-title")
                 val body = t("phone-mismatch-body")

@@ -25,7 +25,7 @@ class ControllerTest {
 
     @Test
     fun exportPcToPhone() = Harness().use { h ->
-        Desktop("send", Fixture.vector!!.path, "--allow-expired").use { pc ->
+        Desktop("send", Fixture.vectorPath(), "--allow-expired").use { pc ->
             h.controller.scan()
             h.controller.scanned(pc.inviteText())
             val number = h.awaitState<TransferState.ShowNumber>()
@@ -41,7 +41,7 @@ class ControllerTest {
         assertEquals(listOf("459C75"), listed.map { it.info.serialHex })
         assertTrue(listed[0].files.signKey.contentEquals(Fixture.files().signKey))
         // The same certificate again is a duplicate, and the screen says so.
-        Desktop("send", Fixture.vector!!.path, "--allow-expired").use { pc ->
+        Desktop("send", Fixture.vectorPath(), "--allow-expired").use { pc ->
             h.controller.close()
             h.controller.scan()
             h.controller.scanned(pc.inviteText())
@@ -77,7 +77,7 @@ class ControllerTest {
         }
         val installed = File(installRoot, "yessign/USER").listFiles()!!.single()
         assertTrue(File(installed, "signPri.key").readBytes().contentEquals(Fixture.files().signKey))
-        installRoot.deleteRecursively()
+        check(installRoot.deleteRecursively())
     }
 
     @Test
@@ -93,12 +93,12 @@ class ControllerTest {
             assertTrue(pc.expect("error").contains("peer_aborted"))
         }
         assertTrue(!File(installRoot, "yessign").exists())
-        installRoot.deleteRecursively()
+        check(installRoot.deleteRecursively())
     }
 
     @Test
     fun aSendCodeScannedToSendIsAMismatchAndCanBeFollowed() = sendingHarness().use { h ->
-        Desktop("send", Fixture.vector!!.path, "--allow-expired").use { pc ->
+        Desktop("send", Fixture.vectorPath(), "--allow-expired").use { pc ->
             val text = pc.inviteText()
             h.controller.scan(listCertificates(h.store))
             h.controller.scanned(text)
@@ -114,7 +114,7 @@ class ControllerTest {
 
     @Test
     fun cancelWhileConnecting() = Harness().use { h ->
-        Desktop("send", Fixture.vector!!.path, "--allow-expired").use { pc ->
+        Desktop("send", Fixture.vectorPath(), "--allow-expired").use { pc ->
             val text = pc.inviteText()
             pc.signal("STOP") // the PC's kernel accepts, the PC never answers
             try {
@@ -131,7 +131,7 @@ class ControllerTest {
 
     @Test
     fun cancelWhileShowingTheNumber() = Harness().use { h ->
-        Desktop("send", Fixture.vector!!.path, "--allow-expired").use { pc ->
+        Desktop("send", Fixture.vectorPath(), "--allow-expired").use { pc ->
             h.controller.scan()
             h.controller.scanned(pc.inviteText())
             h.awaitState<TransferState.ShowNumber>()
@@ -168,7 +168,7 @@ class ControllerTest {
 
     @Test
     fun threeWrongNumbers() = Harness().use { h ->
-        Desktop("send", Fixture.vector!!.path, "--allow-expired").use { pc ->
+        Desktop("send", Fixture.vectorPath(), "--allow-expired").use { pc ->
             h.controller.scan()
             h.controller.scanned(pc.inviteText())
             val number = h.awaitState<TransferState.ShowNumber>().number
@@ -202,7 +202,7 @@ class ControllerTest {
         Harness(root, MemorySealer()).use { h ->
             assertTrue(h.store.list().isEmpty())
             assertEquals(1, h.store.stale().size)
-            Desktop("send", Fixture.vector!!.path, "--allow-expired").use { pc ->
+            Desktop("send", Fixture.vectorPath(), "--allow-expired").use { pc ->
                 h.controller.scan()
                 h.controller.scanned(pc.inviteText())
                 val number = h.awaitState<TransferState.ShowNumber>()

@@ -31,6 +31,8 @@ object Fixture {
         return vector!!
     }
 
+    fun vectorPath(): String = requireVector().path
+
     fun files(): CertificateFiles {
         val dir = requireVector()
         return CertificateFiles(File(dir, "signCert.der").readBytes(), File(dir, "signPri.key").readBytes(), null, null)
@@ -66,7 +68,13 @@ class Desktop(vararg args: String) : AutoCloseable {
     val seen = mutableListOf<String>()
 
     init {
-        Thread { proc.inputStream.bufferedReader().forEachLine { lines.put(it) } }.apply { isDaemon = true }.start()
+        Thread {
+            try {
+                proc.inputStream.bufferedReader().forEachLine { lines.put(it) }
+            } catch (e: java.io.IOException) {
+                // The desktop was stopped: nothing more to read.
+            }
+        }.apply { isDaemon = true }.start()
     }
 
     fun next(): String {
@@ -119,7 +127,7 @@ class Harness(val root: File = Fixture.tempDir("cb-store"), sealer: FileSealer =
     val controller = TransferController(store, { "Test phone" }, scope)
 
     /** Waits until the phase matches. */
-    fun <T : Phase> await(what: String, match: (Phase) -> T?): T = runBlocking {
+    fun <T : Any> await(what: String, match: (Phase) -> T?): T = runBlocking {
         withTimeout(Desktop.TIMEOUT_S * 1000) {
             var found: T? = null
             controller.phase.first { p -> match(p)?.also { found = it } != null }
