@@ -5,6 +5,7 @@
 //! this library; its events are delivered, in order, on one thread per
 //! session to the app's [`SessionListener`].
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
@@ -162,6 +163,9 @@ pub struct ScanSession {
     store: Arc<dyn CertificateStore>,
     listener: Arc<dyn SessionListener>,
     handle: Mutex<Option<SessionHandle>>,
+    /// Set by `cancel()`, so that a cancel that comes before `start()` (a
+    /// user quicker than the app's coroutine) still ends the session.
+    cancelled: AtomicBool,
 }
 
 impl std::fmt::Debug for ScanSession {
@@ -183,7 +187,7 @@ impl ScanSession {
     ) -> Result<Arc<Self>, InviteError> {
         let invite = CoreInvite::parse(invite_text.trim(), SystemTime::now())?;
         let config = GuestConfig::new(Hello::new(&device_name, std::env::consts::OS));
-        Ok(Arc::new(ScanSession { invite, config, store, listener, handle: Mutex::new(None) }))
+        Ok(Arc::new(ScanSession { invite, config, store, listener, handle: Mutex::new(None), cancelled: AtomicBool::new(false) }))
     }
 
     /// What the code says.
@@ -209,6 +213,9 @@ impl ScanSession {
             session.cancel();
             return Err(SessionStateError::Internal { reason: format!("could not start: {e}") });
         }
+        if self.cancelled.load(Ordering::SeqCst) {
+            session.cancel();
+        }
         *handle = Some(session);
         Ok(())
     }
@@ -220,8 +227,11 @@ impl ScanSession {
         }
     }
 
-    /// Stops the transfer; the desktop is told. Ends with `Failed(Cancelled)`.
+    /// Stops the transfer; the desktop is told. Ends with `Failed(Cancelled)`,
+    /// also when called before `start()` (the session then ends as soon as
+    /// it starts).
     pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
         if let Ok(Some(handle)) = self.handle.lock().as_deref() {
             handle.cancel();
         }

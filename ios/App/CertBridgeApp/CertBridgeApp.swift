@@ -27,7 +27,7 @@ final class AppState: ObservableObject {
     let model: AppModel
     let language: Language
     let speaker = Speaker()
-    private let names = DeviceName()
+    private let names: DeviceName
     private var background: UIBackgroundTaskIdentifier = .invalid
 
     init() {
@@ -41,7 +41,8 @@ final class AppState: ObservableObject {
         let opened = (try? FolderCertificateStore(root: root, sealer: KeychainSealer()))
             ?? (try? FolderCertificateStore(root: fallback, sealer: KeychainSealer()))
         guard let store = opened else { preconditionFailure("the app's own storage cannot be created") }
-        let names = self.names
+        let names = DeviceName()
+        self.names = names
         let fallbackName = render(message: Message(id: "phone-default-device-name", args: []), language: language)
         model = AppModel(store: store, deviceName: { names.current(fallback: fallbackName) })
         model.onChange = { [weak self] phase in self?.changed(phase) }
@@ -67,6 +68,12 @@ final class AppState: ObservableObject {
                 speaker.speak(ScreenModel.spokenNumber(number, language), language: language)
             }
         }
+    }
+
+    /// Checks a certificate's password off the main thread (2048 rounds of SHA-1).
+    func verify(_ certificate: StoredCertificate, password: String) async -> Bool? {
+        let files = certificate.files
+        return await Task.detached { try? checkPassword(files: files, password: password) }.value
     }
 
     private func changed(_ phase: Phase) {

@@ -132,12 +132,10 @@ struct DetailsView: View {
                 Text(render(message: certificateStatusLine(info: info), language: app.language))
                 SecureField(app.text("password-prompt"), text: $password)
                 Button(app.text("phone-password-button")) {
-                    let files = certificate.files, typed = password
-                    Task.detached {
-                        let right = try? checkPassword(files: files, password: typed)
-                        await MainActor.run {
-                            verdict = right.map { $0 ? app.text("password-right") : app.text("phone-password-wrong") } ?? app.text("reject-invalid")
-                        }
+                    let typed = password
+                    Task { @MainActor in
+                        let right = await app.verify(certificate, password: typed)
+                        verdict = right.map { $0 ? app.text("password-right") : app.text("phone-password-wrong") } ?? app.text("reject-invalid")
                     }
                 }
                 if let verdict { Text(verdict).accessibilityAddTraits(.updatesFrequently) }
@@ -258,7 +256,8 @@ final class AVScannerController: UIViewController, @preconcurrency AVCaptureMeta
         preview.frame = view.bounds
         preview.videoGravity = .resizeAspectFill
         view.layer.addSublayer(preview)
-        let session = self.session
+        // startRunning blocks; AVCaptureSession is thread-safe but not marked Sendable.
+        nonisolated(unsafe) let session = self.session
         DispatchQueue.global().async { session.startRunning() }
     }
 

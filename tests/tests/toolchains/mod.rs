@@ -11,20 +11,20 @@ use std::sync::Once;
 use certbridge_e2e::{in_ci, workspace_root};
 
 /// The shared NPKI test vector the transfers send.
-pub const VECTOR: &str = "npki-yessign-test";
+pub(crate) const VECTOR: &str = "npki-yessign-test";
 /// Debian's JNA (libjna-java).
-pub const JNA: &str = "/usr/share/java/jna.jar";
+pub(crate) const JNA: &str = "/usr/share/java/jna.jar";
 /// Debian's JUnit 4 and Hamcrest (junit4).
-pub const JUNIT: [&str; 2] = ["/usr/share/java/junit4.jar", "/usr/share/java/hamcrest-core.jar"];
+pub(crate) const JUNIT: [&str; 2] = ["/usr/share/java/junit4.jar", "/usr/share/java/hamcrest-core.jar"];
 
 /// target/<profile>, where cargo put this test.
-pub fn profile_dir() -> PathBuf {
+pub(crate) fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     exe.parent().unwrap().parent().unwrap().to_path_buf()
 }
 
 /// The cdylib and the workspace's uniffi-bindgen, built once if missing.
-pub fn built() -> (PathBuf, PathBuf) {
+pub(crate) fn built() -> (PathBuf, PathBuf) {
     static BUILD: Once = Once::new();
     let dir = profile_dir();
     let lib = dir.join(format!("{}certbridge_ffi{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX));
@@ -44,7 +44,7 @@ pub fn built() -> (PathBuf, PathBuf) {
 }
 
 /// Generates `language` bindings into `out` with the cdylib copied beside them.
-pub fn generate(language: &str, out: &Path) {
+pub(crate) fn generate(language: &str, out: &Path) {
     let (lib, bindgen) = built();
     let output = Command::new(bindgen)
         .args(["generate", "--language", language, "--no-format", "--out-dir"])
@@ -58,14 +58,14 @@ pub fn generate(language: &str, out: &Path) {
 }
 
 /// Prints a tool's output (shown when the test fails) and returns it.
-pub fn show(what: &str, output: &Output) -> String {
+pub(crate) fn show(what: &str, output: &Output) -> String {
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     println!("--- {what} ---\n{text}");
     text
 }
 
 /// Skips (returns false) where a tool is missing, except in CI.
-pub fn have(tool: &str, present: bool) -> bool {
+pub(crate) fn have(tool: &str, present: bool) -> bool {
     if !present {
         assert!(!in_ci(), "{tool} is missing in CI; scripts/setup-test-tools.sh installs it");
         eprintln!("skipping: {tool} is not installed (scripts/setup-test-tools.sh installs it)");
@@ -73,38 +73,38 @@ pub fn have(tool: &str, present: bool) -> bool {
     present
 }
 
-pub fn cache_dir() -> PathBuf {
+pub(crate) fn cache_dir() -> PathBuf {
     std::env::var_os("CERTBRIDGE_CACHE")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/certbridge"))
 }
 
 /// kotlinc from npm's `kotlin-compiler` (with its own stdlib and coroutines jars).
-pub struct Kotlin {
+pub(crate) struct Kotlin {
     home: PathBuf,
 }
 
 impl Kotlin {
     /// kotlinc and JNA, or `None` (skipping) when either is missing.
-    pub fn find() -> Option<Self> {
+    pub(crate) fn find() -> Option<Self> {
         let home = cache_dir().join("kotlin-2.4.20/package");
         let ok = have("kotlinc", home.join("bin/kotlinc").exists()) && have("JNA (libjna-java)", Path::new(JNA).exists());
         ok.then_some(Kotlin { home })
     }
 
     /// The compiler.
-    pub fn kotlinc(&self) -> PathBuf {
+    pub(crate) fn kotlinc(&self) -> PathBuf {
         self.home.join("bin/kotlinc")
     }
 
     /// A jar of kotlinc's own `lib/`.
-    pub fn lib(&self, jar: &str) -> PathBuf {
+    pub(crate) fn lib(&self, jar: &str) -> PathBuf {
         self.home.join("lib").join(jar)
     }
 
     /// Compiles `sources` into the jar `out` against `classpath`; warnings
     /// are errors, so the app's code stays clean.
-    pub fn compile(&self, classpath: &[PathBuf], out: &Path, sources: &[PathBuf]) -> Output {
+    pub(crate) fn compile(&self, classpath: &[PathBuf], out: &Path, sources: &[PathBuf]) -> Output {
         Command::new(self.kotlinc())
             .arg("-Werror")
             .arg("-classpath")
@@ -118,12 +118,12 @@ impl Kotlin {
 }
 
 /// `a:b:c`.
-pub fn join(paths: &[PathBuf]) -> String {
+pub(crate) fn join(paths: &[PathBuf]) -> String {
     paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(":")
 }
 
 /// Every `.kt` file under `dir`.
-pub fn kotlin_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn kotlin_files(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -134,13 +134,13 @@ pub fn kotlin_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The Debian trixie tree with Swift that setup-test-tools.sh builds.
-pub struct SwiftTree {
-    pub root: PathBuf,
+pub(crate) struct SwiftTree {
+    pub(crate) root: PathBuf,
 }
 
 impl SwiftTree {
     /// The tree, or `None` (skipping) where it could not be built.
-    pub fn find() -> Option<Self> {
+    pub(crate) fn find() -> Option<Self> {
         let root = cache_dir().join("swift-trixie");
         if !root.join(".certbridge-ready").exists() {
             // Building the tree needs root and debootstrap; where it could
@@ -153,7 +153,7 @@ impl SwiftTree {
     }
 
     /// A fresh folder inside the tree: (its path outside, its path inside).
-    pub fn workdir(&self) -> (tempfile::TempDir, PathBuf) {
+    pub(crate) fn workdir(&self) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::Builder::new().prefix("certbridge-swift-").tempdir_in(self.root.join("tmp")).unwrap();
         let inside = Path::new("/tmp").join(dir.path().file_name().unwrap());
         (dir, inside)
@@ -162,7 +162,7 @@ impl SwiftTree {
     /// Runs `script` with /bin/sh inside the tree, with /proc and /dev
     /// bind-mounted in a mount namespace of its own: the mounts vanish with
     /// the process, and tests running at the same time never share them.
-    pub fn run(&self, script: &str) -> Option<Output> {
+    pub(crate) fn run(&self, script: &str) -> Option<Output> {
         let output = Command::new("unshare")
             .args(["--mount", "--propagation", "private", "/bin/sh", "-c"])
             .arg(r#"mount --bind /proc "$CB_ROOT/proc" && mount --bind /dev "$CB_ROOT/dev" && exec chroot "$CB_ROOT" /bin/sh -c "$CB_SCRIPT""#)

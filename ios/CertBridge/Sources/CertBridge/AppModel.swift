@@ -26,7 +26,7 @@ public final class AppModel {
         didSet { onChange?(phase) }
     }
     /// Called on the main actor after every change of `phase`.
-    public var onChange: ((Phase) -> Void)?
+    public var onChange: (@MainActor (Phase) -> Void)?
     public let store: FolderCertificateStore
     private let deviceName: () -> String
     private var session: CertBridgeSession?
