@@ -7,6 +7,9 @@ need=()
 command -v zbarimg >/dev/null || need+=(zbar-tools)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v openssl >/dev/null || need+=(openssl)
+# The terminal tests run certbridge in a real terminal (tmux) and read its
+# QR code from a capture of the screen.
+command -v tmux >/dev/null || need+=(tmux)
 
 if ((${#need[@]})); then
     echo "==> installing ${need[*]}"
@@ -79,4 +82,53 @@ command -v unshare >/dev/null || phone_need+=(util-linux)
 if ((${#phone_need[@]})); then
     echo "==> installing ${phone_need[*]} (phone app tests)"
     apt_install "${phone_need[@]}"
+fi
+# --- end phone apps ----------------------------------------------------------
+
+# --- relay (relay/tests, tests/tests/relay_transfer.rs) -------------------
+# nginx runs the shipped relay/deploy/nginx.conf in front of two relay nodes
+# (nginx-light: Debian 12's 1.22 with ssl, map and realip); ss (iproute2)
+# reads a listening socket's backlog; systemd-analyze verifies the shipped
+# unit. Redis Sentinel and TLS need nothing more: Debian's redis-server runs
+# as a sentinel (`redis-server FILE --sentinel`) and is built with TLS.
+# nginx's package would start a system nginx on port 80 as it installs: a
+# temporary policy-rc.d stops that (tests start their own, on loopback).
+relay_need=()
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || relay_need+=(nginx-light)
+command -v ss >/dev/null || relay_need+=(iproute2)
+command -v systemd-analyze >/dev/null || relay_need+=(systemd)
+if ((${#relay_need[@]})); then
+    echo "==> installing ${relay_need[*]} (relay tests)"
+    made_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+        $sudo chmod +x /usr/sbin/policy-rc.d
+        made_policy=1
+    fi
+    apt_install -o DPkg::Lock::Timeout=300 "${relay_need[@]}"
+    if [ -n "$made_policy" ]; then $sudo rm -f /usr/sbin/policy-rc.d; fi
+fi
+# --- end relay ---------------------------------------------------------------
+
+# The proof suites (issue 14). cargo-fuzz for scripts/fuzz.sh, installed
+# under the cache (scripts/test.sh puts $cache/cargo-tools/bin on PATH); a
+# Python venv with OpenCV (a QR decoder for scripts/qr-robustness.py) and
+# magic-wormhole with its mailbox server and transit relay (for
+# scripts/side-by-side.py), pinned in scripts/bench-requirements.txt and
+# reinstalled only when that file changes.
+export PATH="$cache/cargo-tools/bin:$PATH"
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "==> installing cargo-fuzz into $cache/cargo-tools"
+    cargo install --quiet --locked --root "$cache/cargo-tools" cargo-fuzz
+fi
+py_bench="$cache/py-bench"
+py_requirements="$(dirname "$0")/bench-requirements.txt"
+py_stamp="$(sha256sum "$py_requirements" | cut -d' ' -f1)"
+if [ "$(cat "$py_bench/.certbridge-requirements" 2>/dev/null)" != "$py_stamp" ]; then
+    echo "==> installing the proof suites' Python packages into $py_bench"
+    command -v python3 >/dev/null || apt_install python3
+    rm -rf "$py_bench"
+    python3 -m venv "$py_bench" 2>/dev/null || { apt_install python3-venv; rm -rf "$py_bench"; python3 -m venv "$py_bench"; }
+    "$py_bench/bin/pip" install --quiet --disable-pip-version-check -r "$py_requirements"
+    echo "$py_stamp" >"$py_bench/.certbridge-requirements"
 fi

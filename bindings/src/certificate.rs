@@ -27,6 +27,14 @@ pub enum UsageKind {
     GeneralCorporate,
     /// 용도제한용 (e.g. banking only).
     Restricted,
+    /// 행정전자서명 / 교육 전자서명 of a person.
+    OfficialPersonal,
+    /// 전자관인: an organisation's official seal.
+    OfficialSeal,
+    /// A server's certificate.
+    Server,
+    /// 특수목적용.
+    SpecialPurpose,
     /// A policy the table does not know.
     Unknown,
 }
@@ -89,6 +97,10 @@ impl From<CertSummary> for CertificateInfo {
                 CoreUsageKind::GeneralPersonal => UsageKind::GeneralPersonal,
                 CoreUsageKind::GeneralCorporate => UsageKind::GeneralCorporate,
                 CoreUsageKind::Restricted => UsageKind::Restricted,
+                CoreUsageKind::OfficialPersonal => UsageKind::OfficialPersonal,
+                CoreUsageKind::OfficialSeal => UsageKind::OfficialSeal,
+                CoreUsageKind::Server => UsageKind::Server,
+                CoreUsageKind::SpecialPurpose => UsageKind::SpecialPurpose,
                 CoreUsageKind::Unknown => UsageKind::Unknown,
             },
             usage_label_ko: s.usage.label_ko,

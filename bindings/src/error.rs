@@ -159,6 +159,8 @@ pub enum FailureKind {
     Unreachable,
     /// The desktop refused (its code was used by another device).
     Refused,
+    /// A typed code did not match (the desktop shows a new one).
+    WrongCode,
     /// The secure connection could not be set up.
     Handshake,
     /// The number was typed wrong too often on the desktop.
@@ -185,13 +187,14 @@ pub enum FailureKind {
 
 impl FailureKind {
     /// Every kind, for the apps' tests.
-    pub const ALL: [FailureKind; 17] = [
+    pub const ALL: [FailureKind; 18] = [
         FailureKind::Expired,
         FailureKind::InvalidInvite,
         FailureKind::Store,
         FailureKind::NothingToSend,
         FailureKind::Unreachable,
         FailureKind::Refused,
+        FailureKind::WrongCode,
         FailureKind::Handshake,
         FailureKind::CodeMismatch,
         FailureKind::PeerAborted,
@@ -221,6 +224,7 @@ impl From<&SessionError> for FailureKind {
             ErrorKind::NothingToSend => FailureKind::NothingToSend,
             ErrorKind::Unreachable | ErrorKind::RelayUnreachable => FailureKind::Unreachable,
             ErrorKind::Refused => FailureKind::Refused,
+            ErrorKind::WrongCode => FailureKind::WrongCode,
             ErrorKind::Handshake => FailureKind::Handshake,
             ErrorKind::CodeMismatch => FailureKind::CodeMismatch,
             // The phone's user cares what happened, not who said it.

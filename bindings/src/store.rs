@@ -37,7 +37,7 @@ impl std::fmt::Debug for CertificateFiles {
 impl CertificateFiles {
     /// The core's form, checked like a received folder.
     pub(crate) fn into_item(self) -> Result<BundleItem, CertificateError> {
-        let mut item = BundleItem { files: Default::default() };
+        let mut item = BundleItem::npki(Default::default());
         let pairs = [(SIGN_CERT, Some(self.sign_cert)), (SIGN_KEY, Some(self.sign_key)), (KM_CERT, self.km_cert), (KM_KEY, self.km_key)];
         for (name, bytes) in pairs {
             if let Some(bytes) = bytes {

@@ -214,7 +214,7 @@ mod tests {
     #[test]
     fn renders_with_arguments_plurals_and_nesting() {
         let wrong = |n| Message::plain("number-wrong").number("left", n);
-        assert_eq!(render(wrong(1), Language::English), "That is not the number shown. One try left.");
+        assert_eq!(render(wrong(1), Language::English), "That is not the number shown. 1 try left.");
         assert_eq!(render(wrong(2), Language::Korean), "인증번호가 맞지 않습니다. 2번 더 입력할 수 있습니다.");
         let nested = Message::plain("enter-number").text("device", "phone");
         assert!(render(nested, Language::Korean).starts_with("휴대폰에"));

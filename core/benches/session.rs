@@ -40,7 +40,7 @@ fn item() -> BundleItem {
     files.insert("signPri.key".to_owned(), FileBytes::new(vec![2; 1300]));
     files.insert("kmCert.der".to_owned(), FileBytes::new(vec![3; 1464]));
     files.insert("kmPri.key".to_owned(), FileBytes::new(vec![4; 1300]));
-    BundleItem { files }
+    BundleItem::npki(files)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -125,7 +125,7 @@ async fn one_session() -> (Duration, Duration) {
     config.listen = vec!["127.0.0.1:0".parse().unwrap()];
     let (desk, mut desk_events) = start_host(config, desk_store);
     let invite = loop {
-        if let Some(Event::InviteReady { invite }) = desk_events.recv().await {
+        if let Some(Event::InviteReady { invite, .. }) = desk_events.recv().await {
             break invite;
         }
     };

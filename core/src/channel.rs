@@ -101,6 +101,11 @@ impl Channel {
         let _ = self.link.send(bytes).await;
     }
 
+    /// Closes the link after a finished transfer; best effort.
+    pub(crate) async fn finish(&mut self) {
+        self.link.finish().await;
+    }
+
     /// Closes the sending side; best effort.
     pub(crate) async fn close(&mut self) {
         self.link.close().await;

@@ -20,6 +20,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use snow::{Builder, HandshakeState, TransportState};
 
+pub mod code;
+
 use crate::invite::{HostInvite, Invite};
 use crate::kdf;
 use crate::verification::VerificationCode;

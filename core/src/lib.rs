@@ -9,6 +9,7 @@
 //! # Layout
 //!
 //! * [`invite`]: the QR's CBOR map, its `CERTBRIDGE:/` digit text, QR images.
+//! * [`code`]: the short code typed instead of scanning, and its PAKE.
 //! * [`kdf`]: the HKDF derivations (PSK, rendezvous id, verification number).
 //! * [`handshake`]: `Noise_NKpsk0_25519_ChaChaPoly_SHA256`, the hello payloads.
 //! * [`verification`]: the 6-digit number and its constant-time check.
@@ -25,6 +26,9 @@
 #![forbid(unsafe_code)]
 
 mod channel;
+pub mod code;
+#[cfg(feature = "mdns")]
+pub mod discovery;
 pub mod handshake;
 pub mod invite;
 pub mod kdf;
@@ -41,7 +45,7 @@ pub use kdf::RendezvousId;
 pub use message::{BundleItem, FileBytes, ItemStatus, Message, ReceiptItem};
 pub use session::{
     CertificateStore, Event, Events, GuestConfig, HostConfig, ItemReport, Outcome, OutgoingItem,
-    Progress, Saved, SessionError, SessionHandle, StoreError, start_guest, start_host, ErrorKind,
+    Progress, Saved, SessionError, SessionHandle, StoreError, start_guest, start_guest_with_code, start_host, ErrorKind,
 };
 pub use transport::{Link, LinkError, Path};
 pub use verification::VerificationCode;

@@ -29,7 +29,7 @@ pub(crate) fn read_password(from_stdin: bool, prompt: &Msg, out: Output) -> Resu
 
 /// Checks a folder's password; `Ok` when right.
 pub(crate) fn verify_password(dir: &Path, password: &str) -> Result<(), Failure> {
-    let item = npki::read_folder(dir).map_err(|e| Failure::npki(&e))?;
+    let item = npki::read_certificate(dir).map_err(|e| Failure::npki(&e))?;
     match npki::check_password(&item, password.as_bytes()) {
         Ok(_) => Ok(()),
         Err(npki::KeyError::WrongPassword) => Err(Failure::wrong_password()),
@@ -58,7 +58,8 @@ pub(crate) fn inspect(args: InspectArgs, out: Output) -> Result<(), Failure> {
     let summary = summary_of(&args.cert_dir)?;
     if args.json {
         let mut value = json!(summary);
-        let key = std::fs::read(args.cert_dir.join("signPri.key")).ok();
+        let item = npki::read_certificate(&args.cert_dir).ok();
+        let key = item.as_ref().and_then(|i| i.file(certbridge_core::message::Role::SignKey)).map(|k| k.as_slice().to_vec());
         value["key_encryption"] = match key.as_deref().map(npki::key_encryption) {
             Some(Ok(enc)) => json!(enc),
             _ => serde_json::Value::Null,
@@ -127,8 +128,21 @@ fn describe(s: &CertSummary, out: Output) -> String {
         format!("  {label}{} {value}\n", " ".repeat(pad))
     };
     let mut text = format!("{}\n", s.holder);
-    text.push_str(&field("field-kind", out.text(&Msg::new("kind-npki"))));
-    text.push_str(&field("field-issuer", format!("{} ({})", s.issuer_cn, s.ca)));
+    let kind = match s.layout {
+        "gpki" => "kind-gpki",
+        "epki" => "kind-epki",
+        _ => "kind-npki",
+    };
+    text.push_str(&field("field-kind", out.text(&Msg::new(kind))));
+    let issuer = match (&s.issuer_body, out.lang()) {
+        (Some(body), certbridge_i18n::Lang::Ko) => format!("{} ({})", body.ko, s.issuer_cn),
+        (Some(body), certbridge_i18n::Lang::En) => format!("{} ({})", body.en, s.issuer_cn),
+        (None, _) => format!("{} ({})", s.issuer_cn, s.ca),
+    };
+    text.push_str(&field("field-issuer", issuer));
+    if let Some(id) = &s.id {
+        text.push_str(&field("field-id", id.clone()));
+    }
     text.push_str(&field("field-usage", usage_label(s, out)));
     let range = Msg::new("valid-range").arg("from", local_date(&s.not_before)).arg("to", local_date(&s.not_after));
     text.push_str(&field("field-valid", out.text(&range)));

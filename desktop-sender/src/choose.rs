@@ -1,8 +1,9 @@
 //! Which certificates to send when the user names a folder that holds
-//! certificates rather than one certificate folder: `send ~/NPKI`, a CA
-//! folder, a `USER` folder. In a terminal the certificates are listed with
-//! numbers to pick from; with `--json` (or no terminal to ask in) the
-//! failure names them, so a script can choose.
+//! certificates rather than one certificate: `send ~/NPKI`, a CA folder, a
+//! `USER` folder, a GPKI `Certificate/class2` folder with several holders'
+//! files. In a terminal the certificates are listed with numbers to pick
+//! from; with `--json` (or no terminal to ask in) the failure names them,
+//! so a script can choose.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -21,9 +22,10 @@ use crate::output::Output;
 /// `NPKI/<CA>/USER/<certificate>`.
 const MAX_DEPTH: usize = 3;
 
-/// True when `dir` is a certificate folder itself.
-fn is_certificate_folder(dir: &Path) -> bool {
-    dir.join(certbridge_core::message::SIGN_CERT).is_file()
+/// True when `path` names one certificate: an NPKI certificate folder, or
+/// a GPKI/EPKI `_sig.cer`.
+fn is_certificate(path: &Path) -> bool {
+    path.join(certbridge_core::message::SIGN_CERT).is_file() || npki::flat::is_flat_certificate(path)
 }
 
 /// Every certificate folder below `dir`, readable ones with their summary,
@@ -37,10 +39,11 @@ fn certificates_under(dir: &Path) -> Vec<CertSummary> {
 }
 
 fn walk(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) {
-    if is_certificate_folder(dir) {
+    if is_certificate(dir) {
         found.push(dir.to_path_buf());
         return;
     }
+    found.extend(npki::flat::certificates_in(dir));
     if depth == MAX_DEPTH {
         return;
     }
@@ -62,7 +65,7 @@ fn walk(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) {
 pub(crate) fn folders_to_send(named: &[PathBuf], out: Output) -> Result<Vec<PathBuf>, Failure> {
     let mut chosen = Vec::new();
     for dir in named {
-        if is_certificate_folder(dir) || !dir.is_dir() {
+        if is_certificate(dir) || !dir.is_dir() {
             // Reading it later explains what is wrong, if anything.
             chosen.push(dir.clone());
             continue;

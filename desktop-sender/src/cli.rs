@@ -113,6 +113,9 @@ pub(crate) struct HostArgs {
     /// private network.
     #[arg(long)]
     pub(crate) allow_insecure_relay: bool,
+    /// Show no short code to type, only the QR code.
+    #[arg(long)]
+    pub(crate) no_code: bool,
     /// Do not listen on the LAN: the relay only (needs --relay).
     #[arg(long, requires = "relay")]
     pub(crate) no_lan: bool,
@@ -127,8 +130,10 @@ pub(crate) struct HostArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct SendArgs {
-    /// Certificate folders to send (each with signCert.der and signPri.key).
-    #[arg(value_name = "CERT_DIR", required = true)]
+    /// Certificates to send: NPKI folders (with signCert.der and
+    /// signPri.key), GPKI/EPKI `…_sig.cer` files, or folders holding
+    /// certificates, to pick from.
+    #[arg(value_name = "CERT", required = true)]
     pub(crate) cert_dirs: Vec<PathBuf>,
     /// Send even if a certificate has expired.
     #[arg(long)]
@@ -137,13 +142,19 @@ pub(crate) struct SendArgs {
     /// cannot be used is not moved.
     #[arg(long)]
     pub(crate) check_password: bool,
+    /// Move instead of copy: delete each certificate from this computer once
+    /// the other device confirms it arrived intact.
+    #[arg(long = "move")]
+    pub(crate) move_sent: bool,
     #[command(flatten)]
     pub(crate) host: HostArgs,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct ReceiveArgs {
-    /// The NPKI folder to install into [default: $CERTBRIDGE_NPKI_ROOT or the OS's NPKI folder].
+    /// The NPKI folder to install into, with GPKI and EPKI certificates
+    /// beside it (DIR/../GPKI, DIR/../EPKI) [default: $CERTBRIDGE_NPKI_ROOT
+    /// or the OS's NPKI folder; GPKI and EPKI under C:\ or the home folder].
     #[arg(long, value_name = "DIR")]
     pub(crate) install_root: Option<PathBuf>,
     /// Replace a different certificate already installed in the same
@@ -156,9 +167,10 @@ pub(crate) struct ReceiveArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
-    /// The code's text (CERTBRIDGE:/…).
+    /// The code: the short code to type (123-456-789) or the long text
+    /// (CERTBRIDGE:/…).
     #[arg(
-        value_name = "INVITE_TEXT",
+        value_name = "CODE",
         required_unless_present = "qr_image",
         conflicts_with = "qr_image"
     )]
@@ -169,6 +181,10 @@ pub(crate) struct ScanArgs {
     /// Certificate folders to send, when the desktop receives.
     #[arg(long = "cert", value_name = "CERT_DIR")]
     pub(crate) certs: Vec<PathBuf>,
+    /// Move the --cert certificates instead of copying them: delete each
+    /// from this computer once the desktop confirms it arrived intact.
+    #[arg(long = "move")]
+    pub(crate) move_sent: bool,
     /// Send even if a certificate has expired.
     #[arg(long)]
     pub(crate) allow_expired: bool,
@@ -196,6 +212,10 @@ pub(crate) struct ScanArgs {
     /// Allow the code's relay even without TLS (ws://) on a public address.
     #[arg(long)]
     pub(crate) allow_insecure_relay: bool,
+    /// The relay at which to look a short code up (wss://…), when the
+    /// desktop is not on this network.
+    #[arg(long, value_name = "URL", env = "CERTBRIDGE_RELAY", value_parser = parse_relay)]
+    pub(crate) relay: Option<String>,
     /// How long to wait, once connected, for a person to act: typing the
     /// number on the desktop, or agreeing here.
     #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(10..=3600))]
@@ -204,8 +224,8 @@ pub(crate) struct ScanArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct InspectArgs {
-    /// The certificate folder.
-    #[arg(value_name = "CERT_DIR")]
+    /// The certificate: an NPKI folder, or a GPKI/EPKI `…_sig.cer`.
+    #[arg(value_name = "CERT")]
     pub(crate) cert_dir: PathBuf,
     /// Print JSON.
     #[arg(long)]
@@ -224,8 +244,8 @@ pub(crate) struct ListArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckPasswordArgs {
-    /// The certificate folder.
-    #[arg(value_name = "CERT_DIR")]
+    /// The certificate: an NPKI folder, or a GPKI/EPKI `…_sig.cer`.
+    #[arg(value_name = "CERT")]
     pub(crate) cert_dir: PathBuf,
     /// Read the password from the first line of standard input instead of
     /// prompting.
@@ -235,8 +255,8 @@ pub(crate) struct CheckPasswordArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct PasswdArgs {
-    /// The certificate folder.
-    #[arg(value_name = "CERT_DIR")]
+    /// The certificate: an NPKI folder, or a GPKI/EPKI `…_sig.cer`.
+    #[arg(value_name = "CERT")]
     pub(crate) cert_dir: PathBuf,
     /// Read the old and the new password from the first two lines of
     /// standard input instead of prompting.
@@ -246,8 +266,8 @@ pub(crate) struct PasswdArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ExportPfxArgs {
-    /// The certificate folder.
-    #[arg(value_name = "CERT_DIR")]
+    /// The certificate: an NPKI folder, or a GPKI/EPKI `…_sig.cer`.
+    #[arg(value_name = "CERT")]
     pub(crate) cert_dir: PathBuf,
     /// The file to write (.pfx or .p12).
     #[arg(short = 'o', long = "output", value_name = "FILE")]

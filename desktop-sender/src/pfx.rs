@@ -14,7 +14,7 @@ use crate::atomic;
 use crate::certs::{read_password, summary_of};
 use crate::cli::{ExportPfxArgs, ImportPfxArgs};
 use crate::output::Output;
-use crate::transfer::install_root;
+use crate::transfer::install_roots;
 
 fn pfx_failure(e: PfxError, file: &Path) -> Failure {
     match e {
@@ -30,7 +30,7 @@ fn already_exists(path: &Path) -> Failure {
 /// `certbridge export-pfx`.
 pub(crate) fn export(args: ExportPfxArgs, out: Output) -> Result<(), Failure> {
     let summary = summary_of(&args.cert_dir)?;
-    let item = npki::read_folder(&args.cert_dir).map_err(|e| Failure::npki(&e))?;
+    let item = npki::read_certificate(&args.cert_dir).map_err(|e| Failure::npki(&e))?;
     // Checked before the password prompt too, so that nobody types a
     // password for nothing; the write itself never clobbers either.
     if args.output.exists() && !args.force {
@@ -73,7 +73,7 @@ pub(crate) fn import(args: ImportPfxArgs, out: Output) -> Result<(), Failure> {
     if data.len() > npki::MAX_PFX_LEN {
         return Err(Failure::new("pfx", Msg::new("err-pfx-too-large").arg("path", shown(&args.file))));
     }
-    let root = install_root(args.install_root)?;
+    let root = install_roots(args.install_root)?.npki;
     let password = read_password(args.password_stdin, &Msg::new("pfx-password-prompt"), out)?;
     let imported = npki::import_pfx(&data, &password).map_err(|e| pfx_failure(e, &args.file))?;
     let item = &imported.item;

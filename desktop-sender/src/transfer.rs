@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use certbridge_core::code::ShortCode;
 use certbridge_core::npki::{self, NpkiStore, Status};
 use certbridge_core::{
     CertificateStore, Event, Events, GuestConfig, Hello, HostConfig, Invite, ItemReport, ItemStatus, Mode, Outcome,
@@ -42,10 +43,14 @@ fn host_name() -> String {
         .unwrap_or_else(|| "CertBridge desktop".to_owned())
 }
 
-pub(crate) fn install_root(chosen: Option<PathBuf>) -> Result<PathBuf, Failure> {
-    chosen
-        .or_else(npki::default_root)
-        .ok_or_else(|| Failure::usage(Msg::new("err-not-a-folder").arg("path", "NPKI")))
+/// Where received certificates go: `--install-root` for NPKI ones, with
+/// GPKI and EPKI ones beside it; otherwise the system's usual places.
+pub(crate) fn install_roots(chosen: Option<PathBuf>) -> Result<npki::InstallRoots, Failure> {
+    match chosen {
+        Some(dir) => Ok(npki::InstallRoots::beside(dir)),
+        None => npki::InstallRoots::for_env(&npki::Env::current())
+            .ok_or_else(|| Failure::usage(Msg::new("err-not-a-folder").arg("path", "NPKI"))),
+    }
 }
 
 /// Reads every folder to send and refuses expired certificates (unless
@@ -79,6 +84,7 @@ fn host_config(mode: Mode, args: &HostArgs) -> HostConfig {
     config.relay_url = args.relay.clone().filter(|_| !args.no_relay);
     config.allow_insecure_relay = args.allow_insecure_relay;
     config.use_lan = !args.no_lan;
+    config.offer_code = !args.no_code;
     config
 }
 
@@ -95,15 +101,19 @@ pub(crate) async fn send(args: SendArgs, out: Output) -> Result<(), Failure> {
         }
     }
     let store = NpkiStore::sender(dirs);
-    let config = host_config(Mode::DesktopSends, &args.host);
+    let mut config = host_config(Mode::DesktopSends, &args.host);
+    config.move_sent = args.move_sent;
+    if args.move_sent {
+        out.say(&Msg::new("move-notice"));
+    }
     let (handle, events) = start_host(config, Arc::new(store));
     View::new(out, args.host.qr_png).run(handle, events).await
 }
 
 /// `certbridge receive`.
 pub(crate) async fn receive(args: ReceiveArgs, out: Output) -> Result<(), Failure> {
-    let root = install_root(args.install_root)?;
-    let store = NpkiStore::receiver(root, args.replace);
+    let roots = install_roots(args.install_root)?;
+    let store = NpkiStore::receiver(roots, args.replace);
     let config = host_config(Mode::DesktopReceives, &args.host);
     let (handle, events) = start_host(config, Arc::new(store));
     View::new(out, args.host.qr_png).run(handle, events).await
@@ -116,6 +126,9 @@ pub(crate) async fn scan(args: ScanArgs, out: Output) -> Result<(), Failure> {
         (None, Some(image)) => qr_image::decode(image)?,
         (None, None) => return Err(Failure::usage(Msg::new("err-invite-not-certbridge"))),
     };
+    if ShortCode::looks_like(&text) {
+        return scan_code(&text, args, out).await;
+    }
     let invite = Invite::parse(&text, SystemTime::now())
         .map_err(|e| Failure::new(certbridge_core::SessionError::from(e.clone()).kind().as_str(), explain::invite_error(&e)).because(&e))?;
     let store: Arc<dyn CertificateStore> = if invite.mode().scanner_sends() {
@@ -126,7 +139,7 @@ pub(crate) async fn scan(args: ScanArgs, out: Output) -> Result<(), Failure> {
         check_outgoing(&dirs, args.allow_expired, out)?;
         Arc::new(NpkiStore::sender(dirs))
     } else {
-        Arc::new(NpkiStore::receiver(install_root(args.install_root)?, args.replace))
+        Arc::new(NpkiStore::receiver(install_roots(args.install_root)?, args.replace))
     };
     let mut config = GuestConfig::new(hello(args.name.as_deref()));
     if args.yes {
@@ -136,7 +149,31 @@ pub(crate) async fn scan(args: ScanArgs, out: Output) -> Result<(), Failure> {
     config.use_relay = !args.no_relay;
     config.allow_insecure_relay = args.allow_insecure_relay;
     config.idle_timeout = Duration::from_secs(args.idle);
+    config.move_sent = args.move_sent;
     let (handle, events) = start_guest(invite, config, store);
+    View::new(out, None).run(handle, events).await
+}
+
+/// `certbridge scan 123-456-789`: a typed code. Which way certificates
+/// move is the desktop's to say, so the store can do both: send `--cert`
+/// folders, install into the install root.
+async fn scan_code(text: &str, args: ScanArgs, out: Output) -> Result<(), Failure> {
+    let code = ShortCode::parse(text)
+        .map_err(|e| Failure::new("invalid_invite", Msg::new("err-code-malformed")).because(e))?;
+    let dirs = if args.certs.is_empty() { Vec::new() } else { choose::folders_to_send(&args.certs, out)? };
+    check_outgoing(&dirs, args.allow_expired, out)?;
+    let store = Arc::new(NpkiStore::either(dirs, install_roots(args.install_root.clone())?, args.replace));
+    let mut config = GuestConfig::new(hello(args.name.as_deref()));
+    if args.yes {
+        config.consent = Some(true);
+    }
+    config.use_lan = !args.no_lan;
+    config.use_relay = !args.no_relay;
+    config.allow_insecure_relay = args.allow_insecure_relay;
+    config.relay_url = args.relay.clone();
+    config.idle_timeout = Duration::from_secs(args.idle);
+    config.move_sent = args.move_sent;
+    let (handle, events) = certbridge_core::start_guest_with_code(code, config, store);
     View::new(out, None).run(handle, events).await
 }
 
@@ -160,11 +197,13 @@ struct View {
     warned: bool,
     /// Certificates on their way from this side, for the waiting line.
     sending: usize,
+    /// The QR code was shown; later invites only bring new typed codes.
+    shown: bool,
 }
 
 impl View {
     fn new(out: Output, qr_png: Option<PathBuf>) -> Self {
-        Self { out, qr_png, asking: Asking::Nothing, peer: None, path: None, warned: false, sending: 0 }
+        Self { out, qr_png, asking: Asking::Nothing, peer: None, path: None, warned: false, sending: 0, shown: false }
     }
 
     async fn run(mut self, handle: SessionHandle, mut events: Events) -> Result<(), Failure> {
@@ -204,7 +243,14 @@ impl View {
     fn show(&mut self, handle: &SessionHandle, event: Event) -> Result<Option<Result<(), Failure>>, Failure> {
         let out = self.out;
         match event {
-            Event::InviteReady { invite } => self.show_invite(&invite)?,
+            Event::InviteReady { invite, code } => {
+                if self.shown {
+                    self.show_new_code(&invite, code.as_ref());
+                } else {
+                    self.show_invite(&invite, code.as_ref())?;
+                    self.shown = true;
+                }
+            }
             Event::Connecting => out.say(&Msg::new("connecting")),
             Event::PeerConnected { peer, path } => {
                 out.event(json!({"event": "connected", "peer": peer.name, "path": path.kind()}));
@@ -292,7 +338,32 @@ impl View {
         self.asking = Asking::Nothing;
     }
 
-    fn show_invite(&self, invite: &Invite) -> Result<(), Failure> {
+    /// The `invite` event, with the typed code when there is one.
+    fn invite_event(invite: &Invite, code: Option<&ShortCode>, qr_version: u8) -> serde_json::Value {
+        let mut event = json!({
+            "event": "invite",
+            "text": invite.to_text(),
+            "qr_version": qr_version,
+            "expires_at": rfc3339(invite.expires_at()),
+            "mode": if invite.mode().scanner_sends() { "receive" } else { "send" },
+        });
+        if let Some(code) = code {
+            event["code"] = json!(code.grouped());
+            event["code_spoken"] = json!(code.spoken());
+        }
+        event
+    }
+
+    /// A typed code was burned (a wrong try) or moved: the new one.
+    fn show_new_code(&self, invite: &Invite, code: Option<&ShortCode>) {
+        let version = invite.to_qr().map(|q| q.version()).unwrap_or_default();
+        self.out.event(Self::invite_event(invite, code, version));
+        if let Some(code) = code {
+            self.out.say(&Msg::new("invite-code-renewed").arg("code", code.grouped()));
+        }
+    }
+
+    fn show_invite(&self, invite: &Invite, code: Option<&ShortCode>) -> Result<(), Failure> {
         let out = self.out;
         let text = invite.to_text();
         let qr = invite.to_qr().map_err(|e| Failure::new("invite", Msg::new("err-internal")).because(e))?;
@@ -300,14 +371,7 @@ impl View {
             let png = qr.to_png(8).map_err(|e| Failure::new("invite", Msg::new("err-internal")).because(e))?;
             atomic::write_file(path, &png, true).map_err(|e| Failure::io("err-write-file", path, &e))?;
         }
-        let expires = rfc3339(invite.expires_at());
-        out.event(json!({
-            "event": "invite",
-            "text": text,
-            "qr_version": qr.version(),
-            "expires_at": expires,
-            "mode": if invite.mode().scanner_sends() { "receive" } else { "send" },
-        }));
+        out.event(Self::invite_event(invite, code, qr.version()));
         if out.is_json() {
             return Ok(());
         }
@@ -320,10 +384,13 @@ impl View {
         }
         out.raw("");
         // From here on, 23 lines: what stays in view on an 80×24 terminal.
-        out.say(&Msg::new("invite-scan"));
+        out.say(&Msg::new(if code.is_some() { "invite-scan-or-type" } else { "invite-scan" }));
         out.raw(qr.to_terminal(out.color()).trim_end_matches('\n'));
         let until = when::date_time(i64::try_from(invite.expires_at()).unwrap_or(i64::MAX));
-        out.say(&Msg::new("invite-valid-until").arg("until", until));
+        match code {
+            Some(code) => out.say(&Msg::new("invite-code-until").arg("code", code.grouped()).arg("until", until)),
+            None => out.say(&Msg::new("invite-valid-until").arg("until", until)),
+        }
         Ok(())
     }
 
@@ -349,12 +416,22 @@ impl View {
         for item in &outcome.items {
             items.push(item_json(item));
             out.say(&self.item_line(item, outcome));
+            let name = item.label.clone().unwrap_or_default();
+            match item.removed {
+                Some(true) => out.say(&Msg::new("result-removed-here").arg("name", name)),
+                Some(false) => out.warn(&Msg::new("result-not-removed").arg("name", name)),
+                None => {}
+            }
         }
         out.event(json!({"event": "done", "path": outcome.path.kind(), "items": items}));
         let rejected = outcome.items.iter().filter(|i| i.status == ItemStatus::Rejected).count();
         if rejected > 0 {
             let msg = Msg::new("some-rejected").arg("rejected", rejected).arg("total", outcome.items.len());
             return Err(Failure::new("rejected", msg));
+        }
+        let kept = outcome.items.iter().filter(|i| i.removed == Some(false)).count();
+        if kept > 0 {
+            return Err(Failure::new("not_removed", Msg::new("err-not-removed").arg("count", kept)));
         }
         out.say(&Msg::new("done"));
         Ok(())
@@ -407,6 +484,9 @@ fn item_json(item: &ItemReport) -> serde_json::Value {
     }
     if let Some(backup) = &item.replaced {
         entry["replaced"] = json!(backup);
+    }
+    if let Some(removed) = item.removed {
+        entry["removed"] = json!(removed);
     }
     entry
 }

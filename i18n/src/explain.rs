@@ -52,6 +52,8 @@ pub fn session_error(e: &SessionError) -> Msg {
         SessionError::RelayUnreachable(e) => Msg::new("err-relay-unreachable").arg("url", e.url().unwrap_or("?")),
         SessionError::Unreachable(_) => Msg::new("err-unreachable"),
         SessionError::Refused => Msg::new("err-refused"),
+        SessionError::WrongCode => Msg::new("err-wrong-code"),
+        SessionError::NoDesktopForCode => Msg::new("err-no-desktop-for-code"),
         SessionError::Handshake(_) => Msg::new("err-handshake"),
         SessionError::CodeMismatch => Msg::new("err-code-mismatch"),
         SessionError::PeerAborted { code, reason } => peer_abort(*code, reason),

@@ -49,6 +49,14 @@ pub enum CloseReason {
     RelayFull,
     /// 4029: too many connections or sessions from one address.
     TooManyRequests,
+    /// 4003: the client did not answer the relay's ping in time.
+    Unresponsive,
+    /// 4011: the role is held by a connection that waits alone and is
+    /// being checked for liveness; retry in a moment.
+    Busy,
+    /// 4012: the client sent more than one message's worth before its peer
+    /// came.
+    EarlyDataLimit,
     /// 1011: a bug or an unexpected condition in the relay.
     Internal,
     /// The client sent a close frame (metric label only).
@@ -59,7 +67,7 @@ pub enum CloseReason {
 
 impl CloseReason {
     /// All reasons, in a stable order (the metric output follows it).
-    pub const ALL: [CloseReason; 18] = [
+    pub const ALL: [CloseReason; 21] = [
         CloseReason::Finished,
         CloseReason::GoingAway,
         CloseReason::ProtocolError,
@@ -75,6 +83,9 @@ impl CloseReason {
         CloseReason::BackendUnavailable,
         CloseReason::RelayFull,
         CloseReason::TooManyRequests,
+        CloseReason::Unresponsive,
+        CloseReason::Busy,
+        CloseReason::EarlyDataLimit,
         CloseReason::Internal,
         CloseReason::ClientClosed,
         CloseReason::ConnectionLost,
@@ -99,6 +110,9 @@ impl CloseReason {
             CloseReason::BackendUnavailable => 4010,
             CloseReason::RelayFull => 4013,
             CloseReason::TooManyRequests => 4029,
+            CloseReason::Unresponsive => 4003,
+            CloseReason::Busy => 4011,
+            CloseReason::EarlyDataLimit => 4012,
         }
     }
 
@@ -120,6 +134,9 @@ impl CloseReason {
             CloseReason::BackendUnavailable => "relay backend unavailable",
             CloseReason::RelayFull => "relay full",
             CloseReason::TooManyRequests => "too many requests",
+            CloseReason::Unresponsive => "unresponsive",
+            CloseReason::Busy => "role busy, retry",
+            CloseReason::EarlyDataLimit => "too much before pairing",
             CloseReason::Internal => "internal error",
             CloseReason::ClientClosed => "client closed",
             CloseReason::ConnectionLost => "connection lost",
@@ -144,6 +161,9 @@ impl CloseReason {
             CloseReason::BackendUnavailable => "backend_unavailable",
             CloseReason::RelayFull => "relay_full",
             CloseReason::TooManyRequests => "too_many_requests",
+            CloseReason::Unresponsive => "unresponsive",
+            CloseReason::Busy => "busy",
+            CloseReason::EarlyDataLimit => "early_data_limit",
             CloseReason::Internal => "internal",
             CloseReason::ClientClosed => "client_closed",
             CloseReason::ConnectionLost => "connection_lost",
@@ -154,6 +174,17 @@ impl CloseReason {
     /// is still there to read it).
     pub fn sends_frame(self) -> bool {
         !matches!(self, CloseReason::ClientClosed | CloseReason::ConnectionLost)
+    }
+
+    /// Whether a client that got this code should try again (with the
+    /// back-off of `docs/RELAY.md`, "Retrying"): the condition is the
+    /// relay's, and passes (Redis back, a stale holder reaped, another
+    /// node). Everything else is the session's own end or fault.
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            CloseReason::GoingAway | CloseReason::BackendUnavailable | CloseReason::Busy | CloseReason::Internal
+        )
     }
 
     /// The reason with this close code, for the ones the relay sends.
@@ -206,6 +237,13 @@ mod tests {
         for (i, r) in CloseReason::ALL.iter().enumerate() {
             assert_eq!(r.index(), i, "{r:?}");
         }
+    }
+
+    #[test]
+    fn transient_codes_are_the_documented_ones() {
+        let transient: Vec<u16> =
+            CloseReason::ALL.iter().filter(|r| r.sends_frame() && r.is_transient()).map(|r| r.code()).collect();
+        assert_eq!(transient, [1001, 4010, 4011, 1011]);
     }
 
     #[test]

@@ -25,12 +25,35 @@ pub enum RelayError {
     /// rustls refused the certificate and key.
     #[error("the TLS certificate and key do not make a usable server configuration: {0}; check that the key belongs to the certificate")]
     Tls(#[from] tokio_rustls::rustls::Error),
-    /// The Redis URL is malformed.
-    #[error("the Redis URL is not valid: {0}; write it as redis://host:port/db")]
+    /// The Redis URL or Sentinel settings are malformed.
+    #[error("the Redis settings are not valid: {0}; write --redis as redis://host:port/db or rediss://host:port/db, --redis-sentinel as host:port")]
     RedisUrl(#[source] redis::RedisError),
-    /// Redis could not be reached at startup.
-    #[error("cannot reach Redis at startup: {0}; start redis-server or drop --redis to run a single node")]
-    RedisUnreachable(#[source] redis::RedisError),
+    /// A file for TLS to Redis could not be read.
+    #[error("cannot read the Redis TLS file {path}: {source}; check --redis-ca, --redis-cert and --redis-key")]
+    RedisTlsFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A flag that was replaced by another.
+    #[error("{old} was replaced by {new}; see docs/RELAY.md")]
+    Replaced {
+        /// The old flag.
+        old: &'static str,
+        /// What to use instead.
+        new: &'static str,
+    },
+    /// A listening socket could not be set up.
+    #[error("cannot listen on {addr}: {source}; choose another address")]
+    Listen {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// The node id has characters Redis keys should not carry.
     #[error("the node id `{0}` must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-'")]
     BadNodeId(String),

@@ -1,74 +1,77 @@
-//! Many nodes as one relay, through Redis: atomic role claims and the
-//! pub/sub channels that carry frames between nodes.
+//! Many nodes as one relay, through Redis: atomic role claims, shared
+//! per-address counters, and the pub/sub channels that carry frames
+//! between nodes. The background tasks (subscription, heartbeat, claim
+//! refresh, peer-node watch) are in [`redis_tasks`](crate::redis_tasks).
 //!
-//! * A connection claims its role with
-//!   `SET certbridge:{id}:{role} {node}/{token} NX EX {ttl}`; failing that,
-//!   the role is taken (close 4001). Claims are refreshed every third of
-//!   their lifetime while the connection lives and deleted (if still ours)
-//!   when it ends, so nothing stays in Redis but live claims.
-//! * Each node subscribes to its own channel, `certbridge:node:{node}`.
-//!   A guest reads the host's claim to learn the host's node and token,
-//!   and publishes a `Join` there; the host answers with `Accept`, and from
-//!   then on both sides publish `Data` and finally `Close` to each other's
-//!   node (message layout in [`wire`](crate::wire)).
-//! * When the subscription drops, or stays silent for longer than
-//!   [`LIVENESS`] although the node publishes a heartbeat to itself every
-//!   [`HEARTBEAT`], every local session with a peer on another node is
-//!   told ([`Event::BackendLost`]) and closes with 4010;
-//!   the bus reconnects with backoff. Sessions whose two sides are on this
-//!   node never touch Redis after their claims.
+//! * A connection claims its role with one script call ([`CLAIM_SCRIPT`]):
+//!   `SET certbridge:{id}:{role} {node}/{token} EX {ttl}` unless a live
+//!   holder has it, returning in the same round trip who holds the other
+//!   role. Of a host and a guest arriving on different nodes, the second
+//!   to claim sees the first and starts the pairing (a guest sends `Join`,
+//!   a host sends `Call`): no polling. A claim whose holder's node has no
+//!   alive key (the node died or lost Redis) is taken over at once.
+//! * Each node subscribes to its own channel, `certbridge:node:{node}`,
+//!   and sets `certbridge:alive:{node}` (a few seconds' lifetime) on each
+//!   heartbeat while the subscription is healthy. A `PUBLISH` that reaches
+//!   no subscriber, a message for a connection that is gone (answered with
+//!   a `Close`), and a peer node whose alive key lapses all end the
+//!   session with 4010 within seconds instead of leaving it to the idle
+//!   limit.
+//! * Without Redis (unreachable at start, or lost later) the node keeps
+//!   serving: pairs with both sides on it still work, claims are made in
+//!   the local registry only and written to Redis when it is back.
 
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use futures_util::StreamExt;
-use redis::AsyncConnectionConfig;
-use redis::aio::{MultiplexedConnection, PubSubStream};
-use tokio::sync::mpsc;
+use redis::aio::MultiplexedConnection;
+use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
-use tracing::{debug, info, warn};
 
-use crate::close::CloseReason;
-use crate::error::RelayError;
+use crate::channel::Channel;
 use crate::metrics::Metrics;
-use crate::registry::{Event, Peer, Registry};
+use crate::redis_backend::Backend;
+use crate::registry::Registry;
 use crate::request::Role;
-use crate::wire::{self, Body, Envelope, Origin};
+use crate::wire::{self, Envelope, Origin};
 
 /// Longest wait for any Redis command or connection.
-const OP_TIMEOUT: Duration = Duration::from_secs(2);
-/// Longest pause between reconnection attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
-/// Claims refreshed per script call.
-const REFRESH_BATCH: usize = 500;
-/// How often a node publishes a heartbeat (an empty message) to its own
-/// channel.
-const HEARTBEAT: Duration = Duration::from_secs(2);
-/// Silence on the subscription after which it counts as lost, even if the
-/// TCP connection looks open (a silent network partition).
-const LIVENESS: Duration = Duration::from_secs(7);
+pub(crate) const OP_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Refreshes claims: `KEYS` are claim keys, `ARGV[1]` the lifetime in
-/// seconds, `ARGV[i + 1]` the value of `KEYS[i]`. A key is (re)set when it
-/// is missing (Redis restarted) or still ours, never when someone else
-/// holds it.
-const REFRESH_SCRIPT: &str = r"
-local ttl = ARGV[1]
-for i, key in ipairs(KEYS) do
-  local v = redis.call('GET', key)
-  if v == false or v == ARGV[i + 1] then
-    redis.call('SET', key, ARGV[i + 1], 'EX', ttl)
-  end
+/// Claims a role. `KEYS[1]` the claim, `KEYS[2]` the other role's claim;
+/// `ARGV[1]` our value, `ARGV[2]` the lifetime in seconds, `ARGV[3]` the
+/// alive-key prefix. Returns `{1, other holder or ""}` when claimed,
+/// `{0, holder, other role held (0/1)}` when taken. A holder counts only
+/// while its node's alive key exists.
+const CLAIM_SCRIPT: &str = r"
+local function live(v)
+  if not v then return false end
+  local node = string.match(v, '^(.+)/[0-9a-f]+$')
+  return node ~= nil and redis.call('EXISTS', ARGV[3] .. node) == 1
 end
-return #KEYS
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] or not live(cur) then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  local other = redis.call('GET', KEYS[2])
+  if not live(other) then other = '' end
+  return {1, other, 0}
+end
+return {0, cur, redis.call('EXISTS', KEYS[2])}
 ";
 
-/// Deletes a claim if it is still ours.
-const RELEASE_SCRIPT: &str = r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
+/// Counts one event in each of `KEYS` (fixed-window counters that expire
+/// after `ARGV[1]` seconds), in order, stopping at the first over its
+/// limit `ARGV[i + 1]` (`0`: none). Returns that key's 1-based index, or
+/// 0 when all are within their limits.
+const RATE_SCRIPT: &str = r"
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('EXPIRE', key, ARGV[1]) end
+  local max = tonumber(ARGV[i + 1])
+  if max > 0 and n > max then return i end
 end
 return 0
 ";
@@ -81,79 +84,110 @@ pub(crate) enum BusError {
     Down,
     #[error("Redis did not answer within {OP_TIMEOUT:?}")]
     Timeout,
+    #[error("no node listens on that channel")]
+    NotListening,
     #[error("Redis: {0}")]
     Redis(#[from] redis::RedisError),
+}
+
+/// A key to delete in Redis if it is still ours, queued for the
+/// housekeeping task (so that a guard can release from `Drop`).
+#[derive(Debug)]
+pub(crate) enum Release {
+    /// A role's claim key and our value in it.
+    Claim { key: String, value: String },
+    /// A host's channel and our value in it.
+    Channel { channel: Channel, value: String },
+}
+
+/// What claiming a role found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum ClaimOutcome {
+    /// Ours now; the other role's live holder, if any.
+    Claimed { other: Option<Origin> },
+    /// A live connection holds it; `other_held` when the other role is
+    /// held too (a pair is formed or forming).
+    Taken { holder: Option<Origin>, other_held: bool },
 }
 
 /// This node's link to Redis.
 #[derive(Debug)]
 pub(crate) struct Bus {
-    client: redis::Client,
-    node: Arc<str>,
-    claim_ttl: Duration,
-    conn: RwLock<Option<MultiplexedConnection>>,
-    releases: mpsc::UnboundedSender<(String, String)>,
-    stop: CancellationToken,
-    tasks: std::sync::Mutex<Vec<JoinHandle<()>>>,
+    pub(crate) backend: Backend,
+    pub(crate) node: Arc<str>,
+    pub(crate) claim_ttl: Duration,
+    pub(crate) conn: RwLock<Option<MultiplexedConnection>>,
+    /// The subscription is healthy: claims go to Redis, `/readyz` is 200.
+    pub(crate) up: AtomicBool,
+    pub(crate) releases: mpsc::UnboundedSender<Release>,
+    pub(crate) stop: CancellationToken,
+    /// Asks the subscription task to drop everything and reconnect (a
+    /// failed heartbeat: a demoted master, a dead command connection).
+    pub(crate) reconnect: Notify,
+    pub(crate) tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// Other nodes that sessions on this node are paired with, and how
+    /// many sessions each: their alive keys are watched.
+    pub(crate) peers: Mutex<HashMap<Arc<str>, usize>>,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) registry: Arc<Registry>,
+    claim: redis::Script,
+    rate: redis::Script,
+    pub(crate) channel_scripts: crate::channel_store::Scripts,
 }
 
-async fn within<T>(f: impl Future<Output = redis::RedisResult<T>>) -> Result<T, BusError> {
-    match tokio::time::timeout(OP_TIMEOUT, f).await {
-        Ok(r) => Ok(r?),
-        Err(_) => Err(BusError::Timeout),
+/// A session's interest in a peer node; dropping it ends the interest.
+pub(crate) struct PeerWatch {
+    bus: Arc<Bus>,
+    node: Arc<str>,
+}
+
+impl Drop for PeerWatch {
+    fn drop(&mut self) {
+        let mut peers = self.bus.peers.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = peers.get_mut(&self.node) {
+            *n -= 1;
+            if *n == 0 {
+                peers.remove(&self.node);
+            }
+        }
     }
 }
 
-/// Opens the command connection and the subscription to `node`'s channel.
-async fn connect(client: &redis::Client, node: &str) -> Result<(MultiplexedConnection, PubSubStream), BusError> {
-    // redis-rs has its own timeouts (1 s to connect, 500 ms per response by
-    // default): set them to ours so that the library never gives up first.
-    // `within` stays the one limit we rely on; it also covers the pub/sub
-    // calls, which have no such setting.
-    let cfg = AsyncConnectionConfig::new()
-        .set_connection_timeout(Some(OP_TIMEOUT))
-        .set_response_timeout(Some(OP_TIMEOUT));
-    let conn = within(client.get_multiplexed_async_connection_with_config(&cfg)).await?;
-    let mut pubsub = within(client.get_async_pubsub()).await?;
-    within(pubsub.subscribe(wire::node_channel(node))).await?;
-    Ok((conn, pubsub.into_on_message()))
-}
-
 impl Bus {
-    /// Connects (failing if Redis is unreachable now) and starts the
-    /// subscription and claim-refresh tasks.
+    /// Starts the bus: tries to connect once (within [`OP_TIMEOUT`]), then
+    /// keeps (re)connecting in the background. A node whose Redis is down
+    /// at start serves what it can, like one that lost Redis later.
     pub(crate) async fn start(
-        url: &str,
+        backend: Backend,
         node: Arc<str>,
         claim_ttl: Duration,
         registry: Arc<Registry>,
         metrics: Arc<Metrics>,
-    ) -> Result<Arc<Bus>, RelayError> {
-        let client = redis::Client::open(url).map_err(RelayError::RedisUrl)?;
-        let (conn, stream) = match connect(&client, &node).await {
-            Ok(c) => c,
-            Err(BusError::Redis(e)) => return Err(RelayError::RedisUnreachable(e)),
-            Err(e) => {
-                return Err(RelayError::RedisUnreachable(redis::RedisError::from(std::io::Error::new(
-                    std::io::ErrorKind::TimedOut,
-                    e.to_string(),
-                ))));
-            }
-        };
+    ) -> Arc<Bus> {
         let (releases, release_rx) = mpsc::unbounded_channel();
         let bus = Arc::new(Bus {
-            client,
+            backend,
             node,
             claim_ttl: claim_ttl.max(Duration::from_secs(3)),
-            conn: RwLock::new(Some(conn)),
+            conn: RwLock::new(None),
+            up: AtomicBool::new(false),
             releases,
             stop: CancellationToken::new(),
-            tasks: std::sync::Mutex::new(Vec::new()),
+            reconnect: Notify::new(),
+            tasks: Mutex::new(Vec::new()),
+            peers: Mutex::new(HashMap::new()),
+            metrics,
+            registry,
+            claim: redis::Script::new(CLAIM_SCRIPT),
+            rate: redis::Script::new(RATE_SCRIPT),
+            channel_scripts: crate::channel_store::Scripts::default(),
         });
-        let sub = tokio::spawn(subscription(Arc::clone(&bus), stream, Arc::clone(&registry), metrics));
-        let keep = tokio::spawn(housekeeping(Arc::clone(&bus), release_rx, registry));
+        bus.metrics.backend(false);
+        let first = crate::redis_tasks::connect(&bus).await;
+        let sub = tokio::spawn(crate::redis_tasks::subscription(Arc::clone(&bus), first));
+        let keep = tokio::spawn(crate::redis_tasks::housekeeping(Arc::clone(&bus), release_rx));
         bus.tasks.lock().unwrap_or_else(|p| p.into_inner()).extend([sub, keep]);
-        Ok(bus)
+        bus
     }
 
     /// Stops the tasks, after releasing the claims still queued.
@@ -170,205 +204,104 @@ impl Bus {
         &self.node
     }
 
-    fn conn(&self) -> Result<MultiplexedConnection, BusError> {
+    /// Whether Redis is usable now.
+    pub(crate) fn is_up(&self) -> bool {
+        self.up.load(Ordering::Acquire)
+    }
+
+    /// Runs one Redis operation within [`OP_TIMEOUT`], counting its time
+    /// and failures in the metrics.
+    pub(crate) async fn op<T>(&self, f: impl Future<Output = redis::RedisResult<T>>) -> Result<T, BusError> {
+        let started = Instant::now();
+        let result = match tokio::time::timeout(OP_TIMEOUT, f).await {
+            Ok(r) => r.map_err(BusError::from),
+            Err(_) => Err(BusError::Timeout),
+        };
+        self.metrics.redis_command(started.elapsed(), result.is_ok());
+        result
+    }
+
+    /// The command connection, while Redis is up.
+    pub(crate) fn conn(&self) -> Result<MultiplexedConnection, BusError> {
+        if !self.is_up() {
+            return Err(BusError::Down);
+        }
         self.conn.read().unwrap_or_else(|p| p.into_inner()).clone().ok_or(BusError::Down)
     }
 
-    fn set_conn(&self, conn: Option<MultiplexedConnection>) {
-        *self.conn.write().unwrap_or_else(|p| p.into_inner()) = conn;
+    /// The command connection even while the subscription is down (to tell
+    /// peers a session's end on the way out).
+    fn any_conn(&self) -> Result<MultiplexedConnection, BusError> {
+        self.conn.read().unwrap_or_else(|p| p.into_inner()).clone().ok_or(BusError::Down)
     }
 
-    /// Claims a role; `false` if someone holds it.
-    pub(crate) async fn claim(&self, id: &str, role: Role, token: u64) -> Result<bool, BusError> {
+    /// Claims a role for the connection with `token`.
+    pub(crate) async fn claim(&self, key: &str, role: Role, token: u64) -> Result<ClaimOutcome, BusError> {
         let mut conn = self.conn()?;
-        let set: Option<String> = within(
-            redis::cmd("SET")
-                .arg(wire::claim_key(id, role))
-                .arg(wire::claim_value(&self.node, token))
-                .arg("NX")
-                .arg("EX")
-                .arg(self.claim_ttl.as_secs())
-                .query_async(&mut conn),
-        )
-        .await?;
-        Ok(set.is_some())
+        let mut inv = self.claim.prepare_invoke();
+        inv.key(wire::claim_key(key, role))
+            .key(wire::claim_key(key, role.peer()))
+            .arg(wire::claim_value(&self.node, token))
+            .arg(self.claim_ttl.as_secs())
+            .arg(wire::alive_key(""));
+        let (claimed, value, other_held): (i64, String, i64) = self.op(inv.invoke_async(&mut conn)).await?;
+        let origin = wire::parse_claim_value(&value);
+        Ok(if claimed == 1 {
+            ClaimOutcome::Claimed { other: origin }
+        } else {
+            ClaimOutcome::Taken { holder: origin, other_held: other_held == 1 }
+        })
     }
 
-    /// Who holds a role, if anyone.
-    pub(crate) async fn holder(&self, id: &str, role: Role) -> Result<Option<Origin>, BusError> {
+    /// Counts a request from one client in each `(counter key, limit)`
+    /// pair, all nodes together; returns the index of the first counter
+    /// over its limit.
+    pub(crate) async fn count(&self, counters: &[(String, u32)], window: Duration) -> Result<Option<usize>, BusError> {
         let mut conn = self.conn()?;
-        let v: Option<String> = within(redis::cmd("GET").arg(wire::claim_key(id, role)).query_async(&mut conn)).await?;
-        Ok(v.as_deref().and_then(wire::parse_claim_value))
+        let mut inv = self.rate.prepare_invoke();
+        inv.arg(window.as_secs() * 2);
+        for (key, max) in counters {
+            inv.key(key).arg(*max);
+        }
+        let over: usize = self.op(inv.invoke_async(&mut conn)).await?;
+        Ok(over.checked_sub(1))
     }
 
-    /// Publishes a message to a node.
+    /// Publishes a message to a node; [`BusError::NotListening`] when no
+    /// node is subscribed to that channel (it died or lost Redis).
     pub(crate) async fn send(&self, node: &str, envelope: &Envelope) -> Result<(), BusError> {
         let mut conn = self.conn()?;
-        let _receivers: i64 =
-            within(redis::cmd("PUBLISH").arg(wire::node_channel(node)).arg(envelope.encode()).query_async(&mut conn))
-                .await?;
-        Ok(())
+        self.publish(&mut conn, node, envelope).await
+    }
+
+    /// Like [`Bus::send`], but also while the subscription is down: a
+    /// session ending because of the outage still tries to tell its peer.
+    pub(crate) async fn send_on_the_way_out(&self, node: &str, envelope: &Envelope) -> Result<(), BusError> {
+        let mut conn = self.any_conn()?;
+        self.publish(&mut conn, node, envelope).await
+    }
+
+    async fn publish(&self, conn: &mut MultiplexedConnection, node: &str, envelope: &Envelope) -> Result<(), BusError> {
+        let receivers: i64 = self
+            .op(redis::cmd("PUBLISH").arg(wire::node_channel(node)).arg(envelope.encode()).query_async(conn))
+            .await?;
+        if receivers == 0 { Err(BusError::NotListening) } else { Ok(()) }
     }
 
     /// Queues the deletion of a claim (done by the housekeeping task, so
     /// that a connection can release from `Drop`).
-    pub(crate) fn release(&self, id: &str, role: Role, token: u64) {
-        let _ = self
-            .releases
-            .send((wire::claim_key(id, role), wire::claim_value(&self.node, token)));
+    pub(crate) fn release(&self, key: &str, role: Role, token: u64) {
+        self.release_later(Release::Claim { key: wire::claim_key(key, role), value: wire::claim_value(&self.node, token) });
     }
-}
 
-/// Delivers what arrives on this node's channel; on loss, tells the
-/// sessions and reconnects.
-async fn subscription(bus: Arc<Bus>, mut stream: PubSubStream, registry: Arc<Registry>, metrics: Arc<Metrics>) {
-    loop {
-        let silence = tokio::time::sleep(LIVENESS);
-        tokio::pin!(silence);
-        loop {
-            tokio::select! {
-                _ = bus.stop.cancelled() => return,
-                msg = stream.next() => match msg {
-                    Some(msg) => {
-                        silence.as_mut().reset(tokio::time::Instant::now() + LIVENESS);
-                        let payload = msg.get_payload_bytes();
-                        // An empty message is this node's own heartbeat.
-                        if !payload.is_empty() {
-                            dispatch(&bus, &registry, Bytes::copy_from_slice(payload)).await;
-                        }
-                    }
-                    None => break,
-                },
-                _ = &mut silence => {
-                    warn!(node = %bus.node, "no heartbeat from Redis for {LIVENESS:?}");
-                    break;
-                }
-            }
-        }
-        warn!(node = %bus.node, "lost Redis; closing sessions with a peer on another node and reconnecting");
-        bus.set_conn(None);
-        metrics.backend(false);
-        registry.broadcast(|| Event::BackendLost);
-        let mut backoff = Duration::from_millis(100);
-        loop {
-            tokio::select! {
-                _ = bus.stop.cancelled() => return,
-                _ = tokio::time::sleep(backoff) => {}
-            }
-            match connect(&bus.client, &bus.node).await {
-                Ok((conn, s)) => {
-                    bus.set_conn(Some(conn));
-                    stream = s;
-                    metrics.backend(true);
-                    info!(node = %bus.node, "reconnected to Redis");
-                    break;
-                }
-                Err(e) => {
-                    debug!(error = %e, "Redis still unreachable");
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
-                }
-            }
-        }
+    /// Queues a release for the housekeeping task.
+    pub(crate) fn release_later(&self, release: Release) {
+        let _ = self.releases.send(release);
     }
-}
 
-/// Hands a message from another node to the connection it is for.
-async fn dispatch(bus: &Bus, registry: &Registry, bytes: Bytes) {
-    let env = match Envelope::decode(bytes) {
-        Ok(e) => e,
-        Err(e) => {
-            warn!(error = %e, "dropped a malformed message from the Redis channel");
-            return;
-        }
-    };
-    let entry = registry.get(&env.id, env.to).filter(|e| e.token == env.token);
-    let Some(entry) = entry else {
-        // A guest asked for a host that is not (or no longer) here: tell
-        // it, so it keeps looking instead of waiting for an answer.
-        if let Body::Join(origin) = env.body {
-            let reply = Envelope {
-                to: Role::Guest,
-                token: origin.token,
-                id: env.id,
-                body: Body::Close(CloseReason::NoSuchSession.code()),
-            };
-            let _ = Box::pin(bus.send(&origin.node, &reply)).await;
-        }
-        return;
-    };
-    let event = match env.body {
-        Body::Join(o) => Event::Joined(Peer::Remote { node: Arc::from(o.node), token: o.token }),
-        Body::Accept(o) => Event::Accepted(Peer::Remote { node: Arc::from(o.node), token: o.token }),
-        Body::Data(d) => Event::Data(d),
-        Body::Close(code) => Event::PeerClosed(CloseReason::from_code(code).unwrap_or(CloseReason::PeerClosed)),
-    };
-    let _ = entry.inbox.send(event);
-}
-
-/// Refreshes live claims and deletes released ones.
-async fn housekeeping(bus: Arc<Bus>, mut releases: mpsc::UnboundedReceiver<(String, String)>, registry: Arc<Registry>) {
-    let refresh = redis::Script::new(REFRESH_SCRIPT);
-    let release = redis::Script::new(RELEASE_SCRIPT);
-    let mut tick = tokio::time::interval(bus.claim_ttl / 3);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    tick.tick().await;
-    let mut heartbeat = tokio::time::interval(HEARTBEAT);
-    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = bus.stop.cancelled() => {
-                // Release what is queued, then stop.
-                while let Ok((key, value)) = releases.try_recv() {
-                    let _ = release_one(&bus, &release, &key, &value).await;
-                }
-                return;
-            }
-            _ = heartbeat.tick() => {
-                if let Err(e) = heartbeat_once(&bus).await {
-                    debug!(error = %e, "heartbeat not sent");
-                }
-            }
-            _ = tick.tick() => {
-                if let Err(e) = refresh_all(&bus, &refresh, &registry).await {
-                    debug!(error = %e, "claim refresh failed");
-                }
-            }
-            Some((key, value)) = releases.recv() => {
-                if let Err(e) = release_one(&bus, &release, &key, &value).await {
-                    // The claim expires on its own within its lifetime.
-                    debug!(error = %e, "claim release failed");
-                }
-            }
-        }
+    /// Watches `node`'s alive key while the returned guard lives.
+    pub(crate) fn watch(self: &Arc<Self>, node: &Arc<str>) -> PeerWatch {
+        *self.peers.lock().unwrap_or_else(|p| p.into_inner()).entry(Arc::clone(node)).or_insert(0) += 1;
+        PeerWatch { bus: Arc::clone(self), node: Arc::clone(node) }
     }
-}
-
-/// Publishes an empty message to this node's own channel: proof, when it
-/// comes back, that the subscription is alive.
-async fn heartbeat_once(bus: &Bus) -> Result<(), BusError> {
-    let mut conn = bus.conn()?;
-    let _: i64 =
-        within(redis::cmd("PUBLISH").arg(wire::node_channel(&bus.node)).arg(&[] as &[u8]).query_async(&mut conn)).await?;
-    Ok(())
-}
-
-async fn release_one(bus: &Bus, script: &redis::Script, key: &str, value: &str) -> Result<(), BusError> {
-    let mut conn = bus.conn()?;
-    let _: i64 = within(script.key(key).arg(value).invoke_async(&mut conn)).await?;
-    Ok(())
-}
-
-async fn refresh_all(bus: &Bus, script: &redis::Script, registry: &Registry) -> Result<(), BusError> {
-    let claims = registry.claims();
-    for chunk in claims.chunks(REFRESH_BATCH) {
-        let mut conn = bus.conn()?;
-        let mut inv = script.prepare_invoke();
-        inv.arg(bus.claim_ttl.as_secs());
-        for (id, role, token) in chunk {
-            inv.key(wire::claim_key(id, *role));
-            inv.arg(wire::claim_value(&bus.node, *token));
-        }
-        let _: i64 = within(inv.invoke_async(&mut conn)).await?;
-    }
-    Ok(())
 }

@@ -3,7 +3,12 @@
 //!
 //! Each connection owns an [inbox](crate::inbox). A local peer writes straight into it; the Redis bus writes
 //! into it what arrives from a peer on another node. Without Redis the
-//! registry is also the only claim store: one host and one guest per id.
+//! registry is also the only claim store: one host and one guest per key.
+//!
+//! The registry is keyed by the rendezvous key as a string: the hex id of
+//! `/v1/rendezvous/{id}`, or a channel's internal key (`ch:` and 32 hex
+//! digits, [`channel_store`](crate::channel_store)), in the same map and
+//! under the same one-host-one-guest rule.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -21,6 +26,13 @@ pub(crate) enum Event {
     Joined(Peer),
     /// To a guest on another node than its host: the host accepted it.
     Accepted(Peer),
+    /// To a waiting guest: its host has arrived (and waits for a join).
+    Called(Peer),
+    /// To the holder of a role someone else asked for: answer a ping soon
+    /// or make way.
+    Probe,
+    /// A node that sessions here may be paired with lost Redis or died.
+    NodeLost(Arc<str>),
     /// A message from the peer.
     Data(Bytes),
     /// The peer is gone, for this reason.
@@ -51,6 +63,23 @@ impl Peer {
     pub(crate) fn is_remote(&self) -> bool {
         matches!(self, Peer::Remote { .. })
     }
+
+    /// The node of a remote peer.
+    pub(crate) fn node(&self) -> Option<&Arc<str>> {
+        match self {
+            Peer::Remote { node, .. } => Some(node),
+            Peer::Local(_) => None,
+        }
+    }
+}
+
+/// A place already taken.
+#[derive(Debug)]
+pub(crate) struct Taken {
+    /// The connection holding it.
+    pub(crate) holder: Entry,
+    /// Whether the other role of the same key is held too.
+    pub(crate) other_held: bool,
 }
 
 /// A connection as the registry knows it.
@@ -86,15 +115,19 @@ impl Registry {
         self.slots.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Puts a connection in its place; `false` if the place is taken.
-    pub(crate) fn insert(&self, id: &Arc<str>, role: Role, entry: Entry) -> bool {
+    /// Puts a connection in its place and returns the holder of the other
+    /// role, if any: of two connections of one key, exactly the second to
+    /// arrive learns of the first, so it starts the pairing.
+    pub(crate) fn insert(&self, id: &Arc<str>, role: Role, entry: Entry) -> Result<Option<Entry>, Taken> {
         let mut slots = self.lock();
-        let slot = slots.entry(Arc::clone(id)).or_default().role(role);
-        if slot.is_some() {
-            return false;
+        let slot = slots.entry(Arc::clone(id)).or_default();
+        let other = slot.role(role.peer()).clone();
+        let place = slot.role(role);
+        if let Some(holder) = place {
+            return Err(Taken { holder: holder.clone(), other_held: other.is_some() });
         }
-        *slot = Some(entry);
-        true
+        *place = Some(entry);
+        Ok(other)
     }
 
     /// Takes a connection out, if it is still the one with `token`.
@@ -134,7 +167,7 @@ impl Registry {
     /// Sends an event to every connection (Redis lost, shutdown). Events
     /// rather than a shared signal each connection would wait on: a
     /// waiting connection's task stays smaller.
-    pub(crate) fn broadcast(&self, event: fn() -> Event) {
+    pub(crate) fn broadcast(&self, event: impl Fn() -> Event) {
         let slots = self.lock();
         for slot in slots.values() {
             for e in [&slot.host, &slot.guest].into_iter().flatten() {
@@ -159,9 +192,14 @@ mod tests {
         let r = Registry::default();
         let id: Arc<str> = Arc::from("aa");
         let (tx, _rx) = crate::inbox::inbox();
-        assert!(r.insert(&id, Role::Host, Entry { token: 1, inbox: tx.clone() }));
-        assert!(!r.insert(&id, Role::Host, Entry { token: 2, inbox: tx.clone() }));
-        assert!(r.insert(&id, Role::Guest, Entry { token: 3, inbox: tx.clone() }));
+        assert!(r.insert(&id, Role::Host, Entry { token: 1, inbox: tx.clone() }).unwrap().is_none());
+        let taken = r.insert(&id, Role::Host, Entry { token: 2, inbox: tx.clone() }).unwrap_err();
+        assert_eq!((taken.holder.token, taken.other_held), (1, false));
+        // The second to arrive learns of the first.
+        let host = r.insert(&id, Role::Guest, Entry { token: 3, inbox: tx.clone() }).unwrap();
+        assert_eq!(host.map(|e| e.token), Some(1));
+        let taken = r.insert(&id, Role::Guest, Entry { token: 4, inbox: tx.clone() }).unwrap_err();
+        assert_eq!((taken.holder.token, taken.other_held), (3, true));
         assert_eq!(r.len(), 2);
         r.remove("aa", Role::Host, 2); // not the holder
         assert_eq!(r.get("aa", Role::Host).map(|e| e.token), Some(1));

@@ -3,7 +3,9 @@
 //!
 //! The id is the hex rendezvous id both devices derive from the invite
 //! (`certbridge-core`'s `kdf` module; `docs/PROTOCOL.md`); the relay only
-//! checks its shape.
+//! checks its shape. A session found through a channel number
+//! ([`channel`](crate::channel)) meets under an internal key instead,
+//! `ch:` and 32 random hex digits, which no rendezvous request can name.
 
 use std::fmt;
 use std::sync::Arc;
@@ -80,7 +82,30 @@ impl RendezvousId {
     pub fn short(&self) -> &str {
         &self.0[..8]
     }
+
+    /// The internal key of a channel's session: [`CHANNEL_KEY_PREFIX`] and
+    /// `random` in hex. The `:` keeps it out of reach of
+    /// `/v1/rendezvous/{id}`, whose ids are hex only.
+    pub(crate) fn channel_key(random: [u8; 16]) -> RendezvousId {
+        let mut s = String::with_capacity(CHANNEL_KEY_PREFIX.len() + 32);
+        s.push_str(CHANNEL_KEY_PREFIX);
+        for b in random {
+            s.push(char::from(HEX[usize::from(b >> 4)]));
+            s.push(char::from(HEX[usize::from(b & 0x0f)]));
+        }
+        RendezvousId(Arc::from(s))
+    }
+
+    /// Reads back a key made by [`RendezvousId::channel_key`] (from Redis).
+    pub(crate) fn parse_channel_key(s: &str) -> Option<RendezvousId> {
+        let hex = s.strip_prefix(CHANNEL_KEY_PREFIX)?;
+        (hex.len() == 32 && hex.bytes().all(|b| HEX.contains(&b))).then(|| RendezvousId(Arc::from(s)))
+    }
 }
+
+/// The prefix of a channel session's internal key.
+pub(crate) const CHANNEL_KEY_PREFIX: &str = "ch:";
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// A parsed rendezvous request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +135,12 @@ pub enum RequestError {
     /// The path is not under `/v1/rendezvous/`.
     #[error("not a rendezvous path; use /v1/rendezvous/{{id}}?role=host|guest")]
     NotRendezvous,
+    /// A channel number that is not 3 to 6 decimal digits.
+    #[error("the channel must be 3 to 6 digits (0-9); use /v1/channel/{{digits}}?role=guest")]
+    ChannelDigits,
+    /// A host that names a channel, or a guest that names none.
+    #[error("a host asks for a channel with /v1/channel?role=host; a guest names it: /v1/channel/{{digits}}?role=guest")]
+    ChannelRole,
 }
 
 /// Parses the path and query of a rendezvous request.
@@ -121,6 +152,13 @@ pub fn parse_rendezvous(path: &str, query: Option<&str>) -> Result<Rendezvous, R
         return Err(RequestError::NotRendezvous);
     }
     let id = RendezvousId::parse(id)?;
+    let role = parse_role(query)?;
+    Ok(Rendezvous { id, role })
+}
+
+/// The `role` of a query string (`role=host` or `role=guest`; the last
+/// one counts).
+pub(crate) fn parse_role(query: Option<&str>) -> Result<Role, RequestError> {
     let mut role = None;
     for pair in query.unwrap_or("").split('&') {
         if let Some(value) = pair.strip_prefix("role=") {
@@ -131,8 +169,7 @@ pub fn parse_rendezvous(path: &str, query: Option<&str>) -> Result<Rendezvous, R
             });
         }
     }
-    let role = role.ok_or(RequestError::MissingRole)?;
-    Ok(Rendezvous { id, role })
+    role.ok_or(RequestError::MissingRole)
 }
 
 #[cfg(test)]
@@ -171,6 +208,18 @@ mod tests {
         // 16 and 64 characters are the bounds, both allowed.
         assert!(parse_rendezvous(&format!("/v1/rendezvous/{}", "a".repeat(16)), q).is_ok());
         assert!(parse_rendezvous(&format!("/v1/rendezvous/{}", "a".repeat(64)), q).is_ok());
+    }
+
+    #[test]
+    fn channel_keys_are_not_rendezvous_ids_and_round_trip() {
+        let key = RendezvousId::channel_key([0xab; 16]);
+        assert_eq!(key.as_str(), format!("ch:{}", "ab".repeat(16)));
+        assert_eq!(key.short(), "ch:ababa");
+        assert_eq!(RendezvousId::parse_channel_key(key.as_str()), Some(key.clone()));
+        assert!(RendezvousId::parse(key.as_str()).is_err());
+        assert_eq!(RendezvousId::parse_channel_key("ch:abc"), None);
+        assert_eq!(RendezvousId::parse_channel_key(&format!("ch:{}", "AB".repeat(16))), None);
+        assert_eq!(RendezvousId::parse_channel_key(&"ab".repeat(16)), None);
     }
 
     #[test]

@@ -1,81 +1,124 @@
-//! The HTTP side: the accept loop, TLS, hyper with a header-read timeout
-//! (the slowloris guard), routing (`/v1/rendezvous/{id}`, `/healthz`,
-//! `/metrics`), admission limits, the WebSocket upgrade (RFC 6455 §4.2)
-//! and graceful shutdown.
+//! A node's accept loop: binding with a chosen backlog, the cap on
+//! connections per client before their upgrade, TLS, hyper with one
+//! deadline for the TLS handshake and the request headers together (the
+//! slowloris guard), an optional separate listener for `/metrics`, and
+//! graceful shutdown. Routing is in [`http`](crate::http).
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::Full;
-use hyper::body::Incoming;
-use hyper::header::{self, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::time::Instant;
 use tokio_rustls::TlsAcceptor;
-use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
-use tokio_tungstenite::tungstenite::protocol::Role as WsRole;
 use tracing::{debug, info, warn};
 
+use crate::client_addr::{ClientKey, TrustedProxies};
 use crate::config::{Config, check_node_id};
 use crate::error::RelayError;
+use crate::http::{Surface, route};
+use crate::limits::PendingPermit;
 use crate::metrics::{Metrics, Refusal};
+use crate::redis_backend::Backend;
 use crate::redis_bus::Bus;
 use crate::registry::{Event, Registry};
-use crate::request::{RENDEZVOUS_PREFIX, Role, parse_rendezvous};
-use crate::session;
 use crate::shared::Shared;
 use crate::tls;
 
 /// Extra time after the drain deadline for sessions to send their 1001.
 const FORCE_GRACE: Duration = Duration::from_secs(5);
+/// Largest request head hyper buffers (its minimum): a rendezvous request
+/// is a few hundred bytes, and 300 unfinished ones must not hold
+/// hundreds of MiB.
+const MAX_HEAD: usize = 8192;
+/// Most header lines in a request.
+const MAX_HEADERS: usize = 32;
 
-type Body = Full<Bytes>;
+/// The sockets a node serves.
+#[derive(Debug)]
+pub struct Listeners {
+    /// Rendezvous, `/healthz`, `/readyz` (and `/metrics` without a
+    /// listener of its own).
+    pub relay: TcpListener,
+    /// `/metrics` (and the health checks) only, e.g. on a private address.
+    pub metrics: Option<TcpListener>,
+}
 
-/// Runs a relay node on `listener` until `shutdown` completes, then drains:
-/// new connections stop, waiting sessions close with 1001, paired sessions
-/// get [`Limits::drain_deadline`](crate::Limits::drain_deadline) to finish
-/// before they too are closed with 1001.
+impl From<TcpListener> for Listeners {
+    fn from(relay: TcpListener) -> Listeners {
+        Listeners { relay, metrics: None }
+    }
+}
+
+/// Binds a listening socket with `backlog` queued connections (the kernel
+/// caps it at `net.core.somaxconn`): a burst of connections waits in the
+/// queue instead of being dropped.
+pub fn bind(addr: SocketAddr, backlog: u32) -> Result<TcpListener, RelayError> {
+    let listen = || -> std::io::Result<TcpListener> {
+        let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+        socket.set_reuseaddr(true)?;
+        socket.bind(addr)?;
+        socket.listen(backlog)
+    };
+    listen().map_err(|source| RelayError::Listen { addr, source })
+}
+
+/// Runs a relay node on `listeners` until `shutdown` completes, then
+/// drains: new connections stop, waiting sessions close with 1001, paired
+/// sessions get [`Limits::drain_deadline`](crate::Limits::drain_deadline)
+/// to finish before they too are closed with 1001.
 ///
-/// Fails only at startup: unreadable TLS files, a bad node id, or Redis
-/// unreachable when `redis_url` is set.
-pub async fn run(listener: TcpListener, config: Config, shutdown: impl Future<Output = ()>) -> Result<(), RelayError> {
+/// Fails only at startup: unreadable TLS files, a bad node id or Redis
+/// settings. A Redis that cannot be reached is not an error: the node
+/// serves what it can and reconnects (`/readyz` says 503 meanwhile).
+pub async fn run(
+    listeners: impl Into<Listeners>,
+    config: Config,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), RelayError> {
+    let listeners = listeners.into();
     check_node_id(&config.node_id)?;
+    // rustls (TLS to Redis) needs one process-wide provider; the relay's
+    // own TLS names ring explicitly. An error means one is installed.
+    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
     let tls = config.tls.as_ref().map(tls::acceptor).transpose()?;
+    let backend = Backend::from_config(&config)?;
     let node: Arc<str> = Arc::from(config.node_id.as_str());
-    let metrics = Arc::new(Metrics::new(config.redis_url.is_some()));
+    let metrics = Arc::new(Metrics::new(backend.is_some()));
     let registry = Arc::new(Registry::default());
-    let bus = match &config.redis_url {
-        Some(url) => Some(
-            Bus::start(url, Arc::clone(&node), config.limits.claim_ttl, Arc::clone(&registry), Arc::clone(&metrics))
-                .await?,
+    let bus = match backend {
+        Some(b) => Some(
+            Bus::start(b, Arc::clone(&node), config.limits.claim_ttl, Arc::clone(&registry), Arc::clone(&metrics)).await,
         ),
         None => None,
     };
     let shared = Arc::new(Shared::new(
         config.limits,
         Arc::clone(&node),
-        config.trust_forwarded_for,
+        TrustedProxies::new(config.trusted_proxies),
         metrics,
         registry,
         bus.clone(),
+        listeners.metrics.is_some(),
     ));
     info!(
-        addr = ?listener.local_addr().ok(),
+        addr = ?listeners.relay.local_addr().ok(),
+        metrics = ?listeners.metrics.as_ref().and_then(|l| l.local_addr().ok()),
         node = %node,
         redis = bus.is_some(),
         tls = tls.is_some(),
         "relay listening"
     );
+    // Served until the node stops, drain included (`/readyz` says 503).
+    let metrics_task = listeners.metrics.map(|l| tokio::spawn(serve_metrics(l, Arc::clone(&shared))));
 
+    let listener = listeners.relay;
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -83,7 +126,17 @@ pub async fn run(listener: TcpListener, config: Config, shutdown: impl Future<Ou
             accepted = listener.accept() => match accepted {
                 Ok((stream, remote)) => {
                     shared.metrics.accepted();
-                    shared.tracker.spawn(serve_tcp(stream, remote, Arc::clone(&shared), tls.clone()));
+                    // A trusted proxy carries many clients: not capped.
+                    let key = (!shared.trusted_proxies.contains(remote.ip())).then(|| ClientKey::from(remote.ip()));
+                    match shared.pending.try_acquire(key) {
+                        Some(permit) => {
+                            shared.tracker.spawn(serve_tcp(stream, remote, Arc::clone(&shared), tls.clone(), permit));
+                        }
+                        None => {
+                            shared.metrics.refused(Refusal::Pending);
+                            debug!(%remote, "too many connections from one client before their upgrade");
+                        }
+                    }
                 }
                 Err(e) => {
                     // Out of file descriptors or a connection reset before
@@ -111,17 +164,32 @@ pub async fn run(listener: TcpListener, config: Config, shutdown: impl Future<Ou
     if let Some(bus) = bus {
         bus.shutdown().await;
     }
+    if let Some(t) = metrics_task {
+        t.abort();
+    }
     info!("relay stopped");
     Ok(())
 }
 
-/// One TCP connection: TLS if configured, then HTTP/1.1.
-async fn serve_tcp(stream: TcpStream, remote: SocketAddr, shared: Arc<Shared>, tls: Option<TlsAcceptor>) {
+/// The metrics listener: plain HTTP, `/metrics` and the health checks.
+async fn serve_metrics(listener: TcpListener, shared: Arc<Shared>) {
+    loop {
+        if let Ok((stream, remote)) = listener.accept().await {
+            let deadline = Instant::now() + shared.limits.header_timeout;
+            tokio::spawn(serve_http(stream, remote, Arc::clone(&shared), deadline, Surface::Metrics));
+        }
+    }
+}
+
+/// One TCP connection: TLS if configured, then HTTP/1.1, all within one
+/// header deadline. `_pending` counts it until it is upgraded or closed.
+async fn serve_tcp(stream: TcpStream, remote: SocketAddr, shared: Arc<Shared>, tls: Option<TlsAcceptor>, _pending: PendingPermit) {
     let _ = stream.set_nodelay(true);
+    let deadline = Instant::now() + shared.limits.header_timeout;
     match tls {
-        None => serve_http(stream, remote, shared).await,
-        Some(acceptor) => match tokio::time::timeout(shared.limits.header_timeout, acceptor.accept(stream)).await {
-            Ok(Ok(stream)) => serve_http(stream, remote, shared).await,
+        None => serve_http(stream, remote, shared, deadline, Surface::Relay).await,
+        Some(acceptor) => match tokio::time::timeout_at(deadline, acceptor.accept(stream)).await {
+            Ok(Ok(stream)) => serve_http(stream, remote, shared, deadline, Surface::Relay).await,
             Ok(Err(e)) => debug!(%remote, error = %e, "TLS handshake failed"),
             Err(_) => {
                 shared.metrics.header_timeout();
@@ -131,25 +199,40 @@ async fn serve_tcp(stream: TcpStream, remote: SocketAddr, shared: Arc<Shared>, t
     }
 }
 
-/// HTTP/1.1 on a connection, with upgrades; stops gracefully on drain.
-async fn serve_http<I>(io: I, remote: SocketAddr, shared: Arc<Shared>)
+/// HTTP/1.1 on a connection, with upgrades; the first request's headers
+/// must be in by `deadline`. Stops gracefully on drain.
+async fn serve_http<I>(io: I, remote: SocketAddr, shared: Arc<Shared>, deadline: Instant, on: Surface)
 where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        shared.metrics.header_timeout();
+        return;
+    }
     let svc_shared = Arc::clone(&shared);
     let svc = service_fn(move |req| {
         let shared = Arc::clone(&svc_shared);
-        async move { Ok::<_, Infallible>(route(req, remote, &shared)) }
+        async move { Ok::<_, Infallible>(route(req, remote, &shared, on).await) }
     });
     let conn = http1::Builder::new()
         .timer(TokioTimer::new())
-        .header_read_timeout(shared.limits.header_timeout)
+        .header_read_timeout(left)
+        .max_buf_size(MAX_HEAD)
+        .max_headers(MAX_HEADERS)
         .serve_connection(TokioIo::new(io), svc)
         .with_upgrades();
     tokio::pin!(conn);
+    // The metrics listener keeps answering through the drain.
+    let drain = async {
+        match on {
+            Surface::Relay => shared.drain.cancelled().await,
+            Surface::Metrics => std::future::pending().await,
+        }
+    };
     let result = tokio::select! {
         r = conn.as_mut() => r,
-        _ = shared.drain.cancelled() => {
+        () = drain => {
             conn.as_mut().graceful_shutdown();
             conn.await
         }
@@ -162,131 +245,4 @@ where
             debug!(%remote, error = %e, "HTTP connection ended with an error");
         }
     }
-}
-
-fn text(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
-    let mut resp = Response::new(Full::new(body.into()));
-    *resp.status_mut() = status;
-    resp.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
-    resp
-}
-
-fn route(req: Request<Incoming>, remote: SocketAddr, shared: &Arc<Shared>) -> Response<Body> {
-    let path = req.uri().path();
-    if path.starts_with(RENDEZVOUS_PREFIX) {
-        return rendezvous(req, remote, shared);
-    }
-    match (req.method(), path) {
-        (&Method::GET, "/healthz") => text(StatusCode::OK, "ok"),
-        (&Method::GET, "/metrics") => {
-            let mut resp = text(StatusCode::OK, shared.metrics.render(shared.cap.held()));
-            resp.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
-            resp
-        }
-        _ => text(StatusCode::NOT_FOUND, "not found; the relay serves /v1/rendezvous/{id}, /healthz and /metrics\n"),
-    }
-}
-
-/// The client's address: the socket's, or with `trust_forwarded_for` the
-/// last `X-Forwarded-For` entry (the one the trusted proxy added).
-fn client_ip(req: &Request<Incoming>, remote: SocketAddr, trust_forwarded_for: bool) -> IpAddr {
-    if trust_forwarded_for {
-        let forwarded = req
-            .headers()
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-            .next_back();
-        if let Some(ip) = forwarded {
-            return ip;
-        }
-    }
-    remote.ip()
-}
-
-/// The `Sec-WebSocket-Key` of a valid upgrade request, if it is one.
-fn websocket_key(req: &Request<Incoming>) -> Option<HeaderValue> {
-    let h = req.headers();
-    let has_token = |name: header::HeaderName, token: &str| {
-        h.get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .any(|t| t.trim().eq_ignore_ascii_case(token))
-    };
-    let ok = req.method() == Method::GET
-        && has_token(header::CONNECTION, "upgrade")
-        && has_token(header::UPGRADE, "websocket")
-        && h.get(header::SEC_WEBSOCKET_VERSION).is_some_and(|v| v == "13");
-    ok.then(|| h.get(header::SEC_WEBSOCKET_KEY).cloned()).flatten()
-}
-
-fn rendezvous(mut req: Request<Incoming>, remote: SocketAddr, shared: &Arc<Shared>) -> Response<Body> {
-    let rv = match parse_rendezvous(req.uri().path(), req.uri().query()) {
-        Ok(rv) => rv,
-        Err(e) => {
-            shared.metrics.refused(Refusal::BadRequest);
-            return text(StatusCode::BAD_REQUEST, format!("{e}\n"));
-        }
-    };
-    let Some(key) = websocket_key(&req) else {
-        shared.metrics.refused(Refusal::BadRequest);
-        return text(
-            StatusCode::BAD_REQUEST,
-            "expected a WebSocket upgrade: GET with Connection: Upgrade, Upgrade: websocket, Sec-WebSocket-Version: 13 and a Sec-WebSocket-Key\n",
-        );
-    };
-    if shared.drain.is_cancelled() {
-        shared.metrics.refused(Refusal::Draining);
-        return text(StatusCode::SERVICE_UNAVAILABLE, "the relay is shutting down; try again\n");
-    }
-    let ip = client_ip(&req, remote, shared.trust_forwarded_for);
-    let now = std::time::Instant::now();
-    if !shared.connection_rate.allow(ip, now) {
-        shared.metrics.refused(Refusal::ConnectionRate);
-        return too_many("too many connections from your address; wait a minute\n");
-    }
-    if rv.role == Role::Host && !shared.session_rate.allow(ip, now) {
-        shared.metrics.refused(Refusal::SessionRate);
-        return too_many("too many new sessions from your address; wait a minute\n");
-    }
-    let Some(permit) = shared.cap.try_acquire() else {
-        shared.metrics.refused(Refusal::Full);
-        return text(StatusCode::SERVICE_UNAVAILABLE, "relay full; try again later\n");
-    };
-
-    let on_upgrade = hyper::upgrade::on(&mut req);
-    let task_shared = Arc::clone(shared);
-    let fut = async move {
-        match on_upgrade.await {
-            Ok(upgraded) => {
-                task_shared.metrics.upgraded();
-                let config = task_shared.ws_config;
-                let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), WsRole::Server, Some(config)).await;
-                session::serve(ws, rv, task_shared, permit).await;
-            }
-            Err(e) => debug!(error = %e, "the WebSocket upgrade did not complete"),
-        }
-    };
-    shared.tracker.spawn(fut);
-
-    let mut resp = Response::new(Full::new(Bytes::new()));
-    *resp.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
-    let headers = resp.headers_mut();
-    headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
-    headers.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
-    if let Ok(accept) = HeaderValue::from_str(&derive_accept_key(key.as_bytes())) {
-        headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
-    }
-    resp
-}
-
-fn too_many(msg: &'static str) -> Response<Body> {
-    let mut resp = text(StatusCode::TOO_MANY_REQUESTS, msg);
-    resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
-    resp
 }

@@ -1,42 +1,51 @@
 //! One rendezvous connection, from upgrade to close, in three phases:
 //!
-//! 1. **claim** the role (Redis `SET NX` when shared, the local
-//!    [`Registry`](crate::registry::Registry) always); taken → 4001;
-//! 2. **pair**: a host waits for a guest ([`Limits::host_wait`], 4005); a
-//!    guest looks for the host locally, then through its Redis claim
-//!    ([`Limits::guest_wait`], 4004). Messages sent before pairing wait at
-//!    the relay, about one message size's worth; beyond that the relay
-//!    stops reading until the peer comes;
+//! 1. **claim** the role in the local [`Registry`](crate::registry::Registry)
+//!    and, when shared, in Redis. Taken → 4001 when a pair is formed, 4011
+//!    (retry) when the holder waits alone (it is probed meanwhile). With
+//!    Redis unreachable the claim is local only: pairs on this node still
+//!    work (see `docs/RELAY.md`, "Losing Redis", for why that is safe);
+//! 2. **pair** ([`pairing`](crate::pairing)): the second of the two to
+//!    arrive starts it, with no polling;
 //! 3. **forward** binary messages verbatim to the peer, local (its inbox)
-//!    or remote (Redis), under the message, session-byte, idle and
-//!    session-time limits,
-//!    until one side ends; then the other side is closed too.
+//!    or remote (Redis), under the message, session-byte, idle,
+//!    session-time and ping limits, until one side ends; then the other
+//!    side is closed too.
+//!
+//! A channel host ([`channel`](crate::channel)) is a host under its
+//! channel's internal rendezvous key: it is told its channel in a text
+//! message once it has claimed its role, then waits as any host does; its
+//! channel is released when it stops waiting. A channel guest first takes
+//! the channel (single use; 4004 at once if nobody holds it), then joins
+//! that key as any guest does.
 //!
 //! A connection is one task. Phases that are rare or large (Redis calls,
 //! forwarding) are boxed, so that a waiting connection's task stays small.
-//!
-//! [`Limits::host_wait`]: crate::Limits::host_wait
-//! [`Limits::guest_wait`]: crate::Limits::guest_wait
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::future::Either;
 use futures_util::{SinkExt, StreamExt};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use tokio::io::AsyncReadExt;
-use tokio::time::{Instant, sleep};
+use tokio::time::{Instant, sleep, sleep_until};
 use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError, ProtocolError};
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::Message;
 use tracing::{debug, info};
 
+use crate::channel::{Channel, announcement};
+use crate::channel_store::{self, ChannelHold};
 use crate::close::CloseReason;
 use crate::inbox::{Inbox, InboxSender, inbox};
 use crate::limits::ConnectionPermit;
+use crate::liveness::{Liveness, Wake};
+use crate::redis_bus::ClaimOutcome;
 use crate::registry::{Entry, Event, Peer};
 use crate::request::{Rendezvous, Role};
 use crate::shared::Shared;
@@ -47,21 +56,63 @@ pub(crate) type Ws = WebSocketStream<TokioIo<Upgraded>>;
 
 /// How long a client gets to answer the relay's close frame.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
-/// How often a waiting guest looks for its host.
-const GUEST_POLL: Duration = Duration::from_millis(20);
+/// The payload of the ping that tells a host its guest arrived.
+const PAIRED_PING: &[u8] = b"paired";
 
-/// Serves one upgraded rendezvous connection to its end.
-pub(crate) async fn serve(ws: Ws, rv: Rendezvous, shared: Arc<Shared>, permit: ConnectionPermit) {
-    let token = shared.next_token();
-    let (tx, rx) = inbox();
-    let mut conn = Conn { ws, rx, tx, rv, token, shared, pending: Vec::new(), pending_bytes: 0, bytes: 0 };
-    let reason = conn.run().await;
-    Box::pin(conn.finish(reason)).await;
-    drop(permit);
+/// What an upgraded connection was admitted as.
+pub(crate) enum Admitted {
+    /// `/v1/rendezvous/{id}`.
+    Rendezvous(Rendezvous),
+    /// `/v1/channel?role=host`, with the channel allocated for it.
+    ChannelHost(ChannelHold),
+    /// `/v1/channel/{digits}?role=guest`, looked up now.
+    ChannelGuest(Channel),
+}
+
+/// Serves one upgraded connection to its end.
+///
+/// Not an `async fn`: its arguments would be kept in the task beside the
+/// [`Conn`] they are moved into. The connection is built first, then
+/// served; a channel guest's lookup is boxed, so that it adds nothing to
+/// every other connection's task.
+pub(crate) fn serve(ws: Ws, admitted: Admitted, shared: Arc<Shared>, permit: ConnectionPermit) -> impl Future<Output = ()> {
+    let (rv, channel) = match admitted {
+        Admitted::Rendezvous(rv) => (rv, None),
+        Admitted::ChannelHost(hold) => (Rendezvous { id: hold.key().clone(), role: Role::Host }, Some(hold)),
+        Admitted::ChannelGuest(channel) => return Either::Right(Box::pin(serve_channel_guest(ws, channel, shared, permit))),
+    };
+    Either::Left(serve_conn(Conn::new(ws, rv, channel, shared), permit))
+}
+
+/// A connection's life; `permit` (its place under the connection cap) is
+/// freed at the end. A plain `fn` returning an `async move` block, so that
+/// the task holds the connection once (an `async fn` would hold its
+/// argument and a `mut` copy of it).
+#[allow(clippy::manual_async_fn)] // the `async fn` holds the connection twice (above)
+fn serve_conn(mut conn: Conn, permit: ConnectionPermit) -> impl Future<Output = ()> {
+    async move {
+        let reason = conn.run().await;
+        // Released before the close handshake, however the connection ended.
+        conn.channel = None;
+        Box::pin(conn.finish(reason)).await;
+        drop(permit);
+    }
+}
+
+/// A channel guest: takes the channel, then is a guest of its host's key.
+async fn serve_channel_guest(mut ws: Ws, channel: Channel, shared: Arc<Shared>, permit: ConnectionPermit) {
+    match channel_store::take(&shared, channel).await {
+        Ok(id) => serve_conn(Conn::new(ws, Rendezvous { id, role: Role::Guest }, None, shared), permit).await,
+        Err(reason) => {
+            shared.metrics.closed(reason);
+            debug!(reason = reason.label(), "channel lookup found no host");
+            close_socket(&mut ws, reason, false).await;
+        }
+    }
 }
 
 /// What a read from the client's socket gave.
-enum Incoming {
+pub(crate) enum Incoming {
     /// A binary message.
     Data(Bytes),
     /// A ping or pong; tungstenite answers pings itself.
@@ -71,7 +122,7 @@ enum Incoming {
 }
 
 /// Sorts a read from the client into data, control or the reason to end.
-fn classify(msg: Option<Result<Message, WsError>>) -> Result<Incoming, CloseReason> {
+pub(crate) fn classify(msg: Option<Result<Message, WsError>>) -> Result<Incoming, CloseReason> {
     match msg {
         None => Err(CloseReason::ConnectionLost),
         Some(Ok(Message::Binary(b))) => Ok(Incoming::Data(b)),
@@ -90,7 +141,8 @@ fn classify(msg: Option<Result<Message, WsError>>) -> Result<Incoming, CloseReas
 /// What the peer is told when this side ends for `reason`.
 fn for_peer(reason: CloseReason) -> CloseReason {
     match reason {
-        CloseReason::GoingAway
+        CloseReason::Finished
+        | CloseReason::GoingAway
         | CloseReason::Idle
         | CloseReason::SessionTimeLimit
         | CloseReason::SessionByteLimit
@@ -116,33 +168,68 @@ impl Drop for Claim {
     }
 }
 
+/// Who claiming found holding the other role.
+pub(crate) enum Found {
+    /// Nobody (yet).
+    Nothing,
+    /// A connection on this node.
+    Local(InboxSender),
+    /// A connection on another node.
+    Remote(Origin),
+}
+
 /// One connection's state.
-struct Conn {
-    ws: Ws,
-    rx: Inbox,
-    tx: InboxSender,
-    rv: Rendezvous,
-    token: u64,
-    shared: Arc<Shared>,
+pub(crate) struct Conn {
+    pub(crate) ws: Ws,
+    pub(crate) rx: Inbox,
+    pub(crate) tx: InboxSender,
+    pub(crate) rv: Rendezvous,
+    pub(crate) token: u64,
+    pub(crate) shared: Arc<Shared>,
+    /// A channel host's channel, while it waits.
+    pub(crate) channel: Option<ChannelHold>,
     /// Messages the client sent before pairing.
     pending: Vec<Bytes>,
     pending_bytes: usize,
     /// Bytes this session carried, both directions.
     bytes: u64,
+    /// The client sent a close frame (tungstenite has queued the reply).
+    client_closed: bool,
 }
 
 impl Conn {
+    fn new(ws: Ws, rv: Rendezvous, channel: Option<ChannelHold>, shared: Arc<Shared>) -> Conn {
+        let token = shared.next_token();
+        let (tx, rx) = inbox();
+        Conn { ws, rx, tx, rv, token, shared, channel, pending: Vec::new(), pending_bytes: 0, bytes: 0, client_closed: false }
+    }
+
     async fn run(&mut self) -> CloseReason {
-        let _claim = match Box::pin(self.claim()).await {
+        let (_claim, found, local_only) = match Box::pin(self.claim()).await {
             Ok(c) => c,
             Err(r) => return r,
         };
-        debug!(id = self.rv.id.short(), role = %self.rv.role, "claimed");
+        debug!(id = self.rv.id.short(), role = %self.rv.role, local_only, "claimed");
         let peer = match self.rv.role {
-            Role::Host => self.wait_for_guest().await,
+            Role::Host => {
+                if self.channel.is_some() {
+                    if let Err(r) = Box::pin(self.announce(local_only)).await {
+                        return r;
+                    }
+                }
+                Box::pin(self.call(found)).await;
+                let peer = self.wait_for_guest().await;
+                // Only the guest that took the channel (and so deleted it)
+                // knows this key: a paired host's channel is gone already.
+                // Otherwise it is released now, on every node.
+                if let (Some(hold), Ok(_)) = (self.channel.take(), &peer) {
+                    hold.taken();
+                }
+                peer
+            }
             // Guests wait briefly: their larger state is boxed, so that
             // only a waiting host's state sizes every connection's task.
-            Role::Guest => Box::pin(self.find_host()).await,
+            Role::Guest => Box::pin(self.find_host(found, local_only)).await,
         };
         match peer {
             Ok(peer) => Box::pin(self.forward(peer)).await,
@@ -150,148 +237,117 @@ impl Conn {
         }
     }
 
+    /// An envelope from this connection to `token` (in `to`'s role).
+    pub(crate) fn envelope(&self, to: Role, token: u64, body: Body) -> Envelope {
+        Envelope {
+            to,
+            token,
+            id: self.rv.id.as_str().to_owned(),
+            from: Origin { node: self.shared.node.to_string(), token: self.token },
+            body,
+        }
+    }
+
     /// Takes the role: in the local registry first (so that a `Join` from
     /// another node, sent as soon as the Redis claim is visible, finds
-    /// this connection), then in Redis if shared.
-    async fn claim(&mut self) -> Result<Claim, CloseReason> {
+    /// this connection), then in Redis if shared. Returns who holds the
+    /// other role, and whether the claim is local only (Redis is away).
+    async fn claim(&mut self) -> Result<(Claim, Found, bool), CloseReason> {
         let id = self.rv.id.shared();
         let role = self.rv.role;
-        if !self.shared.registry.insert(&id, role, Entry { token: self.token, inbox: self.tx.clone() }) {
-            return Err(CloseReason::Crowded);
-        }
+        let other = match self.shared.registry.insert(&id, role, Entry { token: self.token, inbox: self.tx.clone() }) {
+            Ok(other) => other,
+            Err(taken) if taken.other_held => return Err(CloseReason::Crowded),
+            Err(taken) => {
+                // The holder waits alone: maybe a half-open connection the
+                // same client is replacing. Check it; the newcomer retries.
+                let _ = taken.holder.inbox.send(Event::Probe);
+                return Err(CloseReason::Busy);
+            }
+        };
         let claim = Claim { shared: Arc::clone(&self.shared), id: Arc::clone(&id), role, token: self.token };
         // Registered before this check: either shutdown's broadcast reaches
         // this connection, or this check sees shutdown.
         if self.shared.drain.is_cancelled() {
             return Err(CloseReason::GoingAway);
         }
-        if let Some(bus) = &self.shared.bus {
-            // On failure, dropping `claim` takes the registry place back
-            // (and releases nothing in Redis that is not ours).
-            match bus.claim(&id, role, self.token).await {
-                Ok(true) => {}
-                Ok(false) => return Err(CloseReason::Crowded),
-                Err(e) => {
-                    info!(id = self.rv.id.short(), error = %e, "cannot claim in Redis");
-                    return Err(CloseReason::BackendUnavailable);
+        let mut found = other.map_or(Found::Nothing, |e| Found::Local(e.inbox));
+        let Some(bus) = &self.shared.bus else { return Ok((claim, found, false)) };
+        // On failure, dropping `claim` takes the registry place back (and
+        // releases nothing in Redis that is not ours).
+        match bus.claim(&id, role, self.token).await {
+            Ok(ClaimOutcome::Claimed { other }) => {
+                if let (Found::Nothing, Some(o)) = (&found, other) {
+                    // Same node: the registry has already paired them.
+                    if o.node != bus.node() {
+                        found = Found::Remote(o);
+                    }
                 }
+                Ok((claim, found, false))
+            }
+            Ok(ClaimOutcome::Taken { other_held: true, .. }) => Err(CloseReason::Crowded),
+            Ok(ClaimOutcome::Taken { holder, other_held: false }) => {
+                if let Some(h) = holder.filter(|h| h.node != bus.node()) {
+                    let _ = bus.send(&h.node, &self.envelope(role, h.token, Body::Probe)).await;
+                }
+                Err(CloseReason::Busy)
+            }
+            Err(e) => {
+                debug!(id = self.rv.id.short(), error = %e, "Redis unavailable: claimed on this node only");
+                Ok((claim, found, true))
             }
         }
-        Ok(claim)
     }
 
-    /// Whether to read more before pairing: up to one message size's worth
-    /// waits at the relay; beyond that the relay stops reading and TCP
-    /// pushes back on the client.
-    fn may_hold(&self) -> bool {
-        self.pending_bytes < self.shared.limits.max_message_bytes
+    /// Tells a channel host its channel (the text message of
+    /// `docs/RELAY.md`), once its role is claimed. A claim made while
+    /// Redis was away ends it (4010): its channel may not outlive the
+    /// outage, so the host asks for a new one.
+    async fn announce(&mut self, local_only: bool) -> Result<(), CloseReason> {
+        let Some(hold) = &self.channel else { return Ok(()) };
+        if local_only {
+            return Err(CloseReason::BackendUnavailable);
+        }
+        let text = announcement(hold.channel(), hold.expires_in(Instant::now()));
+        match tokio::time::timeout(CLOSE_GRACE, self.ws.send(Message::Text(text.into()))).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(CloseReason::ConnectionLost),
+        }
     }
 
-    /// Keeps a message the client sent before pairing.
-    fn hold(&mut self, msg: Option<Result<Message, WsError>>) -> Result<(), CloseReason> {
+    /// Keeps a message the client sent before pairing: up to one message
+    /// size's worth in all (a guest's first handshake message, sent before
+    /// its host is there); more ends the connection (4012), so that the
+    /// relay never stops reading a waiting client and sees it leave.
+    pub(crate) fn hold(&mut self, msg: Option<Result<Message, WsError>>) -> Result<(), CloseReason> {
         match classify(msg)? {
             Incoming::Data(b) => {
+                if self.pending_bytes + b.len() > self.shared.limits.max_message_bytes {
+                    return Err(CloseReason::EarlyDataLimit);
+                }
                 self.pending_bytes += b.len();
                 self.pending.push(b);
                 Ok(())
             }
             Incoming::Control => Ok(()),
-            Incoming::Closed { .. } => Err(CloseReason::ClientClosed),
+            Incoming::Closed { .. } => {
+                self.client_closed = true;
+                Err(CloseReason::ClientClosed)
+            }
         }
     }
 
-    /// A host waits for its guest.
-    async fn wait_for_guest(&mut self) -> Result<Peer, CloseReason> {
-        let shared = Arc::clone(&self.shared);
-        shared.metrics.waiting(1);
-        let started = Instant::now();
-        let deadline = sleep(shared.limits.host_wait);
-        tokio::pin!(deadline);
-        let result = loop {
-            tokio::select! {
-                biased;
-                ev = self.rx.recv() => match ev {
-                    Event::Joined(peer) => break Ok(peer),
-                    Event::Drain | Event::Force => break Err(CloseReason::GoingAway),
-                    // A waiting host keeps waiting through a Redis outage:
-                    // a guest on this node can still come.
-                    Event::BackendLost | Event::Data(_) | Event::PeerClosed(_) | Event::Accepted(_) => {}
-                },
-                msg = self.ws.next(), if self.may_hold() => if let Err(r) = self.hold(msg) { break Err(r) },
-                _ = &mut deadline => break Err(CloseReason::HostWaitExpired),
-            }
-        };
-        shared.metrics.waiting(-1);
-        let peer = result?;
-        if let Peer::Remote { node, token } = &peer {
-            let accept = Envelope {
-                to: Role::Guest,
-                token: *token,
-                id: self.rv.id.as_str().to_owned(),
-                body: Body::Accept(Origin { node: shared.node.to_string(), token: self.token }),
-            };
-            let bus = shared.bus.as_ref().ok_or(CloseReason::Internal)?;
-            Box::pin(bus.send(node, &accept)).await.map_err(|_| CloseReason::BackendUnavailable)?;
-        }
-        shared.metrics.pairing(started.elapsed());
-        Ok(peer)
-    }
-
-    /// A guest looks for its host: on this node, then through Redis.
-    async fn find_host(&mut self) -> Result<Peer, CloseReason> {
-        let shared = Arc::clone(&self.shared);
-        let deadline = sleep(shared.limits.guest_wait);
-        tokio::pin!(deadline);
-        let mut poll = tokio::time::interval(GUEST_POLL);
-        // The remote host this guest asked to pair with, if any.
-        let mut asked: Option<Origin> = None;
-        loop {
-            tokio::select! {
-                biased;
-                ev = self.rx.recv() => match ev {
-                    Event::Accepted(peer) => return Ok(peer),
-                    Event::Drain | Event::Force => return Err(CloseReason::GoingAway),
-                    Event::BackendLost if asked.is_some() => return Err(CloseReason::BackendUnavailable),
-                    // "No such host there" (it may be registering as we
-                    // speak): ask again at the next look, until the deadline.
-                    Event::PeerClosed(_) => asked = None,
-                    Event::BackendLost | Event::Data(_) => {}
-                    Event::Joined(other) => self.refuse(other).await,
-                },
-                msg = self.ws.next(), if self.may_hold() => self.hold(msg)?,
-                _ = &mut deadline => return Err(CloseReason::NoSuchSession),
-                _ = poll.tick() => {
-                    if let Some(host) = shared.registry.get(self.rv.id.as_str(), Role::Host) {
-                        if host.inbox.send(Event::Joined(Peer::Local(self.tx.clone()))).is_ok() {
-                            return Ok(Peer::Local(host.inbox));
-                        }
-                    } else if let Some(bus) = &shared.bus {
-                        let holder = Box::pin(bus.holder(self.rv.id.as_str(), Role::Host))
-                            .await
-                            .map_err(|_| CloseReason::BackendUnavailable)?;
-                        match holder {
-                            Some(host) if host.node != bus.node() && asked.as_ref() != Some(&host) => {
-                                let join = Envelope {
-                                    to: Role::Host,
-                                    token: host.token,
-                                    id: self.rv.id.as_str().to_owned(),
-                                    body: Body::Join(Origin { node: shared.node.to_string(), token: self.token }),
-                                };
-                                Box::pin(bus.send(&host.node, &join))
-                                    .await
-                                    .map_err(|_| CloseReason::BackendUnavailable)?;
-                                asked = Some(host);
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-            }
+    /// Pings the client (bounded: a client that does not read cannot
+    /// block the relay).
+    pub(crate) async fn ping(&mut self) -> Result<(), CloseReason> {
+        match tokio::time::timeout(CLOSE_GRACE, self.ws.send(Message::Ping(Bytes::new()))).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(CloseReason::ConnectionLost),
         }
     }
 
     /// Turns away a second guest that reached a host already paired.
-    async fn refuse(&mut self, other: Peer) {
+    pub(crate) async fn refuse(&mut self, other: Peer) {
         self.notify(&other, Role::Guest, CloseReason::Crowded).await;
     }
 
@@ -303,13 +359,8 @@ impl Conn {
             }
             Peer::Remote { node, token } => {
                 if let Some(bus) = &self.shared.bus {
-                    let env = Envelope {
-                        to: peer_role,
-                        token: *token,
-                        id: self.rv.id.as_str().to_owned(),
-                        body: Body::Close(reason.code()),
-                    };
-                    let _ = Box::pin(bus.send(node, &env)).await;
+                    let env = self.envelope(peer_role, *token, Body::Close(reason.code()));
+                    let _ = Box::pin(bus.send_on_the_way_out(node, &env)).await;
                 }
             }
         }
@@ -321,12 +372,7 @@ impl Conn {
             Peer::Local(inbox) => inbox.send(Event::Data(data)).map_err(|_| CloseReason::PeerClosed),
             Peer::Remote { node, token } => {
                 let bus = self.shared.bus.as_ref().ok_or(CloseReason::Internal)?;
-                let env = Envelope {
-                    to: self.rv.role.peer(),
-                    token: *token,
-                    id: self.rv.id.as_str().to_owned(),
-                    body: Body::Data(data),
-                };
+                let env = self.envelope(self.rv.role.peer(), *token, Body::Data(data));
                 bus.send(node, &env).await.map_err(|_| CloseReason::BackendUnavailable)
             }
         }
@@ -340,8 +386,22 @@ impl Conn {
         if self.rv.role == Role::Host {
             shared.metrics.paired(1);
         }
+        // A peer on another node is watched: if its node dies or loses
+        // Redis, this side learns it within seconds.
+        let _watch = match (&shared.bus, peer.node()) {
+            (Some(bus), Some(node)) => Some(bus.watch(node)),
+            _ => None,
+        };
         info!(id = self.rv.id.short(), role = %self.rv.role, remote = peer.is_remote(), "paired");
         let (mine, theirs) = 'session: {
+            // The host is told its guest arrived, so that it can bound its
+            // wait for the guest's first message (docs/RELAY.md).
+            if self.rv.role == Role::Host {
+                let told = tokio::time::timeout(CLOSE_GRACE, self.ws.send(Message::Ping(Bytes::from_static(PAIRED_PING)))).await;
+                if !matches!(told, Ok(Ok(()))) {
+                    break 'session (CloseReason::PeerClosed, Some(CloseReason::PeerClosed));
+                }
+            }
             for data in std::mem::take(&mut self.pending) {
                 self.bytes += data.len() as u64;
                 if let Err(r) = self.send_to_peer(&peer, data).await {
@@ -353,6 +413,9 @@ impl Conn {
             tokio::pin!(idle);
             let lifetime = sleep(limits.max_session_time);
             tokio::pin!(lifetime);
+            let mut live = Liveness::new(Instant::now(), limits);
+            let wake = sleep_until(live.next_wake());
+            tokio::pin!(wake);
             // Paired after the drain deadline's broadcast: end now.
             if shared.force.is_cancelled() {
                 break 'session (CloseReason::GoingAway, Some(CloseReason::GoingAway));
@@ -376,31 +439,50 @@ impl Conn {
                         Event::BackendLost if peer.is_remote() => {
                             break 'session (CloseReason::BackendUnavailable, Some(CloseReason::BackendUnavailable))
                         }
+                        Event::NodeLost(node) if peer.node() == Some(&node) => {
+                            break 'session (CloseReason::BackendUnavailable, None)
+                        }
                         Event::Joined(other) => self.refuse(other).await,
                         // Paired sessions may finish during the drain.
-                        Event::BackendLost | Event::Accepted(_) | Event::Drain => {}
+                        Event::BackendLost | Event::NodeLost(_) | Event::Accepted(_) | Event::Called(_)
+                        | Event::Probe | Event::Drain => {}
                     },
-                    msg = self.ws.next() => match classify(msg) {
-                        Ok(Incoming::Data(data)) => {
-                            idle.as_mut().reset(Instant::now() + limits.idle);
-                            self.bytes += data.len() as u64;
-                            if self.bytes > limits.max_session_bytes {
-                                break 'session (CloseReason::SessionByteLimit, Some(CloseReason::SessionByteLimit));
+                    msg = self.ws.next() => {
+                        live.heard(Instant::now(), limits);
+                        wake.as_mut().reset(live.next_wake());
+                        match classify(msg) {
+                            Ok(Incoming::Data(data)) => {
+                                idle.as_mut().reset(Instant::now() + limits.idle);
+                                self.bytes += data.len() as u64;
+                                if self.bytes > limits.max_session_bytes {
+                                    break 'session (CloseReason::SessionByteLimit, Some(CloseReason::SessionByteLimit));
+                                }
+                                if let Err(r) = self.send_to_peer(&peer, data).await {
+                                    break 'session (r, Some(for_peer(r)));
+                                }
                             }
-                            if let Err(r) = self.send_to_peer(&peer, data).await {
+                            Ok(Incoming::Control) => {}
+                            Ok(Incoming::Closed { normal }) => {
+                                // A normal close after a transfer is a
+                                // success, and counted as one.
+                                self.client_closed = true;
+                                let r = if normal { CloseReason::Finished } else { CloseReason::ClientClosed };
                                 break 'session (r, Some(for_peer(r)));
                             }
+                            Err(r) => break 'session (r, Some(for_peer(r))),
                         }
-                        Ok(Incoming::Control) => {}
-                        Ok(Incoming::Closed { normal }) => {
-                            let theirs = if normal { CloseReason::Finished } else { CloseReason::PeerClosed };
-                            break 'session (CloseReason::ClientClosed, Some(theirs));
-                        }
-                        Err(r) => break 'session (r, Some(for_peer(r))),
-                    },
+                    }
                     _ = &mut idle => break 'session (CloseReason::Idle, Some(CloseReason::Idle)),
                     _ = &mut lifetime => {
                         break 'session (CloseReason::SessionTimeLimit, Some(CloseReason::SessionTimeLimit))
+                    }
+                    () = &mut wake => {
+                        match live.on_wake(Instant::now(), limits) {
+                            Wake::Ping => if let Err(r) = self.ping().await { break 'session (r, Some(for_peer(r))) },
+                            Wake::Dead => break 'session (CloseReason::Unresponsive, Some(CloseReason::PeerClosed)),
+                            Wake::Nothing => {}
+                        }
+                        wake.as_mut().reset(live.next_wake());
                     }
                 }
             }
@@ -414,9 +496,9 @@ impl Conn {
         mine
     }
 
-    /// Sends the close frame (when the client is still there), then gives
-    /// the client a moment to answer it, so the frame is not lost to a
-    /// reset.
+    /// Counts and logs the end, then sends the close frame (when the
+    /// client is still there) and gives the client a moment to answer it,
+    /// so the frame is not lost to a reset.
     async fn finish(&mut self, reason: CloseReason) {
         self.shared.metrics.closed(reason);
         info!(
@@ -427,40 +509,44 @@ impl Conn {
             bytes = self.bytes,
             "closed"
         );
-        let frame = reason
-            .sends_frame()
-            .then(|| CloseFrame { code: CloseCode::from(reason.code()), reason: reason.reason().into() });
-        let ws = &mut self.ws;
-        let client_closed = reason == CloseReason::ClientClosed;
-        let _ = tokio::time::timeout(CLOSE_GRACE, async move {
-            if client_closed {
-                // tungstenite has queued the reply to the client's close:
-                // send it.
-                let _ = ws.flush().await;
-            } else {
-                let _ = ws.close(frame).await;
-            }
-            loop {
-                match ws.next().await {
-                    Some(Ok(_)) => {}
-                    None => break,
-                    Some(Err(_)) => {
-                        // The stream is out of step (the rest of an
-                        // oversized message): read raw bytes until the
-                        // client hangs up.
-                        let mut sink = [0u8; 256];
-                        while let Ok(n) = ws.get_mut().read(&mut sink).await {
-                            if n == 0 {
-                                break;
-                            }
+        close_socket(&mut self.ws, reason, self.client_closed).await;
+    }
+}
+
+/// Sends the close frame for `reason` (when the client is still there),
+/// or the reply to the client's own close, and waits a moment for the
+/// client to hang up.
+async fn close_socket(ws: &mut Ws, reason: CloseReason, client_closed: bool) {
+    let frame =
+        reason.sends_frame().then(|| CloseFrame { code: CloseCode::from(reason.code()), reason: reason.reason().into() });
+    let _ = tokio::time::timeout(CLOSE_GRACE, async move {
+        if client_closed {
+            // tungstenite has queued the reply to the client's close:
+            // send it.
+            let _ = ws.flush().await;
+        } else {
+            let _ = ws.close(frame).await;
+        }
+        loop {
+            match ws.next().await {
+                Some(Ok(_)) => {}
+                None => break,
+                Some(Err(_)) => {
+                    // The stream is out of step (the rest of an
+                    // oversized message): read raw bytes until the
+                    // client hangs up.
+                    let mut sink = [0u8; 256];
+                    while let Ok(n) = ws.get_mut().read(&mut sink).await {
+                        if n == 0 {
+                            break;
                         }
-                        break;
                     }
+                    break;
                 }
             }
-        })
-        .await;
-    }
+        }
+    })
+    .await;
 }
 
 #[cfg(test)]
@@ -487,9 +573,12 @@ mod tests {
 
     #[test]
     fn peers_learn_the_session_wide_reasons() {
+        assert_eq!(for_peer(CloseReason::Finished), CloseReason::Finished);
+        assert_eq!(for_peer(CloseReason::ClientClosed), CloseReason::PeerClosed);
         assert_eq!(for_peer(CloseReason::Idle), CloseReason::Idle);
         assert_eq!(for_peer(CloseReason::SessionByteLimit), CloseReason::SessionByteLimit);
         assert_eq!(for_peer(CloseReason::MessageTooLarge), CloseReason::PeerClosed);
         assert_eq!(for_peer(CloseReason::ConnectionLost), CloseReason::PeerClosed);
     }
 }
+

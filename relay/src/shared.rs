@@ -4,30 +4,31 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::channel_store::LocalChannels;
+use crate::client_addr::TrustedProxies;
 use crate::config::Limits;
-use crate::limits::{ConnectionCap, RateLimiter};
+use crate::limits::{ConnectionCap, PendingLimiter, Rates};
 use crate::metrics::Metrics;
 use crate::redis_bus::Bus;
 use crate::registry::Registry;
-
-/// The rate limiters' window.
-const MINUTE: Duration = Duration::from_secs(60);
 
 /// One node's shared state.
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) limits: Limits,
     pub(crate) node: Arc<str>,
-    pub(crate) trust_forwarded_for: bool,
+    pub(crate) trusted_proxies: TrustedProxies,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) registry: Arc<Registry>,
     pub(crate) bus: Option<Arc<Bus>>,
+    /// Waiting channels, when the node runs without Redis (with Redis
+    /// they are kept there).
+    pub(crate) channels: LocalChannels,
     /// Cancelled when shutdown starts: refuse new sessions, close waiting
     /// ones (registered sessions also get [`Event::Drain`]).
     ///
@@ -41,8 +42,10 @@ pub(crate) struct Shared {
     /// Every connection task, so shutdown can wait for them.
     pub(crate) tracker: TaskTracker,
     pub(crate) cap: ConnectionCap,
-    pub(crate) connection_rate: RateLimiter,
-    pub(crate) session_rate: RateLimiter,
+    pub(crate) pending: PendingLimiter,
+    pub(crate) rates: Rates,
+    /// `/metrics` is served on its own listener, not on the relay's.
+    pub(crate) metrics_elsewhere: bool,
     pub(crate) ws_config: WebSocketConfig,
     tokens: AtomicU64,
 }
@@ -51,10 +54,11 @@ impl Shared {
     pub(crate) fn new(
         limits: Limits,
         node: Arc<str>,
-        trust_forwarded_for: bool,
+        trusted_proxies: TrustedProxies,
         metrics: Arc<Metrics>,
         registry: Arc<Registry>,
         bus: Option<Arc<Bus>>,
+        metrics_elsewhere: bool,
     ) -> Shared {
         let ws_config = WebSocketConfig::default()
             .read_buffer_size(limits.ws_buffer_bytes)
@@ -75,15 +79,17 @@ impl Shared {
             seed = nanos.to_be_bytes();
         }
         Shared {
-            connection_rate: RateLimiter::new(limits.connections_per_ip_per_minute, MINUTE),
-            session_rate: RateLimiter::new(limits.sessions_per_ip_per_minute, MINUTE),
+            rates: Rates::new(&limits),
+            pending: PendingLimiter::new(limits.pending_per_ip),
             cap: ConnectionCap::new(limits.max_connections),
+            metrics_elsewhere,
             limits,
             node,
-            trust_forwarded_for,
+            trusted_proxies,
             metrics,
             registry,
             bus,
+            channels: LocalChannels::default(),
             drain: CancellationToken::new(),
             force: CancellationToken::new(),
             tracker: TaskTracker::new(),

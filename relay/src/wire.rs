@@ -10,20 +10,25 @@
 //! of a restarted node, matches nothing and is dropped.
 //!
 //! ```text
-//! 0        1      2      3..11        11       12..12+n   rest
-//! version  kind   to     token (BE)   id len   id         body
+//! 0        1      2      3..11        11       12..12+n   +1         +m         +8            rest
+//! version  kind   to     token (BE)   id len   id         from len   from node  from token    body
 //! ```
 //!
-//! Bodies: `Join` and `Accept` carry the sender's origin (node id length,
-//! node id, token); `Data` carries the payload verbatim; `Close` carries a
-//! 2-byte close code.
+//! Every message names its sender (`from`: node and token), so that a node
+//! that gets a message for a connection it does not have can answer the
+//! sender with a `Close` instead of dropping it in silence. Bodies: `Data`
+//! carries the payload verbatim; `Close` a 2-byte close code; `Join`,
+//! `Accept`, `Call` and `Probe` nothing.
 
 use bytes::Bytes;
 
 use crate::request::Role;
 
-/// The version byte of every message.
-pub(crate) const VERSION: u8 = 1;
+/// The version byte of every message. Version 1 had no `from`; nodes of
+/// different versions drop each other's messages, so upgrade all nodes
+/// together (a rolling restart of a mixed cluster loses cross-node pairs
+/// during it, which then end with 4010).
+pub(crate) const VERSION: u8 = 2;
 /// Longest id or node id in a message.
 const MAX_NAME: usize = 64;
 
@@ -31,16 +36,29 @@ const KIND_JOIN: u8 = 1;
 const KIND_ACCEPT: u8 = 2;
 const KIND_DATA: u8 = 3;
 const KIND_CLOSE: u8 = 4;
+const KIND_CALL: u8 = 5;
+const KIND_PROBE: u8 = 6;
 
 /// The pub/sub channel of a node.
 pub(crate) fn node_channel(node: &str) -> String {
     format!("certbridge:node:{node}")
 }
 
-/// The claim key of a role in a rendezvous.
-pub(crate) fn claim_key(id: &str, role: Role) -> String {
-    format!("certbridge:{id}:{}", role.as_str())
+/// The claim key of a role in a rendezvous. `key` is the registry's
+/// rendezvous key: the hex id, or a channel's internal `ch:` key.
+pub(crate) fn claim_key(key: &str, role: Role) -> String {
+    format!("certbridge:{key}:{}", role.as_str())
 }
+
+/// The key that says a node's subscription is alive: set with a short
+/// lifetime on each heartbeat; gone within [`ALIVE_TTL_MS`] of the node
+/// losing Redis or dying.
+pub(crate) fn alive_key(node: &str) -> String {
+    format!("certbridge:alive:{node}")
+}
+
+/// Lifetime of an [`alive_key`], in milliseconds.
+pub(crate) const ALIVE_TTL_MS: u64 = 5000;
 
 /// The value of a claim key: `{node}/{token}`.
 pub(crate) fn claim_value(node: &str, token: u64) -> String {
@@ -61,13 +79,18 @@ pub(crate) struct Origin {
     pub(crate) token: u64,
 }
 
-/// What a message says.
+/// What a message says; the sender is the envelope's `from`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Body {
-    /// To a host: a guest (at this origin) wants to pair.
-    Join(Origin),
-    /// To a guest: the host (at this origin) accepted it.
-    Accept(Origin),
+    /// To a host: a guest wants to pair.
+    Join,
+    /// To a guest: the host accepted it.
+    Accept,
+    /// To a guest that waits for its host: the host has arrived; join it.
+    Call,
+    /// To a connection holding a role someone else asks for: prove you
+    /// are alive (answer a ping soon).
+    Probe,
     /// A message to deliver to the client, verbatim.
     Data(Bytes),
     /// The peer is gone; close with this code.
@@ -80,6 +103,7 @@ pub(crate) struct Envelope {
     pub(crate) to: Role,
     pub(crate) token: u64,
     pub(crate) id: String,
+    pub(crate) from: Origin,
     pub(crate) body: Body,
 }
 
@@ -104,16 +128,18 @@ impl Envelope {
     /// The message's bytes.
     pub(crate) fn encode(&self) -> Vec<u8> {
         let extra = match &self.body {
-            Body::Join(o) | Body::Accept(o) => 1 + o.node.len() + 8,
             Body::Data(d) => d.len(),
             Body::Close(_) => 2,
+            Body::Join | Body::Accept | Body::Call | Body::Probe => 0,
         };
-        let mut out = Vec::with_capacity(12 + self.id.len() + extra);
+        let mut out = Vec::with_capacity(12 + self.id.len() + 9 + self.from.node.len() + extra);
         let kind = match self.body {
-            Body::Join(_) => KIND_JOIN,
-            Body::Accept(_) => KIND_ACCEPT,
+            Body::Join => KIND_JOIN,
+            Body::Accept => KIND_ACCEPT,
             Body::Data(_) => KIND_DATA,
             Body::Close(_) => KIND_CLOSE,
+            Body::Call => KIND_CALL,
+            Body::Probe => KIND_PROBE,
         };
         out.push(VERSION);
         out.push(kind);
@@ -123,13 +149,12 @@ impl Envelope {
         });
         out.extend_from_slice(&self.token.to_be_bytes());
         push_name(&mut out, &self.id);
+        push_name(&mut out, &self.from.node);
+        out.extend_from_slice(&self.from.token.to_be_bytes());
         match &self.body {
-            Body::Join(o) | Body::Accept(o) => {
-                push_name(&mut out, &o.node);
-                out.extend_from_slice(&o.token.to_be_bytes());
-            }
             Body::Data(d) => out.extend_from_slice(d),
             Body::Close(code) => out.extend_from_slice(&code.to_be_bytes()),
+            Body::Join | Body::Accept | Body::Call | Body::Probe => {}
         }
         out
     }
@@ -150,12 +175,13 @@ impl Envelope {
         };
         let token = r.u64()?;
         let id = r.name()?;
+        let node = r.name()?;
+        let from = Origin { node, token: r.u64()? };
         let body = match kind {
-            KIND_JOIN | KIND_ACCEPT => {
-                let node = r.name()?;
-                let origin = Origin { node, token: r.u64()? };
-                if kind == KIND_JOIN { Body::Join(origin) } else { Body::Accept(origin) }
-            }
+            KIND_JOIN => Body::Join,
+            KIND_ACCEPT => Body::Accept,
+            KIND_CALL => Body::Call,
+            KIND_PROBE => Body::Probe,
             KIND_DATA => {
                 let start = r.pos;
                 r.pos = bytes.len();
@@ -167,7 +193,7 @@ impl Envelope {
         if r.pos != bytes.len() {
             return Err(WireError::Trailing);
         }
-        Ok(Envelope { to, token, id, body })
+        Ok(Envelope { to, token, id, from, body })
     }
 }
 
@@ -217,27 +243,31 @@ mod tests {
     use super::*;
 
     fn env(body: Body) -> Envelope {
-        Envelope { to: Role::Guest, token: 0x0102030405060708, id: "abcd".into(), body }
+        let from = Origin { node: "n1".into(), token: 255 };
+        Envelope { to: Role::Guest, token: 0x0102030405060708, id: "abcd".into(), from, body }
     }
+
+    const HEAD: &[u8] = b"\x01\x02\x03\x04\x05\x06\x07\x08\x04abcd\x02n1\0\0\0\0\0\0\0\xff";
 
     #[test]
     fn golden_data() {
         let e = env(Body::Data(Bytes::from_static(b"\x00hi")));
         let bytes = e.encode();
-        assert_eq!(bytes, b"\x01\x03\x01\x01\x02\x03\x04\x05\x06\x07\x08\x04abcd\x00hi");
+        assert_eq!(bytes, [b"\x02\x03\x01", HEAD, b"\x00hi"].concat());
         assert_eq!(Envelope::decode(Bytes::from(bytes)).unwrap(), e);
     }
 
     #[test]
-    fn golden_join_accept_close() {
-        let o = Origin { node: "n1".into(), token: 255 };
-        let join = env(Body::Join(o.clone())).encode();
-        assert_eq!(join, b"\x01\x01\x01\x01\x02\x03\x04\x05\x06\x07\x08\x04abcd\x02n1\0\0\0\0\0\0\0\xff");
-        let accept = Envelope { to: Role::Host, ..env(Body::Accept(o)) }.encode();
-        assert_eq!(&accept[..3], b"\x01\x02\x00");
+    fn golden_join_accept_call_probe_close() {
+        assert_eq!(env(Body::Join).encode(), [b"\x02\x01\x01", HEAD].concat());
+        let accept = Envelope { to: Role::Host, ..env(Body::Accept) }.encode();
+        assert_eq!(accept, [b"\x02\x02\x00", HEAD].concat());
+        assert_eq!(env(Body::Call).encode(), [b"\x02\x05\x01", HEAD].concat());
+        assert_eq!(env(Body::Probe).encode(), [b"\x02\x06\x01", HEAD].concat());
         let close = env(Body::Close(4000)).encode();
-        assert_eq!(&close[close.len() - 2..], b"\x0f\xa0");
-        for b in [join, accept, close] {
+        assert_eq!(close, [b"\x02\x04\x01", HEAD, b"\x0f\xa0"].concat());
+        for body in [Body::Join, Body::Accept, Body::Call, Body::Probe, Body::Close(4010)] {
+            let b = env(body).encode();
             let e = Envelope::decode(Bytes::from(b.clone())).unwrap();
             assert_eq!(e.encode(), b);
         }
@@ -251,13 +281,13 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        let good = env(Body::Join(Origin { node: "n".into(), token: 1 })).encode();
+        let good = env(Body::Close(1000)).encode();
         for cut in 0..good.len() {
             assert!(Envelope::decode(Bytes::copy_from_slice(&good[..cut])).is_err(), "cut at {cut}");
         }
         let mut v = good.clone();
-        v[0] = 2;
-        assert_eq!(Envelope::decode(Bytes::from(v)), Err(WireError::Version(2)));
+        v[0] = 1;
+        assert_eq!(Envelope::decode(Bytes::from(v)), Err(WireError::Version(1)));
         let mut v = good.clone();
         v[1] = 9;
         assert_eq!(Envelope::decode(Bytes::from(v)), Err(WireError::Kind(9)));
@@ -281,5 +311,6 @@ mod tests {
         assert_eq!(parse_claim_value("/12"), None);
         assert_eq!(claim_key("ab", Role::Host), "certbridge:ab:host");
         assert_eq!(node_channel("a"), "certbridge:node:a");
+        assert_eq!(alive_key("a"), "certbridge:alive:a");
     }
 }

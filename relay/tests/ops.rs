@@ -29,7 +29,8 @@ async fn healthz_and_metrics_after_a_session() {
     close_normally(&mut guest).await;
     assert_eq!(expect_close(&mut host).await.0, 1000);
     let crowd = relay.connect(&id, "host").await; // a fresh host on the same id is fine now...
-    let mut crowd2 = relay.connect(&id, "host").await; // ...a second one is crowded
+    let _guest = relay.connect(&id, "guest").await;
+    let mut crowd2 = relay.connect(&id, "host").await; // ...a second one, with a pair formed, is crowded
     assert_eq!(expect_close(&mut crowd2).await.0, 4001);
     drop(crowd);
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -44,22 +45,108 @@ async fn healthz_and_metrics_after_a_session() {
             .unwrap()
     };
     assert_eq!(value("certbridge_sessions_paired"), 0.0);
-    assert_eq!(value("certbridge_bytes_forwarded_total"), 1024.0);
-    assert_eq!(value("certbridge_messages_forwarded_total"), 2.0);
-    assert_eq!(value("certbridge_closes_total{reason=\"client_closed\"}"), 1.0);
-    assert_eq!(value("certbridge_closes_total{reason=\"finished\"}"), 1.0);
+    assert_eq!(value("certbridge_sessions_waiting"), 0.0);
+    assert_eq!(value("certbridge_forwarded_bytes_total"), 1024.0);
+    assert_eq!(value("certbridge_forwarded_messages_total"), 2.0);
+    // The guest's normal close and the host closed after it: both a success.
+    assert_eq!(value("certbridge_closes_total{reason=\"finished\"}"), 2.0);
+    assert_eq!(value("certbridge_closes_total{reason=\"client_closed\"}"), 0.0);
+    // Only the second pair's guest, whose host vanished.
+    assert_eq!(value("certbridge_closes_total{reason=\"peer_closed\"}"), 1.0);
     assert_eq!(value("certbridge_closes_total{reason=\"crowded\"}"), 1.0);
     assert_eq!(value("certbridge_closes_total{reason=\"connection_lost\"}"), 1.0);
-    assert_eq!(value("certbridge_pairing_seconds_count"), 1.0);
-    assert_eq!(value("certbridge_pairing_seconds_bucket{le=\"+Inf\"}"), 1.0);
-    assert_eq!(value("certbridge_pairing_seconds_bucket{le=\"600\"}"), 1.0);
+    assert_eq!(value("certbridge_pairing_seconds_count"), 2.0);
+    assert_eq!(value("certbridge_pairing_seconds_bucket{le=\"+Inf\"}"), 2.0);
+    assert_eq!(value("certbridge_pairing_seconds_bucket{le=\"600\"}"), 2.0);
     assert!(value("certbridge_pairing_seconds_sum") > 0.0);
-    assert_eq!(value("certbridge_upgrades_total"), 4.0);
+    assert_eq!(value("certbridge_upgrades_total"), 5.0);
     assert!(body.contains("# TYPE certbridge_pairing_seconds histogram"));
     assert!(body.contains("# TYPE certbridge_closes_total counter"));
+    assert!(body.contains(&format!("certbridge_build_info{{version=\"{}\"}} 1", env!("CARGO_PKG_VERSION"))));
+    assert_eq!(value("certbridge_connections_pending"), 1.0); // this very request
+    assert_eq!(value("certbridge_backend_up"), -1.0);
     // The metrics never carry a rendezvous id.
     assert!(!body.contains(&id[..8]));
     relay.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_normal_close_after_a_transfer_counts_as_finished_and_a_dropped_one_does_not() {
+    let relay = Relay::start(config()).await;
+    // 1000 after the exchange: a success on both sides.
+    let (mut host, mut guest) = paired(&relay, &relay).await;
+    close_normally(&mut guest).await;
+    assert_eq!(expect_close(&mut host).await, (1000, "session finished".into()));
+    // The TCP connection dropped after the exchange: not a success.
+    let (mut host, guest) = paired(&relay, &relay).await;
+    drop(guest);
+    assert_eq!(expect_close(&mut host).await, (4000, "peer closed".into()));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let m = |r: &'static str| metric(relay.addr, Box::leak(format!("certbridge_closes_total{{reason=\"{r}\"}}").into_boxed_str()));
+    assert_eq!(m("finished").await, 2.0);
+    assert_eq!(m("connection_lost").await, 1.0);
+    assert_eq!(m("peer_closed").await, 1.0);
+    assert_eq!(m("client_closed").await, 0.0);
+    relay.shutdown().await;
+}
+
+/// A relay in this process with a separate metrics listener: its two
+/// addresses, the stop switch and the task.
+struct WithMetrics {
+    addr: std::net::SocketAddr,
+    maddr: std::net::SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<Result<(), certbridge_relay::RelayError>>,
+}
+
+async fn start_with_metrics(c: certbridge_relay::Config) -> WithMetrics {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (addr, maddr) = (listener.local_addr().unwrap(), metrics.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(certbridge_relay::run(
+        certbridge_relay::Listeners { relay: listener, metrics: Some(metrics) },
+        c,
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    WithMetrics { addr, maddr, stop, task }
+}
+
+#[tokio::test]
+async fn readyz_turns_503_while_draining() {
+    let mut c = config();
+    c.limits.drain_deadline = Duration::from_secs(5);
+    let WithMetrics { addr, maddr, stop, task } = start_with_metrics(c).await;
+    assert_eq!(http_get(maddr, "/readyz").await, (200, "ready\n".into()));
+    let id = new_id();
+    let mut host = connect(addr, &id, "host").await;
+    let mut guest = connect(addr, &id, "guest").await;
+    send(&mut host, b"x").await;
+    assert_eq!(recv(&mut guest).await, b"x");
+    let _ = stop.send(());
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Still alive, no longer ready, while the paired session finishes.
+    assert_eq!(http_get(maddr, "/healthz").await.0, 200);
+    assert_eq!(http_get(maddr, "/readyz").await, (503, "draining\n".into()));
+    close_normally(&mut guest).await;
+    task.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn metrics_can_have_their_own_listener() {
+    let WithMetrics { addr, maddr, stop, task } = start_with_metrics(config()).await;
+    assert_eq!(http_get(addr, "/metrics").await.0, 404);
+    let (status, body) = http_get(maddr, "/metrics").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("certbridge_connections "), "{body}");
+    assert_eq!(http_get(maddr, "/readyz").await.0, 200);
+    // No rendezvous on the metrics address.
+    assert_eq!(http_get(maddr, &format!("/v1/rendezvous/{}?role=host", new_id())).await.0, 404);
+    assert_eq!(http_get(addr, "/healthz").await.0, 200);
+    let _ = stop.send(());
+    task.await.unwrap().unwrap();
 }
 
 #[tokio::test]
@@ -125,6 +212,10 @@ impl Drop for Binary {
 
 /// Runs the real binary on a free port and waits until it answers.
 async fn spawn_binary(extra: &[&str]) -> (Binary, std::net::SocketAddr) {
+    spawn_binary_logging(extra, Stdio::null()).await
+}
+
+async fn spawn_binary_logging(extra: &[&str], stderr: Stdio) -> (Binary, std::net::SocketAddr) {
     let port = free_port();
     let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let child = Binary(
@@ -133,7 +224,7 @@ async fn spawn_binary(extra: &[&str]) -> (Binary, std::net::SocketAddr) {
             .args(extra)
             .env("CERTBRIDGE_RELAY_GUEST_WAIT", "300ms")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap(),
     );
@@ -177,6 +268,68 @@ async fn the_binary_serves_reads_env_and_stops_on_sigterm() {
 }
 
 #[tokio::test]
+async fn the_binary_logs_no_payload_and_no_colours_at_trace_level() {
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let stderr = Stdio::from(log.reopen().unwrap());
+    let (mut child, addr) = spawn_binary_logging(&["--log", "trace"], stderr).await;
+    let id = new_id();
+    let mut host = connect(addr, &id, "host").await;
+    let mut guest = connect(addr, &id, "guest").await;
+    let marker = b"PAYLOAD-MARKER-7f3a";
+    send(&mut guest, marker).await;
+    assert_eq!(recv(&mut host).await, marker);
+    send(&mut host, b"REPLY-MARKER-9c1e").await;
+    recv(&mut guest).await;
+    close_normally(&mut guest).await;
+    expect_close(&mut host).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
+    let text = std::fs::read(log.path()).unwrap();
+    let text = String::from_utf8_lossy(&text);
+    assert!(text.contains("paired"), "the log says what happened: {text}");
+    for needle in ["PAYLOAD-MARKER", "REPLY-MARKER", "7f3a", "50 41 59 4c", "80, 65, 89, 76", "\x1b["] {
+        assert!(!text.contains(needle), "the log holds {needle:?}:\n{text}");
+    }
+    // Nor the whole id.
+    assert!(!text.contains(&id), "{text}");
+}
+
+#[tokio::test]
+async fn the_binary_listens_with_the_configured_backlog() {
+    let Some(ss) = ["/usr/bin/ss", "/bin/ss", "/usr/sbin/ss"].into_iter().find(|p| std::path::Path::new(p).exists())
+    else {
+        assert!(std::env::var_os("CI").is_none(), "ss (iproute2) is missing in CI");
+        eprintln!("SKIPPED: ss is not installed");
+        return;
+    };
+    let (_child, addr) = spawn_binary(&["--listen-backlog", "2048"]).await;
+    let out = Command::new(ss).args(["-ltnH", &format!("sport = :{}", addr.port())]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // For a listening socket, Send-Q is its backlog (capped by somaxconn).
+    let somaxconn: u32 = std::fs::read_to_string("/proc/sys/net/core/somaxconn").unwrap().trim().parse().unwrap();
+    let send_q: u32 = text.split_whitespace().nth(2).unwrap_or_else(|| panic!("{text}")).parse().unwrap();
+    assert_eq!(send_q, 2048.min(somaxconn), "{text}");
+}
+
+#[tokio::test]
+async fn the_health_check_flag_asks_readyz() {
+    let (_child, addr) = spawn_binary(&[]).await;
+    let ok = Command::new(env!("CARGO_BIN_EXE_certbridge-relay"))
+        .args(["--health-check", "--listen", &format!("0.0.0.0:{}", addr.port())])
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    // Nothing there: not healthy.
+    let down = Command::new(env!("CARGO_BIN_EXE_certbridge-relay"))
+        .args(["--health-check", "--listen", &format!("127.0.0.1:{}", free_port())])
+        .output()
+        .unwrap();
+    assert!(!down.status.success());
+    assert!(String::from_utf8_lossy(&down.stderr).contains("cannot reach the relay"));
+}
+
+#[tokio::test]
 async fn the_binary_can_be_killed() {
     let (mut child, addr) = spawn_binary(&[]).await;
     let id = new_id();
@@ -206,6 +359,13 @@ fn the_binary_explains_bad_settings() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unit"));
 
     let out = Command::new(env!("CARGO_BIN_EXE_certbridge-relay"))
+        .args(["--trust-forwarded-for", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--trusted-proxy"));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_certbridge-relay"))
         .args(["--listen", "127.0.0.1:0", "--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"])
         .output()
         .unwrap();
@@ -213,28 +373,69 @@ fn the_binary_explains_bad_settings() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-cert"));
 }
 
+/// The shipped systemd unit parses without unknown or malformed keys
+/// (`systemd-analyze verify`) and carries the hardening and bounds the
+/// deployment relies on.
+#[test]
+fn the_systemd_unit_verifies() {
+    let Some(analyze) = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"].into_iter().find(|p| std::path::Path::new(p).exists())
+    else {
+        assert!(std::env::var_os("CI").is_none(), "systemd-analyze is missing in CI");
+        eprintln!("SKIPPED: systemd-analyze is not installed");
+        return;
+    };
+    let unit = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/certbridge-relay.service")).unwrap();
+    for key in ["ProtectProc=invisible", "ProcSubset=pid", "UMask=0077", "MemoryMax=", "TasksMax=", "LimitNOFILE="] {
+        assert!(unit.lines().any(|l| l.starts_with(key)), "the unit lacks {key}");
+    }
+    // The binary it names must exist for verify: point it at this build's.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("certbridge-relay.service");
+    std::fs::write(&path, unit.replace("/usr/local/bin/certbridge-relay", env!("CARGO_BIN_EXE_certbridge-relay"))).unwrap();
+    let out = Command::new(analyze).arg("verify").arg(&path).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let problems: Vec<&str> = err.lines().filter(|l| l.contains("certbridge-relay.service")).collect();
+    assert!(out.status.success() && problems.is_empty(), "{err}");
+}
+
 /// The benchmark's load generator still speaks the relay's protocol: a
 /// short run against a fresh relay and against the bare-TCP server
 /// completes rendezvous with the exchanged bytes checked, and none fails.
 #[test]
 fn the_load_generator_drives_the_relay_and_the_bare_tcp_server() {
+    let stdout = load_generator(&["--sessions", "100", "--concurrency", "4", "--duration", "1s", "--skip-redis"]);
+    assert!(stdout.contains("memory: 100 waiting sessions opened"), "{stdout}");
+    assert!(stdout.contains("(100 counted by the relay)"), "{stdout}");
+    assert!(completed(&stdout, "one node") > 0, "{stdout}");
+    assert!(completed(&stdout, "ceiling (bare TCP, no WebSocket)") > 0, "{stdout}");
+
+    // Meeting by channel number: waiting channel hosts, then rendezvous
+    // by channel.
+    let stdout = load_generator(&["--sessions", "150", "--concurrency", "4", "--duration", "1s", "--skip-redis", "--skip-baseline", "--channels"]);
+    assert!(stdout.contains("memory: 150 waiting channel hosts opened"), "{stdout}");
+    assert!(stdout.contains("; 150 channels waiting;"), "{stdout}");
+    assert!(completed(&stdout, "one node") > 0, "{stdout}");
+}
+
+/// Runs `relay-load` with `args` against this build's relay; its output,
+/// after checking that it succeeded and no rendezvous failed.
+fn load_generator(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_relay-load"))
-        .args(["--sessions", "100", "--concurrency", "4", "--duration", "1s", "--skip-redis"])
+        .args(args)
         .args(["--relay-bin", env!("CARGO_BIN_EXE_certbridge-relay")])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(!stdout.contains("failed"), "{stdout}");
-    assert!(stdout.contains("memory: 100 waiting sessions opened"), "{stdout}");
-    assert!(stdout.contains("(100 counted by the relay)"), "{stdout}");
-    let completed = |label: &str| -> u64 {
-        let line = stdout
-            .lines()
-            .find(|l| l.starts_with(label) && l.contains("rendezvous/s"))
-            .unwrap_or_else(|| panic!("no {label} line in {stdout}"));
-        line[label.len()..].trim_start_matches(": ").split(' ').next().unwrap().parse().unwrap()
-    };
-    assert!(completed("one node") > 0, "{stdout}");
-    assert!(completed("ceiling (bare TCP, no WebSocket)") > 0, "{stdout}");
+    stdout
+}
+
+/// The rendezvous completed in the rate line that starts with `label`.
+fn completed(stdout: &str, label: &str) -> u64 {
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with(label) && l.contains("rendezvous/s"))
+        .unwrap_or_else(|| panic!("no {label} line in {stdout}"));
+    line[label.len()..].trim_start_matches(": ").split(' ').next().unwrap().parse().unwrap()
 }

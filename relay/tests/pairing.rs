@@ -56,12 +56,17 @@ async fn forwards_many_binary_messages_verbatim_in_order_both_ways() {
             other => panic!("guest got {other:?}"),
         }
     }
+    // The host is told its guest arrived (a ping with payload `paired`)
+    // before anything else.
+    let mut host_pings = Vec::new();
     while got_by_host.len() < N as usize {
         match tokio::time::timeout(PATIENCE, futures_util::StreamExt::next(&mut host_rx)).await.unwrap() {
             Some(Ok(Message::Binary(b))) => got_by_host.push(b.to_vec()),
+            Some(Ok(Message::Ping(p))) if got_by_host.is_empty() => host_pings.push(p.to_vec()),
             other => panic!("host got {other:?}"),
         }
     }
+    assert_eq!(host_pings, [b"paired".to_vec()]);
     assert_eq!(got_by_guest, h2g);
     assert_eq!(got_by_host, g2h);
 
@@ -96,12 +101,17 @@ async fn a_third_party_on_a_taken_role_is_crowded() {
     let relay = Relay::start(config()).await;
     let id = new_id();
     let mut host = relay.connect(&id, "host").await;
+    // The host waits alone: a second one may be its own replacement, so
+    // it is told to retry while the first is checked.
     let mut second_host = relay.connect(&id, "host").await;
-    assert_eq!(expect_close(&mut second_host).await, (4001, "crowded".into()));
+    assert_eq!(expect_close(&mut second_host).await, (4011, "role busy, retry".into()));
 
     let mut guest = relay.connect(&id, "guest").await;
+    // A pair is formed: crowded, for good.
     let mut second_guest = relay.connect(&id, "guest").await;
     assert_eq!(expect_close(&mut second_guest).await, (4001, "crowded".into()));
+    let mut third_host = relay.connect(&id, "host").await;
+    assert_eq!(expect_close(&mut third_host).await, (4001, "crowded".into()));
 
     // The pair is undisturbed.
     send(&mut guest, b"still here").await;
@@ -201,5 +211,52 @@ async fn malformed_requests_get_400() {
     assert!(body.contains("WebSocket upgrade"), "{body}");
     let (status, _) = http_get(relay.addr, "/nothing-here").await;
     assert_eq!(status, 404);
+    relay.shutdown().await;
+}
+
+/// Sends a raw request head; returns the status line and the headers.
+async fn raw_request(relay: &Relay, head: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(relay.addr).await.unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = tokio::time::timeout(PATIENCE, s.read(&mut buf)).await.unwrap().unwrap();
+    String::from_utf8_lossy(&buf[..n]).to_string()
+}
+
+#[tokio::test]
+async fn malformed_websocket_handshakes_are_refused() {
+    let relay = Relay::start(config()).await;
+    let path = format!("/v1/rendezvous/{}?role=host", new_id());
+    let head = |version: &str, extra: &str| {
+        format!("GET {path} {version}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n{extra}\r\n")
+    };
+    let key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    // The well-formed request is accepted, as a control.
+    assert!(raw_request(&relay, &head("HTTP/1.1", &format!("Host: r\r\n{key}"))).await.starts_with("HTTP/1.1 101"));
+    let path = format!("/v1/rendezvous/{}?role=host", new_id());
+    let head = |version: &str, extra: &str| {
+        format!("GET {path} {version}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n{extra}\r\n")
+    };
+    for (what, request) in [
+        ("an empty key", head("HTTP/1.1", "Host: r\r\nSec-WebSocket-Key: \r\n")),
+        ("a key that is not base64 of 16 bytes", head("HTTP/1.1", "Host: r\r\nSec-WebSocket-Key: hello\r\n")),
+        ("no key", head("HTTP/1.1", "Host: r\r\n")),
+        ("no Host", head("HTTP/1.1", key)),
+        ("HTTP/1.0", head("HTTP/1.0", &format!("Host: r\r\n{key}"))),
+        ("a body", head("HTTP/1.1", &format!("Host: r\r\n{key}Content-Length: 3\r\n"))),
+    ] {
+        let reply = raw_request(&relay, &request).await;
+        assert!(reply.starts_with("HTTP/1.1 400") || reply.starts_with("HTTP/1.0 400"), "{what}: {reply}");
+    }
+    // A wrong version: 426 naming the one spoken.
+    let reply = raw_request(
+        &relay,
+        &format!("GET {path} HTTP/1.1\r\nHost: r\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 8\r\n{key}\r\n"),
+    )
+    .await;
+    assert!(reply.starts_with("HTTP/1.1 426"), "{reply}");
+    assert!(reply.to_ascii_lowercase().contains("sec-websocket-version: 13"), "{reply}");
+    assert_eq!(metric(relay.addr, "certbridge_upgrades_total").await, 1.0, "only the control was upgraded");
     relay.shutdown().await;
 }

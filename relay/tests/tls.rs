@@ -60,6 +60,12 @@ async fn pairs_and_forwards_over_tls() {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
     guest.send(Message::Binary(vec![9u8; 20_000].into())).await.unwrap();
+    // The host is told its guest arrived (the `paired` ping), then gets
+    // the message.
+    match host.next().await.unwrap().unwrap() {
+        Message::Ping(p) => assert_eq!(&p[..], b"paired"),
+        other => panic!("{other:?}"),
+    }
     match host.next().await.unwrap().unwrap() {
         Message::Binary(b) => assert_eq!(b.to_vec(), vec![9u8; 20_000]),
         other => panic!("{other:?}"),
@@ -97,4 +103,36 @@ async fn unreadable_tls_files_stop_the_start_with_a_clear_error() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let err = certbridge_relay::run(listener, c, std::future::pending()).await.unwrap_err();
     assert!(err.to_string().contains("--tls-key"), "{err}");
+}
+
+#[tokio::test]
+async fn the_tls_handshake_and_the_headers_share_one_deadline() {
+    let tls = self_signed();
+    let mut c = config();
+    c.tls = Some(tls.files.clone());
+    c.limits.header_timeout = std::time::Duration::from_millis(1500);
+    let relay = Relay::start(c).await;
+    let tcp = TcpStream::connect(relay.addr).await.unwrap();
+    let started = std::time::Instant::now();
+    // A slow TLS handshake, inside the deadline...
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let mut stream = tls.connector.connect(ServerName::try_from("localhost").unwrap(), tcp).await.unwrap();
+    // ...then headers that trickle in.
+    let dropped = async {
+        for b in b"GET /healthz HTTP/1.1\r\nHost: x\r\n".iter() {
+            if stream.write_all(&[*b]).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let mut buf = [0u8; 64];
+        let _ = stream.read(&mut buf).await;
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), dropped).await.unwrap();
+    // Dropped at the one deadline (1.5 s), not one deadline for each step
+    // (0.7 s + 1.5 s).
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_millis(2100), "{took:?}");
+    assert!(took >= std::time::Duration::from_millis(1400), "{took:?}");
+    relay.shutdown().await;
 }

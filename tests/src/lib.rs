@@ -14,6 +14,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+pub mod text;
+pub use text::{TextProc, openssl_fixtures};
+
+pub mod servers;
+pub use servers::{Redis, Relay, free_port, round_robin, wait_for_port};
+
 /// How long any one expected event may take.
 pub const EVENT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -97,7 +103,17 @@ pub struct Proc {
 impl Proc {
     /// Starts `certbridge ARGS` (the caller includes `--json`).
     pub fn start(name: &'static str, args: &[&str], env: &[(&str, &Path)]) -> Self {
-        let mut cmd = Command::new(certbridge());
+        Self::spawn(name, Command::new(certbridge()), args, env)
+    }
+
+    /// [`Proc::start`] inside the network namespace `ns`.
+    pub fn start_in(ns: &Netns, name: &'static str, args: &[&str], env: &[(&str, &Path)]) -> Self {
+        let mut cmd = Command::new("ip");
+        cmd.args(["netns", "exec", &ns.name]).arg(certbridge());
+        Self::spawn(name, cmd, args, env)
+    }
+
+    fn spawn(name: &'static str, mut cmd: Command, args: &[&str], env: &[(&str, &Path)]) -> Self {
         cmd.args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -348,6 +364,74 @@ pub fn run(args: &[&str], env: &[(&str, &Path)]) -> (Option<i32>, String, String
     )
 }
 
+/// A network namespace of the test's own, with only a loopback interface
+/// on which multicast works: mDNS between two processes, isolated from the
+/// machine's own network. Needs root (CI runs as root); deleted on drop.
+pub struct Netns {
+    pub name: String,
+}
+
+impl Netns {
+    /// `None` (with a message) where namespaces cannot be made, outside CI.
+    pub fn new(tag: &str) -> Option<Self> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("cb-{tag}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+        let ip = |args: &[&str]| Command::new("ip").args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
+        if !ip(&["netns", "add", &name]) {
+            assert!(!in_ci(), "cannot make a network namespace in CI (root and iproute2 are needed)");
+            eprintln!("skipping: cannot make a network namespace (needs root and iproute2)");
+            return None;
+        }
+        let ns = Self { name };
+        for args in [
+            &["link", "set", "lo", "up"][..],
+            &["link", "set", "lo", "multicast", "on"],
+            &["route", "add", "224.0.0.0/4", "dev", "lo"],
+        ] {
+            let mut full = vec!["netns", "exec", &ns.name, "ip"];
+            full.extend_from_slice(args);
+            assert!(ip(&full), "ip {args:?} in {}", ns.name);
+        }
+        Some(ns)
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.name]).status();
+    }
+}
+
+/// Runs `certbridge ARGS` in `lang` with `stdin` typed in and its input
+/// closed: (exit code, stdout, stderr).
+pub fn run_typed(lang: &str, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+    let mut cmd = Command::new(certbridge());
+    cmd.args(args)
+        .env_remove("CERTBRIDGE_NPKI_ROOT")
+        .env("CERTBRIDGE_LANG", lang)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    type_into(child.stdin.take(), stdin);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The shared vector's password, from its `expected.json`.
+pub fn vector_password(dir: &Path) -> String {
+    let v: Value = serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    v["password"].as_str().unwrap().to_owned()
+}
+
 /// Every file under `dir`, relative path → bytes, sorted.
 pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
@@ -411,4 +495,20 @@ pub fn which(program: &str) -> Option<PathBuf> {
 /// True in CI, where skipping for a missing tool is a failure.
 pub fn in_ci() -> bool {
     std::env::var_os("CI").is_some()
+}
+
+/// The Python of the proof suites' venv (`$CERTBRIDGE_CACHE/py-bench`, made
+/// by `scripts/setup-test-tools.sh`), or `None` with a message when it is
+/// missing outside CI; in CI a missing venv fails the test.
+pub fn bench_python() -> Option<PathBuf> {
+    let cache = std::env::var_os("CERTBRIDGE_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/certbridge")))?;
+    let python = cache.join("py-bench/bin/python");
+    if python.is_file() {
+        return Some(python);
+    }
+    assert!(!in_ci(), "{} is missing in CI; scripts/setup-test-tools.sh makes it", python.display());
+    eprintln!("skipping: no {} (scripts/setup-test-tools.sh makes it)", python.display());
+    None
 }

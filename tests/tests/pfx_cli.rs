@@ -21,6 +21,7 @@ fn run_with(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
     let mut child = Command::new(certbridge())
         .args(args)
         .env_remove("CERTBRIDGE_NPKI_ROOT")
+        .env("CERTBRIDGE_LANG", "en")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

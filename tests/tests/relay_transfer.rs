@@ -1,155 +1,18 @@
 //! Transfers through real `certbridge-relay` processes on 127.0.0.1: one
 //! node, two nodes sharing a real `redis-server` behind a round-robin load
-//! balancer, LAN and relay racing, and the relay dying mid-session.
+//! balancer or behind a real nginx running the shipped
+//! `relay/deploy/nginx.conf`, LAN and relay racing, and the relay dying
+//! mid-session.
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
-use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-use certbridge_e2e::{Proc, folders, in_ci, pass_the_number, relay_bin, test_vector, tree, which};
+use certbridge_e2e::{Proc, Redis, Relay, folders, free_port, in_ci, pass_the_number, round_robin, test_vector, tree, wait_for_port, which};
 
 const VECTOR: &str = "npki-yessign-test";
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_for_port(port: u16, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "{what} did not come up on port {port}"
-        );
-        std::thread::sleep(Duration::from_millis(25));
-    }
-}
-
-/// A relay process, killed on drop.
-struct Relay {
-    child: Child,
-    port: u16,
-}
-
-impl Relay {
-    fn start(extra: &[&str]) -> Self {
-        Self::start_on(free_port(), extra)
-    }
-
-    fn start_on(port: u16, extra: &[&str]) -> Self {
-        let child = Command::new(relay_bin())
-            .args(["--listen", &format!("127.0.0.1:{port}"), "--log", "warn"])
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        wait_for_port(port, "the relay");
-        Relay { child, port }
-    }
-
-    fn url(&self) -> String {
-        format!("ws://127.0.0.1:{}", self.port)
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-/// A `redis-server` of our own on a free port, killed on drop.
-struct Redis(Child, u16);
-
-impl Redis {
-    fn start() -> Option<Self> {
-        let Some(bin) = which("redis-server") else {
-            assert!(
-                !in_ci(),
-                "redis-server is missing in CI; scripts/setup-test-tools.sh installs it"
-            );
-            eprintln!("skipping: redis-server is not installed");
-            return None;
-        };
-        let port = free_port();
-        let child = Command::new(bin)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        wait_for_port(port, "redis-server");
-        Some(Redis(child, port))
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.1)
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A TCP load balancer sending each new connection to the next backend in
-/// turn, like a round-robin balancer in front of relay nodes.
-fn round_robin(backends: Vec<u16>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let next = Arc::new(AtomicUsize::new(0));
-    std::thread::spawn(move || {
-        for client in listener.incoming() {
-            let Ok(client) = client else { return };
-            let backend = backends[next.fetch_add(1, Ordering::SeqCst) % backends.len()];
-            let Ok(server) = TcpStream::connect(("127.0.0.1", backend)) else {
-                continue;
-            };
-            for (mut from, mut to) in [
-                (client.try_clone().unwrap(), server.try_clone().unwrap()),
-                (server, client),
-            ] {
-                std::thread::spawn(move || {
-                    let mut buf = [0u8; 16 * 1024];
-                    while let Ok(n) = from.read(&mut buf) {
-                        if n == 0 || to.write_all(&buf[..n]).is_err() {
-                            break;
-                        }
-                    }
-                    let _ = to.shutdown(Shutdown::Write);
-                });
-            }
-        }
-    });
-    port
-}
 
 /// Runs an export through `relay_url`: desktop `send`, scanner `scan`,
 /// each with `extra` flags. Returns the path both sides report.
@@ -160,10 +23,34 @@ fn export(
     scanner_flags: &[&str],
     root: &Path,
 ) -> String {
-    let mut flags = vec!["--relay", relay_url];
-    flags.extend_from_slice(desktop_flags);
-    let (mut desktop, text) = Proc::desktop_send(vector, &flags);
-    let mut scanner = Proc::scan_into("scanner", &text, root, scanner_flags);
+    export_with_env(vector, relay_url, desktop_flags, scanner_flags, root, &[])
+}
+
+/// [`export`] with environment variables for both programs (a CA file
+/// for a relay behind TLS).
+fn export_with_env(
+    vector: &Path,
+    relay_url: &str,
+    desktop_flags: &[&str],
+    scanner_flags: &[&str],
+    root: &Path,
+    env: &[(&str, &Path)],
+) -> String {
+    let mut args = vec![
+        "send",
+        vector.to_str().unwrap(),
+        "--allow-expired",
+        "--json",
+        "--listen",
+        "127.0.0.1",
+        "--relay",
+        relay_url,
+    ];
+    args.extend_from_slice(desktop_flags);
+    let (mut desktop, text) = Proc::start("desktop", &args, env).with_invite();
+    let mut args = vec!["scan", &text, "--install-root", root.to_str().unwrap(), "--json"];
+    args.extend_from_slice(scanner_flags);
+    let mut scanner = Proc::start("scanner", &args, env);
     pass_the_number(&mut desktop, &mut scanner);
     let done = scanner.expect("done");
     let desktop_done = desktop.expect("done");
@@ -195,6 +82,67 @@ fn a_transfer_through_one_relay_node() {
     let tmp = tempfile::tempdir().unwrap();
     let path = export(&vector, &relay.url(), &["--no-lan"], &[], tmp.path());
     assert_eq!(path, "relay");
+}
+
+/// The relay's count of sessions that ended well (both sides closed with
+/// 1000 after the transfer).
+fn finished_closes(relay: &Relay) -> u64 {
+    use std::io::{Read, Write};
+    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", relay.port)).unwrap();
+    write!(tcp, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+    let mut text = String::new();
+    tcp.read_to_string(&mut text).unwrap();
+    text.lines()
+        .find(|l| l.starts_with("certbridge_closes_total{reason=\"finished\"}"))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_finished_transfer_is_counted_as_finished_by_the_relay() {
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
+    let relay = Relay::start(&[]);
+    let before = finished_closes(&relay);
+    let tmp = tempfile::tempdir().unwrap();
+    export(&vector, &relay.url(), &["--no-lan"], &[], tmp.path());
+    // Both sides closed with 1000, not with nothing.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while finished_closes(&relay) < before + 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(finished_closes(&relay), before + 2);
+}
+
+#[test]
+fn a_scanner_and_a_desktop_wait_for_a_relay_that_comes_up_late() {
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
+    // The relay is not there yet when both start: the desktop (on the LAN
+    // too) keeps trying in the background, the scanner (relay only)
+    // retries with back-off, and both meet once the relay is up.
+    let port = free_port();
+    let url = format!("ws://127.0.0.1:{port}");
+    let (mut desktop, text) = Proc::start(
+        "desktop",
+        &["send", vector.to_str().unwrap(), "--allow-expired", "--json", "--listen", "127.0.0.1", "--relay", &url],
+        &[],
+    )
+    .with_invite();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut scanner = Proc::start(
+        "scanner",
+        &["scan", &text, "--install-root", tmp.path().to_str().unwrap(), "--json", "--no-lan"],
+        &[],
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let _relay = Relay::start_on(port, &[]);
+    pass_the_number(&mut desktop, &mut scanner);
+    assert_eq!(scanner.expect("done")["path"], "relay");
+    assert!(desktop.wait().success() && scanner.wait().success());
 }
 
 #[test]
@@ -305,4 +253,115 @@ fn a_relay_killed_mid_session_fails_both_sides_cleanly_and_a_new_code_works() {
         export(&vector, &url, &["--no-lan"], &[], &tmp.path().join("again")),
         "relay"
     );
+}
+
+/// The nginx binary, or `None` (with a message) outside CI.
+fn nginx_bin() -> Option<std::path::PathBuf> {
+    let found = which("nginx").or_else(|| {
+        let p = Path::new("/usr/sbin/nginx");
+        p.is_file().then(|| p.to_path_buf())
+    });
+    if found.is_none() {
+        assert!(!in_ci(), "nginx is missing in CI; scripts/setup-test-tools.sh installs it");
+        eprintln!("skipping: nginx is not installed");
+    }
+    found
+}
+
+/// A CA and a certificate for localhost signed by it (openssl).
+fn make_pki(dir: &Path) {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).current_dir(dir).output().unwrap();
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    run(&[&["req", "-x509"][..], &ec, &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=certbridge test CA"]].concat());
+    run(&[&["req"][..], &ec, &["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"]].concat());
+    std::fs::write(dir.join("san.ext"), "subjectAltName=DNS:localhost\n").unwrap();
+    run(&[
+        "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+        "server.pem", "-days", "2", "-extfile", "san.ext",
+    ]);
+}
+
+/// `relay/deploy/nginx.conf` with only its addresses and file paths
+/// replaced by the test's, each replacement checked to have happened.
+fn shipped_nginx_conf(dir: &Path, nodes: [u16; 2], http: u16, https: u16) -> String {
+    let shipped = certbridge_e2e::workspace_root().join("relay/deploy/nginx.conf");
+    let mut conf = std::fs::read_to_string(shipped).unwrap();
+    let log = dir.join("access.log");
+    for (from, to) in [
+        ("server 10.0.0.11:8080", format!("server 127.0.0.1:{}", nodes[0])),
+        ("server 10.0.0.12:8080", format!("server 127.0.0.1:{}", nodes[1])),
+        ("listen 80;", format!("listen 127.0.0.1:{http};")),
+        ("listen 443 ssl;", format!("listen 127.0.0.1:{https} ssl;")),
+        ("/etc/letsencrypt/live/relay.example.org/fullchain.pem", dir.join("server.pem").display().to_string()),
+        ("/etc/letsencrypt/live/relay.example.org/privkey.pem", dir.join("server.key").display().to_string()),
+        ("/var/log/nginx/certbridge-relay.access.log", log.display().to_string()),
+    ] {
+        assert!(conf.contains(from), "relay/deploy/nginx.conf no longer has {from:?}: update this test");
+        conf = conf.replace(from, &to);
+    }
+    conf
+}
+
+#[test]
+fn a_transfer_through_nginx_with_the_shipped_config() {
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
+    let Some(nginx) = nginx_bin() else { return };
+    let Some(redis) = Redis::start() else { return };
+    let trust = ["--trusted-proxy", "127.0.0.1/32", "--redis", &redis.url()];
+    let a = Relay::start(&[&trust[..], &["--node-id", "a"]].concat());
+    let b = Relay::start(&[&trust[..], &["--node-id", "b"]].concat());
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    make_pki(dir);
+    let (http, https) = (free_port(), free_port());
+    std::fs::write(dir.join("certbridge.conf"), shipped_nginx_conf(dir, [a.port, b.port], http, https)).unwrap();
+    let d = dir.display();
+    std::fs::write(
+        dir.join("nginx.conf"),
+        format!(
+            "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n\
+             events {{ worker_connections 256; }}\n\
+             http {{\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n  \
+             uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n  include {d}/certbridge.conf;\n}}\n"
+        ),
+    )
+    .unwrap();
+    let conf = dir.join("nginx.conf");
+    let conf = conf.to_str().unwrap();
+    // The shipped file loads on this nginx.
+    let check = Command::new(&nginx).args(["-t", "-p", &d.to_string(), "-c", conf]).output().unwrap();
+    assert!(check.status.success(), "nginx -t: {}", String::from_utf8_lossy(&check.stderr));
+    let mut server = Command::new(&nginx)
+        .args(["-p", &d.to_string(), "-c", conf])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_port(https, "nginx");
+    let ca = dir.join("ca.pem");
+    let url = format!("wss://localhost:{https}");
+    let root = dir.join("NPKI");
+    let path = export_with_env(&vector, &url, &["--no-lan"], &[], &root, &[("SSL_CERT_FILE", &ca)]);
+    // nginx writes a WebSocket's log line when it closes.
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(path, "relay");
+    // nginx logged the rendezvous requests, each naming its session by
+    // 8 characters of the id at most.
+    let log = std::fs::read_to_string(dir.join("access.log")).unwrap();
+    let prefix = "/v1/rendezvous/";
+    let logged: Vec<&str> = log.lines().filter(|l| l.contains(prefix)).collect();
+    assert!(!logged.is_empty(), "no rendezvous in the access log:\n{log}");
+    for line in logged {
+        let after = &line[line.find(prefix).unwrap() + prefix.len()..];
+        let hex = after.chars().take_while(char::is_ascii_hexdigit).count();
+        assert!(hex <= 8, "the access log holds a rendezvous id: {line}");
+        assert!(line.contains(" 101 "), "the upgrade went through: {line}");
+    }
 }

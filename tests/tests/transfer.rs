@@ -333,22 +333,8 @@ fn usage_errors_exit_with_2() {
     assert_eq!(code, Some(2));
 }
 
-/// Makes OpenSSL fixtures (a valid certificate with a Hangul name) in `dir`.
 fn openssl_fixtures(dir: &Path) -> Option<std::path::PathBuf> {
-    if which("openssl").is_none() {
-        assert!(!in_ci(), "openssl is missing in CI");
-        eprintln!("skipping: openssl not found");
-        return None;
-    }
-    let script = certbridge_e2e::workspace_root().join("scripts/make-npki-fixtures.sh");
-    let status = std::process::Command::new("bash")
-        .arg(script)
-        .arg(dir)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "make-npki-fixtures.sh failed");
-    Some(dir.join("demo"))
+    certbridge_e2e::openssl_fixtures(dir).map(|d| d.join("demo"))
 }
 
 #[test]
@@ -393,4 +379,83 @@ fn a_valid_hangul_certificate_moves_pc_to_pc_without_extra_flags() {
             std::fs::read(cert.join(file)).unwrap()
         );
     }
+}
+
+/// A copy of the vector's files in `dir`, as a PC's own certificate folder.
+fn pc_copy(vector: &Path, dir: &Path) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    for file in FILES {
+        std::fs::copy(vector.join(file), dir.join(file)).unwrap();
+    }
+    dir.to_path_buf()
+}
+
+#[test]
+fn a_move_deletes_the_pcs_copy_once_the_phone_confirms_it() {
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mine = pc_copy(&vector, &tmp.path().join("pc/yessign/USER/cn=test"));
+    let root = tmp.path().join("phone-npki");
+    let (mut desktop, text) = Proc::desktop_send(&mine, &["--move"]);
+    let mut scanner = Proc::scan_into("scanner", &text, &root, &[]);
+    pass_the_number(&mut desktop, &mut scanner);
+    scanner.expect("done");
+    assert_eq!(scanner.wait().code(), Some(0));
+    let sent = desktop.expect("done");
+    assert_eq!(desktop.wait().code(), Some(0));
+    assert_eq!(sent["items"][0]["removed"], true, "{sent}");
+    assert!(!mine.exists(), "the PC's copy is gone");
+    assert!(mine.parent().unwrap().is_dir(), "its USER folder stays");
+    assert_installed(&root, &vector);
+}
+
+#[test]
+fn a_move_the_phone_refuses_keeps_the_pcs_copy() {
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mine = pc_copy(&vector, &tmp.path().join("pc"));
+    // The phone already holds a different certificate under the same name.
+    let root = tmp.path().join("phone-npki");
+    let (mut first, text) = Proc::desktop_send(&vector, &[]);
+    let mut scanner = Proc::scan_into("scanner", &text, &root, &[]);
+    pass_the_number(&mut first, &mut scanner);
+    assert_eq!(scanner.wait().code(), Some(0));
+    assert_eq!(first.wait().code(), Some(0));
+    let folder = root.join("yessign/USER").join(assert_installed(&root, &vector));
+    std::fs::write(folder.join("signPri.key"), b"another key").unwrap();
+
+    let (mut desktop, text) = Proc::desktop_send(&mine, &["--move"]);
+    let mut scanner = Proc::scan_into("scanner", &text, &root, &[]);
+    pass_the_number(&mut desktop, &mut scanner);
+    let sent = desktop.expect("done");
+    assert_eq!(sent["items"][0]["status"], "rejected");
+    assert!(sent["items"][0].get("removed").is_none(), "{sent}");
+    let _ = desktop.wait();
+    let _ = scanner.wait();
+    for file in FILES {
+        assert_eq!(std::fs::read(mine.join(file)).unwrap(), std::fs::read(vector.join(file)).unwrap());
+    }
+}
+
+#[test]
+fn a_pc_to_pc_import_can_move_the_scanning_pcs_copy() {
+    let Some(vector) = test_vector(VECTOR) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mine = pc_copy(&vector, &tmp.path().join("old-pc"));
+    let root = tmp.path().join("new-pc-npki");
+    let (mut desktop, text) = Proc::desktop_receive(&root, &[]);
+    let mut scanner = Proc::scan_sending(&text, &mine, &["--yes", "--move"]);
+    pass_the_number(&mut desktop, &mut scanner);
+    let done = scanner.expect("done");
+    assert_eq!(scanner.wait().code(), Some(0));
+    assert_eq!(desktop.wait().code(), Some(0));
+    assert_eq!(done["items"][0]["removed"], true);
+    assert!(!mine.exists());
+    assert_installed(&root, &vector);
 }

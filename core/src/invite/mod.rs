@@ -65,14 +65,14 @@ pub enum Mode {
 }
 
 impl Mode {
-    fn wire(self) -> u8 {
+    pub(crate) fn wire(self) -> u8 {
         match self {
             Mode::DesktopSends => 0,
             Mode::DesktopReceives => 1,
         }
     }
 
-    fn from_wire(v: u64) -> Option<Self> {
+    pub(crate) fn from_wire(v: u64) -> Option<Self> {
         match v {
             0 => Some(Mode::DesktopSends),
             1 => Some(Mode::DesktopReceives),

@@ -12,8 +12,8 @@ use x509_parser::public_key::PublicKey;
 use x509_parser::x509::X509Name;
 
 use super::usage::{self, Usage};
-use super::{NpkiError, read_folder};
-use crate::message::{BundleItem, KM_CERT, SIGN_CERT};
+use super::{NpkiError, read_certificate};
+use crate::message::{BundleItem, Layout, Role};
 
 /// Days before expiry from which a certificate counts as expiring (Korean
 /// CAs allow renewal 30 days ahead).
@@ -56,8 +56,17 @@ pub struct CertSummary {
     pub issuer_dn: String,
     /// Issuer common name.
     pub issuer_cn: String,
-    /// The CA's folder name (`yessign`, `KICA`, …).
+    /// The CA's folder name (`yessign`, `KICA`, …); `GPKI` or `EPKI` for
+    /// those layouts.
     pub ca: String,
+    /// Which layout the certificate's files have: `npki`, `gpki`, `epki`.
+    pub layout: &'static str,
+    /// The holder's id, for GPKI and EPKI certificates (their files are
+    /// named by it).
+    pub id: Option<String>,
+    /// The issuing body of a government certificate, in Korean and English
+    /// (`CA131000001` → 행정안전부 / Ministry of the Interior and Safety).
+    pub issuer_body: Option<usage::Label>,
     /// Serial number, upper-case hex without leading zeros.
     pub serial_hex: String,
     /// Start of validity, RFC 3339 UTC.
@@ -76,9 +85,11 @@ pub struct CertSummary {
     pub key_algorithm: String,
     /// The public key's size in bits.
     pub key_bits: usize,
-    /// Whether the key-management pair is present.
+    /// Whether the second pair is present: key management (NPKI) or
+    /// encryption (GPKI/EPKI `_env`).
     pub has_km: bool,
-    /// The folder the certificate was read from, if any.
+    /// Where the certificate was read from, if anywhere: the NPKI folder,
+    /// or the GPKI/EPKI `_sig.cer`. Commands take this path.
     pub folder: Option<String>,
 }
 
@@ -242,9 +253,9 @@ impl CertSummary {
     /// Describes the certificate of a folder's files at time `now`.
     pub fn from_item(item: &BundleItem, now: SystemTime) -> Result<Self, NpkiError> {
         let der = item
-            .files
-            .get(SIGN_CERT)
-            .ok_or(NpkiError::BadCertificate("there is no signCert.der".into()))?;
+            .file(Role::SignCert)
+            .ok_or(NpkiError::BadCertificate("there is no signing certificate".into()))?;
+        let layout = item.layout().map_err(|e| NpkiError::BadCertificate(e.to_string()))?;
         let cert = parse(der.as_slice())?;
         let subject = attributes(cert.subject());
         let issuer = attributes(cert.issuer());
@@ -281,13 +292,22 @@ impl CertSummary {
             Ok(PublicKey::EC(ec)) => ("EC".to_owned(), ec.key_size()),
             _ => (cert.public_key().algorithm.algorithm.to_id_string(), 0),
         };
+        let issuer_cn = first(&issuer, "CN");
+        let ca = match layout {
+            Layout::Npki => ca_of(&first(&issuer, "O")),
+            Layout::Gpki => "GPKI".to_owned(),
+            Layout::Epki => "EPKI".to_owned(),
+        };
         Ok(Self {
+            layout: layout.as_str(),
+            id: item.flat_id().map(str::to_owned),
+            issuer_body: usage::issuer_body(&issuer_cn),
             subject_dn: dn(&subject),
             holder: holder_name(&first(&subject, "CN")),
             subject_cn: first(&subject, "CN"),
             issuer_dn: dn(&issuer),
-            issuer_cn: first(&issuer, "CN"),
-            ca: ca_of(&first(&issuer, "O")),
+            issuer_cn,
+            ca,
             serial_hex,
             not_before: rfc3339(not_before),
             not_after: rfc3339(not_after),
@@ -297,15 +317,16 @@ impl CertSummary {
             policy_oid,
             key_algorithm,
             key_bits,
-            has_km: item.files.contains_key(KM_CERT),
+            has_km: item.has_second_pair(),
             folder: None,
         })
     }
 }
 
-/// Reads and describes the certificate folder `dir`.
+/// Reads and describes the certificate `dir` names (an NPKI folder or a
+/// GPKI/EPKI `_sig.cer`).
 pub fn inspect(dir: &Path, now: SystemTime) -> Result<CertSummary, NpkiError> {
-    let item = read_folder(dir)?;
+    let item = read_certificate(dir)?;
     let mut summary = CertSummary::from_item(&item, now)?;
     summary.folder = Some(super::install::nfc(&dir.display().to_string()));
     Ok(summary)

@@ -4,9 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::NpkiError;
-use crate::message::{
-    BundleItem, FILE_NAMES, FileBytes, KM_CERT, KM_KEY, MAX_FILE_LEN, SIGN_CERT, SIGN_KEY,
-};
+use crate::message::{BundleItem, FILE_NAMES, FileBytes, KM_CERT, KM_KEY, MAX_FILE_LEN, Role, SIGN_CERT, SIGN_KEY};
 
 /// Reads `signCert.der`, `signPri.key` and, when present, `kmCert.der` and
 /// `kmPri.key` from `dir`, exactly as they are on disk. The certificate must
@@ -40,7 +38,7 @@ pub fn read_folder(dir: &Path) -> Result<BundleItem, NpkiError> {
     if files.contains_key(KM_CERT) != files.contains_key(KM_KEY) {
         return Err(NpkiError::HalfKmPair(dir.to_path_buf()));
     }
-    let item = BundleItem { files };
+    let item = BundleItem::npki(files);
     check_files(dir, &item)?;
     Ok(item)
 }
@@ -49,17 +47,17 @@ pub fn read_folder(dir: &Path) -> Result<BundleItem, NpkiError> {
 /// the certificates parse, and the keys are encrypted private keys. A key
 /// under a scheme this program cannot decrypt still moves byte for byte; a
 /// key that is not an encrypted key at all is refused, naming the file.
-fn check_files(dir: &Path, item: &BundleItem) -> Result<(), NpkiError> {
-    for name in [SIGN_CERT, KM_CERT] {
-        if let Some(cert) = item.files.get(name) {
+pub(crate) fn check_files(dir: &Path, item: &BundleItem) -> Result<(), NpkiError> {
+    for role in [Role::SignCert, Role::SecondCert] {
+        if let (Some(name), Some(cert)) = (item.file_name(role), item.file(role)) {
             super::cert::parse(cert.as_slice()).map_err(|e| NpkiError::BadCertificateFile {
                 file: dir.join(name),
                 reason: e.to_string(),
             })?;
         }
     }
-    for name in [SIGN_KEY, KM_KEY] {
-        if let Some(key) = item.files.get(name) {
+    for role in [Role::SignKey, Role::SecondKey] {
+        if let (Some(name), Some(key)) = (item.file_name(role), item.file(role)) {
             match super::key::key_encryption(key.as_slice()) {
                 Ok(_) | Err(super::KeyError::Unsupported(_)) => {}
                 Err(error) => return Err(NpkiError::BadKeyFile { file: dir.join(name), error }),
@@ -67,4 +65,14 @@ fn check_files(dir: &Path, item: &BundleItem) -> Result<(), NpkiError> {
         }
     }
     Ok(())
+}
+
+/// Reads the certificate `path` names: an NPKI certificate folder, or the
+/// `_sig.cer` of a GPKI or EPKI certificate.
+pub fn read_certificate(path: &Path) -> Result<BundleItem, NpkiError> {
+    if super::flat::is_flat_certificate(path) && path.is_file() {
+        super::flat::read_flat(path)
+    } else {
+        read_folder(path)
+    }
 }

@@ -55,16 +55,7 @@ pub fn install_target(root: &Path, cert_der: &[u8]) -> Result<PathBuf, NpkiError
 /// The same certificate already there is a duplicate; a different one is a
 /// conflict unless `replace`, in which case it is kept as a backup.
 pub fn install(root: &Path, item: &BundleItem, replace: bool) -> Result<Installed, NpkiError> {
-    item.validate()
-        .map_err(|e| NpkiError::BadCertificate(e.to_string()))?;
-    for name in [crate::message::SIGN_KEY, crate::message::KM_KEY] {
-        if let Some(key) = item.files.get(name) {
-            match super::key::key_encryption(key.as_slice()) {
-                Ok(_) | Err(super::KeyError::Unsupported(_)) => {}
-                Err(e) => return Err(NpkiError::BadCertificate(format!("{name}: {e}"))),
-            }
-        }
-    }
+    check_received(item)?;
     let cert = item
         .files
         .get(SIGN_CERT)
@@ -130,6 +121,26 @@ enum Existing {
     Different,
 }
 
+/// Checks a received item before anything is written: valid names, a
+/// parseable certificate, keys that are encrypted keys.
+pub(crate) fn check_received(item: &BundleItem) -> Result<(), NpkiError> {
+    item.validate().map_err(|e| NpkiError::BadCertificate(e.to_string()))?;
+    for role in [crate::message::Role::SignKey, crate::message::Role::SecondKey] {
+        if let Some(key) = item.file(role) {
+            match super::key::key_encryption(key.as_slice()) {
+                Ok(_) | Err(super::KeyError::Unsupported(_)) => {}
+                Err(e) => return Err(NpkiError::BadCertificate(format!("{}: {e}", item.file_name(role).unwrap_or("key")))),
+            }
+        }
+    }
+    for role in [crate::message::Role::SignCert, crate::message::Role::SecondCert] {
+        if let Some(cert) = item.file(role) {
+            parse(cert.as_slice())?;
+        }
+    }
+    Ok(())
+}
+
 /// Compares the certificate files in `folder` with `item`'s.
 fn compare(folder: &Path, item: &BundleItem) -> Result<Existing, NpkiError> {
     let mut any = false;
@@ -162,6 +173,20 @@ fn compare(folder: &Path, item: &BundleItem) -> Result<Existing, NpkiError> {
     })
 }
 
+/// Now in the local time zone, for file names: `2026-12-02-044700`.
+pub(crate) fn local_stamp() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    jiff::Timestamp::from_second(secs)
+        .map(|t| {
+            let zone = jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC);
+            t.to_zoned_datetime(zone).strftime("%Y-%m-%d-%H%M%S").to_string()
+        })
+        .unwrap_or_else(|_| secs.to_string())
+}
+
 /// Removes temporary folders a crashed run left in `dir` (a killed process
 /// cannot clean up after itself). Best effort: what cannot be removed stays
 /// hidden from `list` anyway.
@@ -177,8 +202,12 @@ pub(crate) fn sweep_stale(dir: &Path) {
             .and_then(|m| m.modified())
             .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age >= STALE_AFTER));
         if old {
-            tracing::info!(folder = %entry.path().display(), "removing a temporary folder left by an earlier run");
-            let _ = fs::remove_dir_all(entry.path());
+            tracing::info!(path = %entry.path().display(), "removing a temporary file left by an earlier run");
+            let _ = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                fs::remove_dir_all(entry.path())
+            } else {
+                fs::remove_file(entry.path())
+            };
         }
     }
 }
@@ -204,16 +233,7 @@ pub(crate) fn nfc(s: &str) -> String {
 /// `<folder>.bak-<local date and time>`, e.g. `….bak-2026-12-02-044700`,
 /// with a counter if that exists too.
 fn backup_name(target: &Path) -> PathBuf {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let stamp = jiff::Timestamp::from_second(secs)
-        .map(|t| {
-            let zone = jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC);
-            t.to_zoned_datetime(zone).strftime("%Y-%m-%d-%H%M%S").to_string()
-        })
-        .unwrap_or_else(|_| secs.to_string());
+    let stamp = local_stamp();
     let base = target.as_os_str().to_string_lossy().into_owned();
     let mut candidate = PathBuf::from(format!("{base}.bak-{stamp}"));
     let mut n = 1;
@@ -252,7 +272,7 @@ pub(crate) fn write_temp(parent: &Path, item: &BundleItem) -> Result<PathBuf, Np
     }
 }
 
-fn create_private_dirs(dir: &Path) -> Result<(), NpkiError> {
+pub(crate) fn create_private_dirs(dir: &Path) -> Result<(), NpkiError> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -270,6 +290,11 @@ fn create_private_dir(dir: &Path) -> Result<(), NpkiError> {
 /// Writes a new 0600 file and syncs it.
 pub(crate) fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let _ = fs::remove_file(path);
+    private_file_write(path, bytes)
+}
+
+/// Writes a file that must not exist yet (0600) and syncs it.
+pub(crate) fn private_file_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut file = private_file(path)?;
     file.write_all(bytes)?;
     file.sync_all()

@@ -1,17 +1,23 @@
-//! NPKI certificates (공동인증서) on disk: reading a certificate folder,
-//! describing the certificate, and installing received folders safely.
+//! Korean certificates on disk: reading them, describing them, and
+//! installing received ones safely, in both layouts.
 //!
-//! A certificate folder is `<root>/<CA>/USER/<subject folder>/` holding
-//! `signCert.der` and `signPri.key`, and sometimes the key-management pair
-//! `kmCert.der`/`kmPri.key` (see `docs/NPKI.md`). Files are moved byte for
-//! byte. Keys are decrypted only to check a password, to change it, or to
-//! convert to and from PKCS#12.
+//! An NPKI certificate (공동인증서) is a folder of its own,
+//! `<root>/<CA>/USER/<subject folder>/`, holding `signCert.der` and
+//! `signPri.key`, and sometimes the key-management pair
+//! `kmCert.der`/`kmPri.key`. A GPKI (행정전자서명) or EPKI certificate lives
+//! beside others in `GPKI/Certificate/class2/` (or `EPKI/…`) as
+//! `<id>_sig.cer`, `<id>_sig.key` and sometimes `<id>_env.cer`/`<id>_env.key`
+//! ([`flat`]). See `docs/NPKI.md`. Files are moved byte for byte. Keys are
+//! decrypted only to check a password, to change it, or to convert to and
+//! from PKCS#12.
 
 mod cert;
+pub mod flat;
 mod folder;
 mod install;
 mod key;
 mod pfx;
+mod remove;
 mod roots;
 mod store;
 mod swap;
@@ -21,17 +27,18 @@ use std::io;
 use std::path::PathBuf;
 
 pub use cert::{CertSummary, EXPIRING_DAYS, Status, ca_folder_name, holder_name, inspect, subject_folder_name};
-pub use folder::read_folder;
+pub use folder::{read_certificate, read_folder};
 
 pub use install::{InstallStatus, Installed, install, install_target};
 pub use key::{
     DecryptedKey, KeyEncryption, KeyError, NEW_KEY_ITERATIONS, OID_RANDOM_NUM, decrypt_private_key,
     encrypt_private_key, key_encryption, reencrypt,
 };
+pub use remove::remove_sent;
 pub use pfx::{ExportedPfx, ImportedPfx, MAX_PFX_LEN, PfxError, PfxFormat, export_pfx, import_pfx};
-pub use roots::{Env, ListFailure, Listing, Os, candidate_roots, default_root, install_root, list};
+pub use roots::{Env, InstallRoots, ListFailure, Listing, Os, candidate_roots, default_root, install_root, list};
 pub use store::NpkiStore;
-pub use usage::{Usage, UsageKind};
+pub use usage::{Label, Usage, UsageKind};
 
 /// What can go wrong with certificate folders.
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +87,9 @@ pub enum NpkiError {
         /// The occupied folder.
         folder: PathBuf,
     },
+    /// A certificate to remove after a move is no longer what was sent.
+    #[error("{0} changed after it was sent, so it was kept")]
+    Changed(PathBuf),
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -97,9 +107,9 @@ pub fn check_password(
     item: &crate::message::BundleItem,
     password: &[u8],
 ) -> Result<DecryptedKey, KeyError> {
-    use crate::message::{KM_CERT, KM_KEY, SIGN_CERT, SIGN_KEY};
-    let file = |name: &str| item.files.get(name).map(|f| f.as_slice());
-    let pairs = [(SIGN_CERT, SIGN_KEY), (KM_CERT, KM_KEY)];
+    use crate::message::Role;
+    let file = |role: Role| item.file(role).map(|f| f.as_slice());
+    let pairs = [(Role::SignCert, Role::SignKey), (Role::SecondCert, Role::SecondKey)];
     let mut sign = None;
     for (cert, key) in pairs {
         let (Some(cert), Some(key)) = (file(cert), file(key)) else {
@@ -124,32 +134,37 @@ pub enum PasswordChangeError {
     Key(#[from] KeyError),
 }
 
-/// Changes the password of the certificate folder `dir`: checks the old
-/// one against every key, re-encrypts `signPri.key` (and `kmPri.key`) with
-/// the same scheme, checks the new files open with the new password, then
-/// swaps in a new copy of the folder in one atomic exchange (Linux), or
-/// replaces each key file by an atomic rename. R and the key are unchanged.
+/// Changes the password of the certificate `path` names (an NPKI folder or
+/// a GPKI/EPKI `_sig.cer`): checks the old one against every key,
+/// re-encrypts the signing key (and the second pair's key) with the same
+/// scheme, checks the new files open with the new password, then puts them
+/// in place. An NPKI folder is swapped whole in one atomic exchange (Linux)
+/// or each key file replaced by an atomic rename; a GPKI or EPKI
+/// certificate, which shares its folder with others, has its key files
+/// renamed over the old ones. R and the key are unchanged.
 pub fn change_password(
-    dir: &std::path::Path,
+    path: &std::path::Path,
     old: &[u8],
     new: &[u8],
 ) -> Result<(), PasswordChangeError> {
-    use crate::message::{KM_KEY, SIGN_KEY};
-    let mut item = read_folder(dir)?;
+    use crate::message::Role;
+    let mut item = read_certificate(path)?;
     check_password(&item, old)?;
     let mut staged = Vec::new();
-    for name in [SIGN_KEY, KM_KEY] {
-        let Some(file) = item.files.get(name) else {
+    for role in [Role::SignKey, Role::SecondKey] {
+        let (Some(name), Some(file)) = (item.file_name(role).map(str::to_owned), item.file(role)) else {
             continue;
         };
         let bytes = reencrypt(file.as_slice(), old, new)?;
-        item.files.insert(
-            name.to_owned(),
-            crate::message::FileBytes::new(bytes.to_vec()),
-        );
+        item.files.insert(name.clone(), crate::message::FileBytes::new(bytes.to_vec()));
         staged.push(name);
     }
     check_password(&item, new)?;
+    if item.layout().is_ok_and(crate::message::Layout::is_flat) {
+        flat::replace_keys(path, &item)?;
+        return Ok(());
+    }
+    let dir = path;
     if swap::replace_keys(dir, &item)? {
         return Ok(());
     }
@@ -159,7 +174,7 @@ pub fn change_password(
         let tmp = dir.join(format!("{name}.certbridge-new"));
         let bytes = item
             .files
-            .get(*name)
+            .get(name.as_str())
             .map(|f| f.as_slice())
             .unwrap_or_default();
         if let Err(e) = install::write_private_file(&tmp, bytes) {

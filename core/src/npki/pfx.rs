@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 
 use super::key::{self, KeyError};
 use super::{cert, check_password};
-use crate::message::{BundleItem, FileBytes, KM_CERT, SIGN_CERT, SIGN_KEY};
+use crate::message::{BundleItem, FileBytes, SIGN_CERT, SIGN_KEY};
 
 /// Key-derivation iterations of exported files (encryption and MAC).
 /// OpenSSL 3 uses 2048; modern files get more.
@@ -89,9 +89,8 @@ pub fn export_pfx(
 ) -> Result<ExportedPfx, PfxError> {
     let decrypted = check_password(item, password.as_bytes())?;
     let cert_der = item
-        .files
-        .get(SIGN_CERT)
-        .ok_or(PfxError::Key(KeyError::Malformed("no signCert.der")))?
+        .file(crate::message::Role::SignCert)
+        .ok_or(PfxError::Key(KeyError::Malformed("no signing certificate")))?
         .as_slice();
     let alias = cert::subject_cn(cert_der)?;
     let bad = |e: P12Error| PfxError::Malformed(e.to_string());
@@ -125,7 +124,7 @@ pub fn export_pfx(
     Ok(ExportedPfx {
         bytes: Zeroizing::new(bytes),
         has_random_num: decrypted.random_num().is_some(),
-        km_left_out: item.files.contains_key(KM_CERT),
+        km_left_out: item.has_second_pair(),
     })
 }
 
@@ -158,9 +157,7 @@ pub fn import_pfx(data: &[u8], password: &str) -> Result<ImportedPfx, PfxError> 
         })
         .ok_or(PfxError::NoKeyPair)?;
     let sealed = key::encrypt_private_key(key, password.as_bytes())?;
-    let mut item = BundleItem {
-        files: Default::default(),
-    };
+    let mut item = BundleItem::npki(Default::default());
     item.files
         .insert(SIGN_CERT.to_owned(), FileBytes::new(cert_der.to_vec()));
     item.files

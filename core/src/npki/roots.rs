@@ -1,4 +1,5 @@
-//! Where NPKI folders live on each OS, and listing what they hold.
+//! Where certificates live on each OS, in both layouts, and listing what
+//! they hold.
 //!
 //! The path logic takes an [`Env`] instead of reading the process's, so
 //! every OS's rules are tested on any OS.
@@ -92,34 +93,85 @@ pub fn install_root(env: &Env) -> Option<PathBuf> {
     }
 }
 
+/// Where received certificates are installed, one root per layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstallRoots {
+    /// NPKI certificates: `<npki>/<CA>/USER/<subject>/`.
+    pub npki: PathBuf,
+    /// GPKI certificates: `<gpki>/Certificate/class2/<id>_sig.cer` …
+    pub gpki: PathBuf,
+    /// EPKI certificates: `<epki>/Certificate/class2/<id>_sig.cer` …
+    pub epki: PathBuf,
+}
+
+impl InstallRoots {
+    /// The usual places on this machine: the OS's NPKI folder, and GPKI and
+    /// EPKI under `C:\` (Windows) or the home folder. When
+    /// `CERTBRIDGE_NPKI_ROOT` names the NPKI folder, GPKI and EPKI go
+    /// beside it.
+    pub fn for_env(env: &Env) -> Option<Self> {
+        let npki = install_root(env)?;
+        if env.override_root.is_some() {
+            return Some(Self::beside(npki));
+        }
+        let base = match env.os() {
+            Os::Windows => PathBuf::from(r"C:\"),
+            Os::MacOs | Os::Linux => env.home.clone()?,
+        };
+        Some(Self { npki, gpki: base.join("GPKI"), epki: base.join("EPKI") })
+    }
+
+    /// `npki` chosen by the user (`--install-root`), with GPKI and EPKI
+    /// beside it, as they sit on a USB stick: `<npki>/../GPKI`, `…/EPKI`.
+    pub fn beside(npki: PathBuf) -> Self {
+        let parent = npki.parent().map(Path::to_path_buf).unwrap_or_default();
+        Self { gpki: parent.join("GPKI"), epki: parent.join("EPKI"), npki }
+    }
+
+    /// The root for certificates of `layout`.
+    pub fn for_layout(&self, layout: crate::message::Layout) -> &Path {
+        match layout {
+            crate::message::Layout::Npki => &self.npki,
+            crate::message::Layout::Gpki => &self.gpki,
+            crate::message::Layout::Epki => &self.epki,
+        }
+    }
+}
+
 /// Every place certificates may be found, in order of preference (the
-/// install root first). Existence is not checked.
+/// install roots first), NPKI roots and GPKI/EPKI roots alike. Existence is
+/// not checked.
 pub fn candidate_roots(env: &Env) -> Vec<PathBuf> {
-    let mut roots: Vec<PathBuf> = install_root(env).into_iter().collect();
+    let mut roots: Vec<PathBuf> = Vec::new();
+    if let Some(installs) = InstallRoots::for_env(env) {
+        roots.extend([installs.npki, installs.gpki, installs.epki]);
+    }
     match env.os() {
         Os::Windows => {
             roots.push(PathBuf::from(r"C:\Program Files\NPKI"));
             roots.push(PathBuf::from(r"C:\Program Files (x86)\NPKI"));
-            for d in env.drives.iter().filter(|d| ('D'..='Z').contains(*d)) {
-                roots.push(PathBuf::from(format!(r"{d}:\NPKI")));
-            }
-            if let Some(p) = &env.user_profile {
-                roots.push(p.join("AppData").join("LocalLow").join("GPKI"));
-            }
             roots.push(PathBuf::from(r"C:\GPKI"));
+            roots.push(PathBuf::from(r"C:\EPKI"));
+            for d in env.drives.iter().filter(|d| ('D'..='Z').contains(*d)) {
+                for name in ["NPKI", "GPKI", "EPKI"] {
+                    roots.push(PathBuf::from(format!(r"{d}:\{name}")));
+                }
+            }
         }
         Os::MacOs => {
             if let Some(h) = &env.home {
                 roots.push(h.join("Library").join("Preferences").join("NPKI"));
                 roots.push(h.join("Documents").join("NPKI"));
                 roots.push(h.join("NPKI"));
-                roots.push(h.join("Library").join("Preferences").join("GPKI"));
+                roots.push(h.join("GPKI"));
+                roots.push(h.join("EPKI"));
             }
         }
         Os::Linux => {
             if let Some(h) = &env.home {
                 roots.push(h.join("NPKI"));
                 roots.push(h.join("GPKI"));
+                roots.push(h.join("EPKI"));
             }
         }
     }
@@ -153,8 +205,11 @@ pub struct Listing {
     pub failures: Vec<ListFailure>,
 }
 
-/// Lists `<root>/<CA>/USER/<folder>/` under each root. Broken folders are
-/// reported and the search goes on; keys are not decrypted.
+/// Lists the certificates under each root: NPKI folders
+/// (`<root>/<CA>/USER/<folder>/`) and GPKI/EPKI certificates
+/// (`<root>/Certificate/class{1,2}/<id>_sig.cer`, or `<root>` itself when it
+/// is such a folder). Broken ones are reported and the search goes on;
+/// keys are not decrypted.
 pub fn list(roots: &[PathBuf], now: SystemTime) -> Listing {
     let mut listing = Listing::default();
     for root in roots {
@@ -167,21 +222,34 @@ pub fn list(roots: &[PathBuf], now: SystemTime) -> Listing {
                 if name.starts_with(TEMP_PREFIX) || name.contains(".bak-") {
                     continue;
                 }
-                match super::inspect(&folder, now) {
-                    // The same folder reached twice (two roots that are one,
-                    // a name in two normalisation forms) is listed once.
-                    Ok(summary) if listing.certificates.iter().any(|c| c.folder == summary.folder) => {}
-                    Ok(summary) => listing.certificates.push(summary),
-                    Err(e) => listing.failures.push(ListFailure {
-                        folder: folder.display().to_string(),
-                        error: e.to_string(),
-                        cause: std::sync::Arc::new(e),
-                    }),
-                }
+                listing.add(&folder, now);
+            }
+        }
+        let mut flat_dirs = super::flat::class_dirs(root);
+        flat_dirs.push(root.clone());
+        for dir in flat_dirs {
+            for sig_cert in super::flat::certificates_in(&dir) {
+                listing.add(&sig_cert, now);
             }
         }
     }
     listing
+}
+
+impl Listing {
+    fn add(&mut self, path: &Path, now: SystemTime) {
+        match super::inspect(path, now) {
+            // The same certificate reached twice (two roots that are one,
+            // a name in two normalisation forms) is listed once.
+            Ok(summary) if self.certificates.iter().any(|c| c.folder == summary.folder) => {}
+            Ok(summary) => self.certificates.push(summary),
+            Err(e) => self.failures.push(ListFailure {
+                folder: path.display().to_string(),
+                error: e.to_string(),
+                cause: std::sync::Arc::new(e),
+            }),
+        }
+    }
 }
 
 fn subdirs(dir: &Path) -> Vec<PathBuf> {

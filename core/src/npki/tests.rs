@@ -6,7 +6,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use super::*;
 use crate::message::{BundleItem, FileBytes};
 
+mod flat;
 mod pfx;
+mod remove;
 
 fn vector() -> Option<PathBuf> {
     let dir =
@@ -529,8 +531,13 @@ fn a_key_from_another_certificate_is_reported_as_such() {
 
 /// Runs `scripts/make-npki-fixtures.sh` (OpenSSL) into `dir`.
 fn openssl_fixtures(dir: &Path) -> Option<PathBuf> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/make-npki-fixtures.sh");
-    let out = dir.join("fixtures");
+    fixtures_by("make-npki-fixtures.sh", &dir.join("fixtures"))
+}
+
+/// Runs one of the fixture scripts (OpenSSL) into `out`.
+pub(super) fn fixtures_by(script: &str, out: &Path) -> Option<PathBuf> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts").join(script);
+    let out = out.to_path_buf();
     match std::process::Command::new("bash")
         .arg(script)
         .arg(&out)

@@ -13,6 +13,14 @@ pub enum UsageKind {
     GeneralCorporate,
     /// 용도제한용: restricted to some services (e.g. banking).
     Restricted,
+    /// 행정전자서명 / 교육 전자서명 of a person (a civil servant, school staff).
+    OfficialPersonal,
+    /// 전자관인: an organisation's official seal.
+    OfficialSeal,
+    /// 컴퓨터용 (서버용): a server's certificate.
+    Server,
+    /// 특수목적용: special purpose.
+    SpecialPurpose,
     /// A policy this table does not know.
     Unknown,
 }
@@ -225,11 +233,57 @@ const TABLE: &[(&str, &str, UsageKind, &str, &str)] = {
     ]
 };
 
+/// (OID, kind, Korean use, English use) of government (GPKI) and
+/// education (EPKI) certificates, from public code of the 행정전자서명 and
+/// 교육부 certificate software; other OIDs are shown as unknown.
+const OFFICIAL: &[(&str, UsageKind, &str, &str)] = {
+    use UsageKind::{OfficialPersonal as P, OfficialSeal as S, Server as V, SpecialPurpose as X};
+    &[
+        ("1.2.410.100001.2.2.1", P, "행정기관 개인용", "Government agency, personal"),
+        ("1.2.410.100001.2.2.2", P, "공공기관 개인용", "Public institution, personal"),
+        ("1.2.410.100001.2.1.1", S, "행정기관 전자관인", "Government agency, official seal"),
+        ("1.2.410.100001.2.1.4", S, "공공기관 전자관인", "Public institution, official seal"),
+        ("1.2.410.100001.2.1.2", V, "행정기관 서버용", "Government agency, server"),
+        ("1.2.410.100001.2.1.5", V, "공공기관 서버용", "Public institution, server"),
+        ("1.2.410.100001.2.1.3", X, "행정기관 특수목적용", "Government agency, special purpose"),
+        ("1.2.410.100001.2.1.6", X, "공공기관 특수목적용", "Public institution, special purpose"),
+        ("1.2.410.100001.5.3.1.3", P, "교육기관 개인용", "Education, personal"),
+    ]
+};
+
+/// A text in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    /// Korean.
+    pub ko: String,
+    /// English.
+    pub en: String,
+}
+
+/// The issuing bodies of government certificates, by the issuer's CN.
+pub(super) fn issuer_body(issuer_cn: &str) -> Option<Label> {
+    let (ko, en) = match issuer_cn {
+        "CA131000001" | "CA131000002" => ("행정안전부", "Ministry of the Interior and Safety"),
+        "CA134040001" | "CA134100031" => ("교육부", "Ministry of Education"),
+        "CA974000001" => ("대법원", "Supreme Court of Korea"),
+        _ => return None,
+    };
+    Some(Label { ko: ko.into(), en: en.into() })
+}
+
+/// True for the policies of servers' certificates (installed in `class1`).
+pub(super) fn is_server(oid: Option<&str>) -> bool {
+    oid.is_some_and(|oid| OFFICIAL.iter().any(|row| row.0 == oid && row.1 == UsageKind::Server))
+}
+
 /// The use of a certificate with policy `oid`.
 pub(super) fn of(oid: Option<&str>) -> Usage {
     let Some(oid) = oid else {
         return unknown("no policy");
     };
+    if let Some(&(_, kind, ko, en)) = OFFICIAL.iter().find(|row| row.0 == oid) {
+        return Usage { kind, label_ko: ko.to_owned(), label_en: en.to_owned() };
+    }
     if let Some(&(_, ca, kind, ko, en)) = TABLE.iter().find(|row| row.0 == oid) {
         let (who_ko, who_en) = if kind == UsageKind::GeneralCorporate {
             ("법인", "corporate")

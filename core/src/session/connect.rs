@@ -25,7 +25,7 @@ use crate::handshake::{
 use crate::invite::{HostInvite, Invite};
 use crate::kdf::RendezvousId;
 use crate::transport::lan::{self, LanListener};
-use crate::transport::relay::{RelayError, RelayLink, Role};
+use crate::transport::relay::{RelayError, RelayLink, Retry, Role};
 use crate::transport::{Link, LinkError};
 
 /// Time a LAN connection gets to send its first handshake message. A real
@@ -35,6 +35,8 @@ use crate::transport::{Link, LinkError};
 const FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(3);
 /// Time allowed to connect to the relay.
 pub(crate) const RELAY_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time a guest that arrived at the relay gets to send its first message.
+pub(crate) const RELAY_FIRST_MESSAGE_TIMEOUT: Duration = Duration::from_secs(10);
 /// LAN connections whose first message is awaited at once. When this many
 /// wait, the oldest is dropped for each new one: silence cannot fill the
 /// desktop's door, it can only be pushed out of it.
@@ -43,10 +45,25 @@ const MAX_PENDING_PROBES: usize = 256;
 /// more from the same address are closed at once.
 const MAX_PROBES_PER_ADDRESS: usize = 8;
 
-/// A connection whose first message proved it holds the invite.
-pub(crate) struct Claimed {
-    pub(crate) link: Box<dyn Link>,
-    pub(crate) pending: PendingReply,
+/// A connection that claimed the invite.
+pub(crate) enum Claimed {
+    /// A QR scanner's first message, valid, to be answered.
+    Qr {
+        link: Box<dyn Link>,
+        pending: PendingReply,
+    },
+    /// A typed code's handshake, complete.
+    Code {
+        link: Box<dyn Link>,
+        established: Established,
+    },
+}
+
+/// The typed code's part of an acceptor: its door, and the relay to hold
+/// a channel at (with the connection that already holds one).
+pub(crate) struct CodeSetup {
+    pub(crate) door: Arc<super::typed::CodeDoor>,
+    pub(crate) relay: Option<(String, Option<(RelayLink, String)>)>,
 }
 
 /// Accepts connections for an invite until dropped. The first valid
@@ -64,12 +81,17 @@ impl Acceptor {
         host: Arc<HostInvite>,
         listener: Option<LanListener>,
         relay: Option<RelayLink>,
+        code: Option<CodeSetup>,
     ) -> (Self, mpsc::Receiver<Claimed>) {
         let (tx, rx) = mpsc::channel(1);
         let claimed = Arc::new(AtomicBool::new(false));
         let mut tasks = JoinSet::new();
+        let door = code.as_ref().map(|c| c.door.clone());
         if let Some(listener) = listener {
-            tasks.spawn(accept_lan(listener, host.clone(), claimed.clone(), tx.clone()));
+            tasks.spawn(accept_lan(listener, host.clone(), door, claimed.clone(), tx.clone()));
+        }
+        if let Some(CodeSetup { door, relay: Some((url, first)) }) = code {
+            tasks.spawn(super::typed::accept_code_relay(url, first, door, claimed.clone(), tx.clone()));
         }
         if host.invite().relay_url().is_some() {
             tasks.spawn(accept_relay(relay, host, claimed, tx));
@@ -85,8 +107,11 @@ pub(crate) async fn connect_relay_host(url: &str, id: &RendezvousId) -> Result<R
 
 /// Holds the host's place at the invite's relay: connects (unless given a
 /// connection), waits for the guest's first message, and checks it like
-/// any connection. A failed or bogus attempt is followed by a fresh
-/// connection, after a pause that grows.
+/// any connection. Failures are retried as `docs/RELAY.md` ("Retrying")
+/// says, after a pause that grows and that nothing the relay sends resets;
+/// a guest that arrives but says nothing for [`RELAY_FIRST_MESSAGE_TIMEOUT`]
+/// is closed and the host waits again. The relay path ends for good when
+/// the relay says the id is taken or the wait expired.
 async fn accept_relay(
     mut first: Option<RelayLink>,
     host: Arc<HostInvite>,
@@ -95,32 +120,72 @@ async fn accept_relay(
 ) {
     let Some(url) = host.invite().relay_url().map(str::to_owned) else { return };
     let id = RendezvousId::derive(host.invite().secret());
-    let mut pause = Duration::from_millis(250);
+    let mut backoff = Backoff::new();
     while !claimed.load(Ordering::SeqCst) {
         let connected = match first.take() {
             Some(link) => Ok(link),
             None => connect_relay_host(&url, &id).await,
         };
-        match connected {
-            Ok(link) => {
-                let mut link: Box<dyn Link> = Box::new(link);
-                // The guest may come at any time until the invite expires.
-                match link.recv(MAX_HANDSHAKE_MESSAGE).await {
-                    Ok(first) => {
-                        if check_first(link, &first, &host, &claimed, &tx).await {
-                            return;
-                        }
-                        // Junk from the relay is a failure like any other:
-                        // the pause keeps growing, so a hostile relay
-                        // cannot make this desktop hammer it.
+        let next = match connected {
+            Ok(mut link) => match link.recv_first(MAX_HANDSHAKE_MESSAGE, RELAY_FIRST_MESSAGE_TIMEOUT).await {
+                Ok(first) => {
+                    if check_first(Box::new(link), &first, &host, &claimed, &tx).await {
+                        return;
                     }
-                    Err(e) => tracing::info!(relay = %url, "the relay connection ended: {e}"),
+                    // Junk from the relay is a failure like any other.
+                    Retry::Backoff
                 }
+                Err(LinkError::Relay { code, reason }) => {
+                    tracing::info!(relay = %url, code, "the relay closed the host's connection: {reason}");
+                    match code {
+                        crate::transport::relay::CLOSE_CROWDED | 4005 => Retry::Never,
+                        // The session ended (4000, 4006–4008): wait again
+                        // as host while the invite lives.
+                        4000 | 4006..=4008 => Retry::Backoff,
+                        other => Retry::after_close(other),
+                    }
+                }
+                Err(e) => {
+                    tracing::info!(relay = %url, "the relay connection ended: {e}");
+                    link.close().await;
+                    Retry::Backoff
+                }
+            },
+            Err(e) => {
+                tracing::info!("{e}");
+                e.retry()
             }
-            Err(e) => tracing::info!("{e}"),
+        };
+        match next {
+            Retry::Never => {
+                tracing::info!(relay = %url, "giving up the relay path for this code");
+                return;
+            }
+            Retry::Now => {}
+            Retry::After(wait) => tokio::time::sleep(wait).await,
+            Retry::Backoff => tokio::time::sleep(backoff.pause()).await,
         }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_secs(10));
+    }
+}
+
+/// Pauses between relay attempts (`docs/RELAY.md`): 250 ms, doubling to
+/// 5 s, each with ±20 % jitter so that clients that failed together do not
+/// come back together.
+pub(crate) struct Backoff {
+    next: Duration,
+}
+
+impl Backoff {
+    pub(crate) fn new() -> Self {
+        Self { next: Duration::from_millis(250) }
+    }
+
+    pub(crate) fn pause(&mut self) -> Duration {
+        let mut byte = [0u8; 1];
+        let jitter = if getrandom::fill(&mut byte).is_ok() { f64::from(byte[0]) / 255.0 * 0.4 - 0.2 } else { 0.0 };
+        let pause = self.next.mul_f64(1.0 + jitter);
+        self.next = (self.next * 2).min(Duration::from_secs(5));
+        pause
     }
 }
 
@@ -162,6 +227,7 @@ impl Drop for AddressSlot {
 async fn accept_lan(
     listener: LanListener,
     host: Arc<HostInvite>,
+    door: Option<Arc<super::typed::CodeDoor>>,
     claimed: Arc<AtomicBool>,
     tx: mpsc::Sender<Claimed>,
 ) {
@@ -200,10 +266,10 @@ async fn accept_lan(
                 oldest.abort();
             }
         }
-        let (claimed, tx) = (claimed.clone(), tx.clone());
+        let (claimed, tx, door) = (claimed.clone(), tx.clone(), door.clone());
         let handle = running.spawn(async move {
             let _slot = slot;
-            probe(Box::new(link), &invite, &claimed, &tx).await;
+            probe(Box::new(link), &invite, door.as_deref(), &claimed, &tx).await;
         });
         pending.push_back(handle);
     }
@@ -217,10 +283,13 @@ fn peer_ip(link: &impl Link) -> Option<IpAddr> {
 }
 
 /// Reads a connection's first message and claims the invite if it is a
-/// valid handshake and nobody claimed it before.
+/// valid handshake and nobody claimed it before. A first message of
+/// exactly a PAKE message's length is a typed code's (a QR scanner's msg1
+/// is never that short) and goes to the code's door.
 pub(crate) async fn probe(
     mut link: Box<dyn Link>,
     host: &HostInvite,
+    door: Option<&super::typed::CodeDoor>,
     claimed: &AtomicBool,
     tx: &mpsc::Sender<Claimed>,
 ) {
@@ -236,7 +305,14 @@ pub(crate) async fn probe(
                 return;
             }
         };
-    check_first(link, &first, host, claimed, tx).await;
+    match door {
+        Some(door) if first.len() == crate::code::pake::PAKE_MESSAGE_LEN => {
+            door.attempt(link, &first, claimed, tx).await;
+        }
+        _ => {
+            check_first(link, &first, host, claimed, tx).await;
+        }
+    }
 }
 
 /// Claims the invite for `link` if `first` is a valid first handshake
@@ -260,7 +336,7 @@ async fn check_first(
         link.close().await;
         return false;
     }
-    let _ = tx.send(Claimed { link, pending }).await;
+    let _ = tx.send(Claimed::Qr { link, pending }).await;
     true
 }
 
@@ -301,16 +377,14 @@ impl Dialer {
     }
 
     /// Tries the invite's relay, if it names one, after `delay` (so that a
-    /// LAN path, when there is one, usually wins).
+    /// LAN path, when there is one, usually wins), retrying what the relay
+    /// calls transient within the invite's life (`docs/RELAY.md`).
     pub(crate) fn dial_relay(&mut self, delay: Duration) {
         let Some(url) = self.invite.relay_url().map(str::to_owned) else { return };
-        let id = RendezvousId::derive(self.invite.secret());
-        self.dial(async move {
+        let (invite, hello, timeout) = (self.invite.clone(), self.hello.clone(), self.handshake_timeout);
+        self.attempts.spawn(async move {
             tokio::time::sleep(delay).await;
-            RelayLink::connect(&url, &id, Role::Guest, RELAY_CONNECT_TIMEOUT)
-                .await
-                .map(|link| Box::new(link) as Box<dyn Link>)
-                .map_err(|e| SessionError::Unreachable(e.to_string()))
+            relay_guest(&url, &invite, &hello, timeout).await
         });
     }
 
@@ -326,9 +400,10 @@ impl Dialer {
         );
         self.attempts.spawn(async move {
             let mut link = connect.await?;
-            handshake(&mut *link, &invite, &hello, timeout)
-                .await
-                .map(|est| (link, est))
+            match handshake(&mut *link, &invite, &hello, timeout).await {
+                Ok(est) => Ok((link, est)),
+                Err(failed) => Err(failed.into_error()),
+            }
         });
     }
 
@@ -363,26 +438,83 @@ fn rank(e: &SessionError) -> u8 {
     }
 }
 
-async fn handshake(
-    link: &mut dyn Link,
-    invite: &Invite,
-    hello: &Hello,
-    timeout: Duration,
-) -> Result<Established, SessionError> {
-    let (initiator, msg1) = Initiator::start(invite, hello)?;
-    link.send(&msg1).await.map_err(|_| SessionError::Refused)?;
+/// How a handshake attempt failed.
+enum Failed {
+    /// For good: the handshake itself failed, or the desktop refused.
+    Final(SessionError),
+    /// The relay closed the connection with this code.
+    Relay(u16, String),
+    /// No answer within the handshake's time.
+    Silent,
+}
+
+impl Failed {
+    fn into_error(self) -> SessionError {
+        match self {
+            Failed::Final(e) => e,
+            Failed::Relay(code, reason) => SessionError::Unreachable(format!("relay: {reason} ({code})")),
+            Failed::Silent => SessionError::Unreachable("the desktop did not answer".into()),
+        }
+    }
+}
+
+async fn handshake(link: &mut dyn Link, invite: &Invite, hello: &Hello, timeout: Duration) -> Result<Established, Failed> {
+    let (initiator, msg1) = Initiator::start(invite, hello).map_err(|e| Failed::Final(e.into()))?;
+    link.send(&msg1).await.map_err(|_| Failed::Final(SessionError::Refused))?;
     let msg2 = match tokio::time::timeout(timeout, link.recv(MAX_HANDSHAKE_MESSAGE)).await {
         Ok(Ok(msg2)) => msg2,
-        Ok(Err(LinkError::TooLarge { .. })) => return Err(HandshakeError::TooLarge.into()),
-        Ok(Err(LinkError::Relay(reason))) => {
-            return Err(SessionError::Unreachable(format!("relay: {reason}")));
-        }
-        Ok(Err(_)) => return Err(SessionError::Refused),
-        Err(_) => {
-            return Err(SessionError::Unreachable(
-                "the desktop did not answer".into(),
-            ));
-        }
+        Ok(Err(LinkError::TooLarge { .. })) => return Err(Failed::Final(HandshakeError::TooLarge.into())),
+        Ok(Err(LinkError::Relay { code, reason })) => return Err(Failed::Relay(code, reason)),
+        Ok(Err(_)) => return Err(Failed::Final(SessionError::Refused)),
+        Err(_) => return Err(Failed::Silent),
     };
-    Ok(initiator.finish(&msg2)?)
+    initiator.finish(&msg2).map_err(|e| Failed::Final(e.into()))
+}
+
+/// The scanner's relay path: connects and runs the handshake, retrying
+/// what `docs/RELAY.md` ("Retrying") calls transient until the invite
+/// expires. A code whose pair is formed elsewhere is refused; a desktop
+/// that is not at the relay is asked for once more after 2 s, in case it
+/// was reconnecting.
+async fn relay_guest(url: &str, invite: &Invite, hello: &Hello, timeout: Duration) -> Attempt {
+    let id = RendezvousId::derive(invite.secret());
+    let mut backoff = Backoff::new();
+    let mut asked_again = false;
+    loop {
+        let (next, error) = match RelayLink::connect(url, &id, Role::Guest, RELAY_CONNECT_TIMEOUT).await {
+            Err(e) => (e.retry(), SessionError::Unreachable(e.to_string())),
+            Ok(link) => {
+                let mut link: Box<dyn Link> = Box::new(link);
+                match handshake(&mut *link, invite, hello, timeout).await {
+                    Ok(established) => return Ok((link, established)),
+                    Err(Failed::Final(e)) => return Err(e),
+                    Err(Failed::Relay(crate::transport::relay::CLOSE_CROWDED, _)) => return Err(SessionError::Refused),
+                    Err(failed @ Failed::Relay(crate::transport::relay::CLOSE_NO_SUCH_SESSION, _)) => {
+                        let next = if asked_again { Retry::Never } else { Retry::After(Duration::from_secs(2)) };
+                        asked_again = true;
+                        (next, failed.into_error())
+                    }
+                    Err(Failed::Relay(code, reason)) => {
+                        (Retry::after_close(code), Failed::Relay(code, reason).into_error())
+                    }
+                    Err(failed @ Failed::Silent) => {
+                        link.close().await;
+                        (Retry::Backoff, failed.into_error())
+                    }
+                }
+            }
+        };
+        let pause = match next {
+            Retry::Never => return Err(error),
+            Retry::Now => Duration::ZERO,
+            Retry::After(wait) => wait,
+            Retry::Backoff => backoff.pause(),
+        };
+        let left = invite.expires_at().saturating_sub(crate::invite::unix_seconds(std::time::SystemTime::now()));
+        if pause.as_secs() >= left {
+            return Err(error);
+        }
+        tracing::info!(relay = url, "trying the relay again in {pause:?}: {error}");
+        tokio::time::sleep(pause).await;
+    }
 }

@@ -10,7 +10,8 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::connect::{Acceptor, Claimed, Dialer, connect_relay_host};
+use super::connect::{Acceptor, Claimed, CodeSetup, Dialer, connect_relay_host};
+use super::typed::CodeDoor;
 use super::machine::{GuestMachine, HostMachine, SaveResult, Step};
 use super::store::{CertificateStore, OutgoingItem};
 use super::{Event, GuestConfig, HostConfig, Input, ItemReport, Outcome, SAVE_TIMEOUT, SessionError};
@@ -18,7 +19,7 @@ use crate::channel::{Channel, ChannelError};
 use crate::handshake::{Established, Hello};
 use crate::invite::{HostInvite, Invite, InviteParams, unix_seconds};
 use crate::kdf::RendezvousId;
-use crate::message::{BundleItem, Message};
+use crate::message::{BundleItem, ItemStatus, Message};
 use crate::transport::{Link, LinkError};
 use crate::transport::lan::{self, LanListener, ListenError};
 
@@ -81,6 +82,7 @@ async fn host(
         // keeps the QR code small enough for an 80×24 terminal.
         name: None,
     };
+    let lan_endpoints = listener.as_ref().map(|l| l.endpoints().to_vec()).unwrap_or_default();
     let host = Arc::new(HostInvite::generate(params, SystemTime::now())?);
     let invite = host.invite().clone();
     // When the relay is the only path, it must answer before the invite is
@@ -93,33 +95,138 @@ async fn host(
         }
         _ => None,
     };
+    let (renewals_tx, mut renewals) = mpsc::unbounded_channel();
+    let (code_setup, first_code) = if config.offer_code {
+        match open_door(&config, &invite, lan_endpoints, renewals_tx).await {
+            Some((setup, code)) => (Some(setup), Some(code)),
+            None => (None, None),
+        }
+    } else {
+        (None, None)
+    };
     // Keeps refusing later devices until the session ends.
-    let (_acceptor, mut claims) = Acceptor::start(host.clone(), listener, first_relay);
-    emit(
-        events,
-        Event::InviteReady {
-            invite: invite.clone(),
-        },
-    );
+    let (_acceptor, mut claims) = Acceptor::start(host.clone(), listener, first_relay, code_setup);
+    emit(events, Event::InviteReady { invite: invite.clone(), code: first_code });
 
     let until_expiry = Duration::from_secs(
         invite
             .expires_at()
             .saturating_sub(unix_seconds(SystemTime::now())),
     );
-    let Claimed { mut link, pending } = tokio::select! {
-        claimed = claims.recv() => claimed.ok_or(SessionError::InviteExpired)?,
-        () = tokio::time::sleep(until_expiry) => return Err(SessionError::InviteExpired),
-        () = wait_for_cancel(inputs) => return Err(SessionError::Cancelled),
+    let deadline = tokio::time::sleep(until_expiry);
+    tokio::pin!(deadline);
+    let claimed = loop {
+        tokio::select! {
+            claimed = claims.recv() => break claimed.ok_or(SessionError::InviteExpired)?,
+            // A typed code was burned or moved: the user sees the new one.
+            Some(code) = renewals.recv() => emit(events, Event::InviteReady { invite: invite.clone(), code: Some(code) }),
+            () = &mut deadline => return Err(SessionError::InviteExpired),
+            () = wait_for_cancel(inputs) => return Err(SessionError::Cancelled),
+        }
     };
-    let peer = pending.peer().clone();
-    let (established, msg2) = pending.reply(&config.hello)?;
-    link.send(&msg2).await.map_err(|error| SessionError::Disconnected { error, after_sending: false })?;
+    let (link, established, peer) = match claimed {
+        Claimed::Qr { mut link, pending } => {
+            let peer = pending.peer().clone();
+            let (established, msg2) = pending.reply(&config.hello)?;
+            link.send(&msg2).await.map_err(|error| SessionError::Disconnected { error, after_sending: false })?;
+            (link, established, peer)
+        }
+        Claimed::Code { link, established } => {
+            let peer = established.peer().clone();
+            (link, established, peer)
+        }
+    };
     let (machine, steps) = HostMachine::new(config.mode, outgoing, established.verification_code());
     let sent = !config.mode.scanner_sends();
     let connected = Connected { link, established, peer, sent };
     let timing = Timing { idle: config.idle_timeout, peer_step: config.step_timeout };
-    converse(connected, machine, steps, inputs, events, store, timing).await
+    converse(connected, machine, steps, inputs, events, store, timing, config.move_sent).await
+}
+
+/// Opens the typed code's door: a channel from the relay when there is one
+/// (the relay hands them out, unique among its waiting desktops), else one
+/// no other desktop on this LAN announces. `None` when there is no way to
+/// be found by a code.
+async fn open_door(
+    config: &HostConfig,
+    invite: &Invite,
+    lan: Vec<SocketAddr>,
+    renewals: mpsc::UnboundedSender<crate::code::ShortCode>,
+) -> Option<(CodeSetup, crate::code::ShortCode)> {
+    let relay = config.relay_url.clone().filter(|url| {
+        config.allow_insecure_relay || !crate::transport::relay::is_insecure(url)
+    });
+    let mut first = None;
+    if let Some(url) = &relay {
+        match crate::transport::relay::RelayLink::channel_host(url, super::connect::RELAY_CONNECT_TIMEOUT).await {
+            Ok(held) => first = Some(held),
+            Err(e) => tracing::info!("the relay gave no channel for a typed code: {e}"),
+        }
+    }
+    let channel = match &first {
+        Some((_, channel)) => channel.clone(),
+        None if !lan.is_empty() => super::typed::lan_channel().await.ok()?,
+        None if relay.is_some() => return None,
+        None => return None,
+    };
+    let (door, code) =
+        CodeDoor::open(&channel, config.hello.clone(), config.mode, invite.expires_at(), lan, renewals).ok()?;
+    Some((CodeSetup { door, relay: relay.map(|url| (url, first)) }, code))
+}
+
+/// The scanner's whole session, with a typed code instead of a scanned
+/// one: the desktop is found by the code's channel, and says in the
+/// handshake which way certificates move.
+pub(super) async fn run_guest_code(
+    code: crate::code::ShortCode,
+    config: GuestConfig,
+    store: Arc<dyn CertificateStore>,
+    mut inputs: mpsc::UnboundedReceiver<Input>,
+    events: EventSink,
+) {
+    let result = guest_code(code, config, store, &mut inputs, &events).await;
+    finish(&events, result);
+}
+
+async fn guest_code(
+    code: crate::code::ShortCode,
+    config: GuestConfig,
+    store: Arc<dyn CertificateStore>,
+    inputs: &mut mpsc::UnboundedReceiver<Input>,
+    events: &EventSink,
+) -> Result<Outcome, SessionError> {
+    emit(events, Event::Connecting);
+    let (link, established, offer) = tokio::select! {
+        dialed = super::typed::dial(&code, &config.hello, &config) => dialed?,
+        () = wait_for_cancel(inputs) => return Err(SessionError::Cancelled),
+    };
+    let mut channel_for_abort = None;
+    let outgoing = if offer.mode.scanner_sends() {
+        match load_outgoing(&store).await {
+            Ok(items) => items,
+            Err(e) => {
+                channel_for_abort = Some(e);
+                Vec::new()
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    if !super::typed::offer_is_fresh(&offer) {
+        channel_for_abort = Some(SessionError::Invite(crate::invite::InviteError::Expired(0)));
+    }
+    if let Some(error) = channel_for_abort {
+        // Tell the desktop, then report.
+        let mut channel = Channel::new(link, established);
+        let _ = channel.send(&error.abort_message()).await;
+        channel.close().await;
+        return Err(error);
+    }
+    let peer = established.peer().clone();
+    let (machine, steps) = GuestMachine::new(offer.mode, outgoing, established.verification_code(), config.consent);
+    let connected = Connected { link, established, peer, sent: offer.mode.scanner_sends() };
+    let timing = Timing { idle: config.idle_timeout, peer_step: config.step_timeout };
+    converse(connected, machine, steps, inputs, events, store, timing, config.move_sent).await
 }
 
 /// The scanner's whole session.
@@ -177,7 +284,7 @@ async fn guest(
     let (machine, steps) = GuestMachine::new(mode, outgoing, established.verification_code(), config.consent);
     let connected = Connected { link, established, peer, sent: mode.scanner_sends() };
     let timing = Timing { idle: config.idle_timeout, peer_step: config.step_timeout };
-    converse(connected, machine, steps, inputs, events, store, timing).await
+    converse(connected, machine, steps, inputs, events, store, timing, config.move_sent).await
 }
 
 /// How long a connected session waits for each kind of step.
@@ -209,6 +316,7 @@ async fn converse(
     events: &EventSink,
     store: Arc<dyn CertificateStore>,
     timing: Timing,
+    move_sent: bool,
 ) -> Result<Outcome, SessionError> {
     let Connected { link, established, peer, sent } = connected;
     let path = link.path().clone();
@@ -220,8 +328,57 @@ async fn converse(
         },
     );
     let channel = Channel::new(link, established);
-    let items = drive(machine, steps, channel, inputs, events, store, timing).await?;
+    let mut items = drive(machine, steps, channel, inputs, events, store.clone(), timing).await?;
+    if sent && move_sent {
+        remove_sent(&store, &mut items).await;
+    }
     Ok(Outcome { peer, path, sent, items })
+}
+
+/// A move: removes this side's copy of every item the receiver took (its
+/// receipt's digests were already checked against what was sent). A copy
+/// that cannot be removed stays, and its report says so.
+async fn remove_sent(store: &Arc<dyn CertificateStore>, items: &mut [ItemReport]) {
+    let outgoing = {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || store.load_outgoing()).await
+    };
+    let Ok(Ok(outgoing)) = outgoing else {
+        tracing::warn!("the certificates sent could not be read again; none removed");
+        for item in items.iter_mut().filter(|i| i.status != ItemStatus::Rejected) {
+            item.removed = Some(false);
+        }
+        return;
+    };
+    for (index, report) in items.iter_mut().enumerate() {
+        if report.status == ItemStatus::Rejected {
+            continue;
+        }
+        // The copy still here must be what went out, file for file.
+        let same = outgoing.get(index).is_some_and(|now| {
+            let digests: std::collections::BTreeMap<String, [u8; 32]> =
+                now.item.digests().into_iter().map(|(n, d)| (n, d.0)).collect();
+            digests == report.sha256
+        });
+        if !same {
+            tracing::warn!(index, "a certificate changed after it was sent; kept");
+            report.removed = Some(false);
+            continue;
+        }
+        let (store, sent) = (store.clone(), outgoing[index].clone());
+        let removed = tokio::task::spawn_blocking(move || store.remove_sent(index, &sent)).await;
+        report.removed = Some(match removed {
+            Ok(Ok(())) => true,
+            Ok(Err(e)) => {
+                tracing::warn!(index, "a sent certificate could not be removed: {e}");
+                false
+            }
+            Err(e) => {
+                tracing::warn!(index, "removing a sent certificate stopped: {e}");
+                false
+            }
+        });
+    }
 }
 
 /// Resolves once the user cancels. Other inputs before a connection are
@@ -364,7 +521,11 @@ async fn drive(
                     saving = Some(tokio::task::spawn_blocking(move || save_all(&*store, items)));
                 }
                 Step::Finish(result) => {
-                    channel.close().await;
+                    if result.is_ok() {
+                        channel.finish().await;
+                    } else {
+                        channel.close().await;
+                    }
                     return result;
                 }
             }

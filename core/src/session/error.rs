@@ -44,6 +44,13 @@ pub enum SessionError {
     /// No address of the desktop answered.
     #[error("could not reach the desktop ({0}); check that both devices are on the same network")]
     Unreachable(String),
+    /// The typed code does not match the desktop's (mistyped, or already
+    /// replaced by a new one).
+    #[error("the code does not match the desktop's; it shows a new one now")]
+    WrongCode,
+    /// No desktop showing this typed code was found.
+    #[error("no desktop with this code was found")]
+    NoDesktopForCode,
     /// The desktop closed the connection during the handshake.
     #[error(
         "the desktop refused the connection: its code was already used by another device or does not match; scan a new code"
@@ -123,6 +130,8 @@ pub enum ErrorKind {
     RelayUnreachable,
     /// The desktop closed the connection during the handshake.
     Refused,
+    /// A typed code did not match.
+    WrongCode,
     /// The handshake failed.
     Handshake,
     /// The verification number was typed wrong too often.
@@ -158,6 +167,7 @@ impl ErrorKind {
             ErrorKind::Unreachable => "unreachable",
             ErrorKind::RelayUnreachable => "relay_unreachable",
             ErrorKind::Refused => "refused",
+            ErrorKind::WrongCode => "wrong_code",
             ErrorKind::Handshake => "handshake",
             ErrorKind::CodeMismatch => "code_mismatch",
             ErrorKind::PeerAborted => "peer_aborted",
@@ -191,6 +201,8 @@ impl SessionError {
             SessionError::Unreachable(_) => ErrorKind::Unreachable,
             SessionError::RelayUnreachable(_) => ErrorKind::RelayUnreachable,
             SessionError::Refused => ErrorKind::Refused,
+            SessionError::WrongCode => ErrorKind::WrongCode,
+            SessionError::NoDesktopForCode => ErrorKind::Unreachable,
             SessionError::Handshake(_) => ErrorKind::Handshake,
             SessionError::CodeMismatch => ErrorKind::CodeMismatch,
             SessionError::PeerAborted { .. } => ErrorKind::PeerAborted,

@@ -95,6 +95,7 @@ fn check_receipt(
             reason: got.reason.as_deref().map(sanitize),
             code: got.code.as_deref().and_then(RejectCode::from_wire),
             sha256: ours,
+            removed: None,
         });
     }
     Ok(reports)
@@ -122,6 +123,7 @@ fn receipt_of(results: Vec<SaveResult>) -> (Message, Vec<ItemReport>) {
             reason: saved.reason,
             code: saved.code,
             sha256: digests,
+            removed: None,
         });
     }
     (Message::Receipt { items }, reports)

@@ -17,6 +17,7 @@ mod driver;
 mod error;
 mod machine;
 pub mod store;
+mod typed;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -49,10 +50,15 @@ pub(crate) const SAVE_TIMEOUT: Duration = Duration::from_secs(60);
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Event {
-    /// Desktop: the invite is ready to be shown as a QR code.
+    /// Desktop: the invite is ready to be shown as a QR code, with the
+    /// short code to show beside it. Sent again with a new code whenever
+    /// the old one was burned (a failed try) or moved (the relay gave a
+    /// new channel); the QR code stays the same.
     InviteReady {
         /// The invite to show.
         invite: Invite,
+        /// The code a person can type instead of scanning, when offered.
+        code: Option<crate::code::ShortCode>,
     },
     /// Scanner: trying to reach the desktop.
     Connecting,
@@ -135,6 +141,11 @@ pub struct ItemReport {
     pub code: Option<RejectCode>,
     /// SHA-256 of each file, by file name.
     pub sha256: BTreeMap<String, [u8; 32]>,
+    /// On the sending side of a move: whether this side's copy was removed
+    /// after the receipt confirmed it (`Some(false)`: it could not be, and
+    /// is still here). `None` when no move was asked or the item was not
+    /// taken.
+    pub removed: Option<bool>,
 }
 
 /// A finished transfer.
@@ -204,12 +215,19 @@ pub struct HostConfig {
     pub allow_insecure_relay: bool,
     /// How long the invite is valid.
     pub invite_lifetime: Duration,
+    /// Whether to offer a typed code beside the QR code (announced on the
+    /// LAN by mDNS, and held at the relay's channel when there is a relay).
+    pub offer_code: bool,
     /// How long the session waits for a person once connected (the number
     /// typed here).
     pub idle_timeout: Duration,
     /// How long it waits for each step the scanner takes by itself
     /// ([`PEER_STEP_TIMEOUT`]).
     pub step_timeout: Duration,
+    /// When this side sends: remove its copy of each certificate the
+    /// receiver confirmed byte for byte (a *move*; see
+    /// [`CertificateStore::remove_sent`]). Off by default.
+    pub move_sent: bool,
 }
 
 impl HostConfig {
@@ -222,15 +240,17 @@ impl HostConfig {
             use_lan: true,
             relay_url: None,
             allow_insecure_relay: false,
+            offer_code: false,
             invite_lifetime: DEFAULT_INVITE_LIFETIME,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             step_timeout: PEER_STEP_TIMEOUT,
+            move_sent: false,
         }
     }
 }
 
 /// How the scanner runs a session.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct GuestConfig {
     /// Who this device is.
     pub hello: Hello,
@@ -243,6 +263,12 @@ pub struct GuestConfig {
     /// Allow a `ws://` relay on a public address (see
     /// [`crate::transport::relay::is_insecure`]).
     pub allow_insecure_relay: bool,
+    /// The relay at which to look a typed code up (a scanned code names its
+    /// own).
+    pub relay_url: Option<String>,
+    /// How to find a typed code's desktop on the LAN; `None` for this
+    /// build's own mDNS browser, where it has one.
+    pub finder: Option<Arc<dyn crate::code::LanFinder>>,
     /// Time allowed for one TCP connection.
     pub connect_timeout: Duration,
     /// Time allowed for the desktop to answer the handshake.
@@ -255,6 +281,10 @@ pub struct GuestConfig {
     /// How long it waits for each step the desktop takes by itself
     /// ([`PEER_STEP_TIMEOUT`]).
     pub step_timeout: Duration,
+    /// When this side sends: remove its copy of each certificate the
+    /// receiver confirmed byte for byte (a *move*; see
+    /// [`CertificateStore::remove_sent`]). Off by default.
+    pub move_sent: bool,
 }
 
 impl GuestConfig {
@@ -266,11 +296,14 @@ impl GuestConfig {
             use_lan: true,
             use_relay: true,
             allow_insecure_relay: false,
+            relay_url: None,
+            finder: None,
             connect_timeout: Duration::from_secs(2),
             handshake_timeout: Duration::from_secs(10),
             relay_delay: Duration::from_millis(300),
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             step_timeout: PEER_STEP_TIMEOUT,
+            move_sent: false,
         }
     }
 }
@@ -282,6 +315,34 @@ pub fn start_host(config: HostConfig, store: Arc<dyn CertificateStore>) -> (Sess
     let (inputs_tx, inputs) = mpsc::unbounded_channel();
     let (events_tx, events) = mpsc::unbounded_channel();
     tokio::spawn(driver::run_host(config, store, inputs, events_tx));
+    (SessionHandle { inputs: inputs_tx }, events)
+}
+
+impl std::fmt::Debug for GuestConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GuestConfig")
+            .field("hello", &self.hello)
+            .field("consent", &self.consent)
+            .field("use_lan", &self.use_lan)
+            .field("use_relay", &self.use_relay)
+            .field("relay_url", &self.relay_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Starts the scanner's side of a session with a typed code on the current
+/// tokio runtime. The desktop is looked for on the LAN and, with
+/// [`GuestConfig::relay_url`], at the relay; which way certificates move is
+/// the desktop's to say, so `store` must be ready to send (import) and to
+/// save (export).
+pub fn start_guest_with_code(
+    code: crate::code::ShortCode,
+    config: GuestConfig,
+    store: Arc<dyn CertificateStore>,
+) -> (SessionHandle, Events) {
+    let (inputs_tx, inputs) = mpsc::unbounded_channel();
+    let (events_tx, events) = mpsc::unbounded_channel();
+    tokio::spawn(driver::run_guest_code(code, config, store, inputs, events_tx));
     (SessionHandle { inputs: inputs_tx }, events)
 }
 

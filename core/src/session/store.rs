@@ -75,4 +75,16 @@ pub trait CertificateStore: Send + Sync {
     /// Saves one received, already validated item. Must be atomic: on error
     /// or rejection nothing of the item may remain.
     fn save_incoming(&self, item: &BundleItem) -> Result<Saved, StoreError>;
+
+    /// Removes this side's copy of the `index`-th item [`load_outgoing`]
+    /// gave, after the receiver confirmed it holds every file byte for
+    /// byte (a *move*). `sent` is what went out: a store must not remove
+    /// files that changed since. Either everything of the item goes or
+    /// nothing does. Stores that cannot remove keep the default.
+    ///
+    /// [`load_outgoing`]: CertificateStore::load_outgoing
+    fn remove_sent(&self, index: usize, sent: &OutgoingItem) -> Result<(), StoreError> {
+        let _ = (index, sent);
+        Err(StoreError::new("this device cannot remove certificates it sent"))
+    }
 }

@@ -77,9 +77,17 @@ pub enum LinkError {
         /// The limit.
         max: usize,
     },
-    /// The relay closed the connection, with its reason.
-    #[error("the relay closed the connection: {0}")]
-    Relay(String),
+    /// The relay closed the connection, with its code and reason.
+    #[error("the relay closed the connection: {reason} ({code})")]
+    Relay {
+        /// The WebSocket close code (`docs/RELAY.md`).
+        code: u16,
+        /// The relay's words, sanitised.
+        reason: String,
+    },
+    /// The peer arrived at the relay but sent nothing in time.
+    #[error("the other device connected through the relay but said nothing")]
+    Silent,
     /// A network error.
     #[error("network error: {0}")]
     Io(#[from] io::Error),
@@ -96,6 +104,12 @@ pub trait Link: Send {
 
     /// Closes the link's sending side cleanly; errors are ignored.
     fn close(&mut self) -> BoxFuture<'_, ()>;
+
+    /// Closes the link after a finished transfer. The same as
+    /// [`Link::close`] except on a relay, which counts this as a success.
+    fn finish(&mut self) -> BoxFuture<'_, ()> {
+        self.close()
+    }
 
     /// Which way the link goes.
     fn path(&self) -> &Path;

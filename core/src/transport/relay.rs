@@ -66,10 +66,63 @@ pub enum RelayError {
         url: String,
         /// What failed.
         reason: String,
+        /// The HTTP status, when the relay answered without upgrading.
+        status: Option<u16>,
+        /// How long the relay asked to wait (`Retry-After`).
+        retry_after: Option<Duration>,
     },
 }
 
+/// What a client does after a relay attempt ended without a session
+/// (`docs/RELAY.md`, "Retrying").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Try again at once (the node is going away; another takes over).
+    Now,
+    /// Try again after this long (the relay said so).
+    After(Duration),
+    /// Try again after the next back-off pause.
+    Backoff,
+    /// Do not try again.
+    Never,
+}
+
+impl Retry {
+    /// The advice for a close code the relay sent.
+    pub fn after_close(code: u16) -> Self {
+        match code {
+            1001 => Retry::Now,
+            4011 => Retry::After(Duration::from_secs(1)),
+            4010 | 1011 => Retry::Backoff,
+            _ => Retry::Never,
+        }
+    }
+}
+
+/// A relay close code that means this id's pair is formed with someone
+/// else: the code is in use.
+pub const CLOSE_CROWDED: u16 = 4001;
+/// A relay close code that means no host is waiting for this id.
+pub const CLOSE_NO_SUCH_SESSION: u16 = 4004;
+/// The payload of the ping a relay sends a host when its guest arrives.
+pub const PAIRED_PING: &[u8] = b"paired";
+
 impl RelayError {
+    /// What to do next after this failure to connect.
+    pub fn retry(&self) -> Retry {
+        match self {
+            RelayError::Connect { status: Some(503 | 429), retry_after: Some(wait), .. } => Retry::After(*wait),
+            RelayError::Connect { status: Some(429), .. } => Retry::After(Duration::from_secs(60)),
+            RelayError::Connect { status: Some(503), .. } => Retry::After(Duration::from_secs(5)),
+            // Any other answer without an upgrade is a client bug or the
+            // wrong server: trying again changes nothing.
+            RelayError::Connect { status: Some(_), .. } => Retry::Never,
+            // Refused, reset, TLS or DNS failure, no answer in time.
+            RelayError::Connect { status: None, .. } => Retry::Backoff,
+            RelayError::BadUrl(_) | RelayError::Insecure(_) | RelayError::Tls(_) => Retry::Never,
+        }
+    }
+
     /// The relay's address, when the error is about one.
     pub fn url(&self) -> Option<&str> {
         match self {
@@ -125,6 +178,16 @@ pub fn check_url_policy(url: &str, allow_insecure: bool) -> Result<(), RelayErro
         return Err(RelayError::Insecure(url.to_owned()));
     }
     Ok(())
+}
+
+/// The URL at which a host asks the relay for a channel number.
+pub fn channel_host_url(base: &str) -> String {
+    format!("{}/v1/channel?role=host", base.trim_end_matches('/'))
+}
+
+/// The URL at which a guest that typed a code looks up its channel.
+pub fn channel_guest_url(base: &str, channel: &str) -> String {
+    format!("{}/v1/channel/{channel}?role=guest", base.trim_end_matches('/'))
 }
 
 /// The rendezvous URL for `id` and `role` under the relay's base URL.
@@ -187,6 +250,8 @@ fn config_with_roots(roots: rustls::RootCertStore) -> Result<Arc<rustls::ClientC
 pub struct RelayLink {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     path: Path,
+    /// The relay said the peer arrived ([`PAIRED_PING`]).
+    paired: bool,
 }
 
 impl std::fmt::Debug for RelayLink {
@@ -199,11 +264,41 @@ impl RelayLink {
     /// Connects to the relay at `base` as `role` for the rendezvous `id`,
     /// within `timeout`.
     pub async fn connect(base: &str, id: &RendezvousId, role: Role, timeout: Duration) -> Result<Self, RelayError> {
-        let tls = if base.starts_with("wss://") { Some(tls_config()?) } else { None };
-        Self::connect_with(base, id, role, timeout, tls).await
+        Self::connect_url(base, rendezvous_url(base, id, role), timeout).await
     }
 
-    /// [`RelayLink::connect`] with the TLS settings given.
+    /// Asks the relay at `base` for a channel for a typed code: the link
+    /// (waiting for its guest, like a rendezvous host) and the channel
+    /// number the relay gave, from its first (text) message.
+    pub async fn channel_host(base: &str, timeout: Duration) -> Result<(Self, String), RelayError> {
+        let mut link = Self::connect_url(base, channel_host_url(base), timeout).await?;
+        let refused = |reason: &str| RelayError::Connect {
+            url: base.to_owned(),
+            reason: reason.to_owned(),
+            status: None,
+            retry_after: None,
+        };
+        let first = tokio::time::timeout(timeout, link.ws.next()).await.map_err(|_| refused("no channel given"))?;
+        let Some(Ok(Message::Text(text))) = first else {
+            return Err(refused("no channel given"));
+        };
+        let channel = channel_of(text.as_str()).ok_or_else(|| refused("the relay gave no valid channel"))?;
+        Ok((link, channel))
+    }
+
+    /// A guest's link to the host waiting on `channel` at the relay `base`.
+    pub async fn channel_guest(base: &str, channel: &str, timeout: Duration) -> Result<Self, RelayError> {
+        Self::connect_url(base, channel_guest_url(base, channel), timeout).await
+    }
+
+    async fn connect_url(base: &str, url: String, timeout: Duration) -> Result<Self, RelayError> {
+        let tls = if base.starts_with("wss://") { Some(tls_config()?) } else { None };
+        Self::connect_url_with(base, url, timeout, tls).await
+    }
+
+    /// [`RelayLink::connect`] with the TLS settings given (the tests dial
+    /// with Android's bundled roots on any host).
+    #[cfg(test)]
     async fn connect_with(
         base: &str,
         id: &RendezvousId,
@@ -211,27 +306,93 @@ impl RelayLink {
         timeout: Duration,
         tls: Option<Arc<rustls::ClientConfig>>,
     ) -> Result<Self, RelayError> {
+        Self::connect_url_with(base, rendezvous_url(base, id, role), timeout, tls).await
+    }
+
+    async fn connect_url_with(
+        base: &str,
+        url: String,
+        timeout: Duration,
+        tls: Option<Arc<rustls::ClientConfig>>,
+    ) -> Result<Self, RelayError> {
         check_url(base)?;
-        let url = rendezvous_url(base, id, role);
         let connector = tls.map(Connector::Rustls);
         let mut config = WebSocketConfig::default();
         config.max_message_size = Some(MAX_RELAY_MESSAGE + 1024);
         config.max_frame_size = Some(MAX_RELAY_MESSAGE + 1024);
-        let failed = |reason: String| RelayError::Connect { url: base.to_owned(), reason };
+        let failed = |reason: String, status: Option<u16>, retry_after: Option<Duration>| RelayError::Connect {
+            url: base.to_owned(),
+            reason: crate::text::sanitize(&reason, 200),
+            status,
+            retry_after,
+        };
         let connecting = tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, connector);
         let (ws, _) = tokio::time::timeout(timeout, connecting)
             .await
-            .map_err(|_| failed("timed out".into()))?
-            .map_err(|e| failed(e.to_string()))?;
-        Ok(Self { ws, path: Path::Relay { url: base.to_owned() } })
+            .map_err(|_| failed("timed out".into(), None, None))?
+            .map_err(|e| match e {
+                WsError::Http(response) => {
+                    let retry_after = response
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map(|s| Duration::from_secs(s.min(300)));
+                    failed(format!("HTTP {}", response.status()), Some(response.status().as_u16()), retry_after)
+                }
+                other => failed(other.to_string(), None, None),
+            })?;
+        Ok(Self { ws, path: Path::Relay { url: base.to_owned() }, paired: false })
     }
+
+    /// The host's wait for its guest's first message: as long as no guest
+    /// came (the invite's life bounds it), then at most `after_pairing`
+    /// once the relay said the guest arrived, so that a party that only
+    /// knows the id cannot hold it by saying nothing.
+    pub async fn recv_first(&mut self, max_len: usize, after_pairing: Duration) -> Result<Vec<u8>, LinkError> {
+        let mut deadline = None;
+        loop {
+            let next = match deadline {
+                Some(at) => match tokio::time::timeout_at(at, self.ws.next()).await {
+                    Ok(next) => next,
+                    Err(_) => return Err(LinkError::Silent),
+                },
+                None => self.ws.next().await,
+            };
+            match next {
+                Some(Ok(Message::Ping(payload))) if payload.as_ref() == PAIRED_PING => {
+                    self.paired = true;
+                    deadline.get_or_insert_with(|| tokio::time::Instant::now() + after_pairing);
+                }
+                Some(Ok(Message::Binary(bytes))) if bytes.len() > max_len => {
+                    return Err(LinkError::TooLarge { len: bytes.len(), max: max_len });
+                }
+                Some(Ok(Message::Binary(bytes))) => return Ok(bytes.to_vec()),
+                Some(Ok(Message::Close(frame))) => return Err(closed_by_relay(frame)),
+                Some(Ok(Message::Text(_))) => return Err(LinkError::Relay { code: 1003, reason: "the relay sent text".into() }),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(ws_error(e)),
+                None => return Err(LinkError::Closed),
+            }
+        }
+    }
+}
+
+/// The channel in a relay's `{"channel":"123","expires_in":600}`: 3 to 6
+/// digits, or `None`. A small reader of its own, for one known shape.
+fn channel_of(text: &str) -> Option<String> {
+    let rest = text.split("\"channel\"").nth(1)?;
+    let value = rest.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
+    let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
+    let closed = value[digits.len()..].starts_with('"');
+    (closed && (3..=6).contains(&digits.len())).then_some(digits)
 }
 
 fn closed_by_relay(frame: Option<CloseFrame>) -> LinkError {
     match frame {
-        Some(f) if f.code != CloseCode::Normal && f.code != CloseCode::Away => {
+        Some(f) if f.code != CloseCode::Normal => {
             // The relay's words come from the other side: made inert.
-            LinkError::Relay(format!("{} ({})", crate::text::sanitize(&f.reason, 120), u16::from(f.code)))
+            LinkError::Relay { code: u16::from(f.code), reason: crate::text::sanitize(&f.reason, 120) }
         }
         _ => LinkError::Closed,
     }
@@ -242,7 +403,16 @@ fn ws_error(e: WsError) -> LinkError {
         WsError::ConnectionClosed | WsError::AlreadyClosed => LinkError::Closed,
         WsError::Io(e) => LinkError::Io(e),
         WsError::Capacity(_) => LinkError::TooLarge { len: MAX_RELAY_MESSAGE + 1, max: MAX_RELAY_MESSAGE },
-        other => LinkError::Relay(crate::text::sanitize(&other.to_string(), 120)),
+        other => LinkError::Relay { code: 1002, reason: crate::text::sanitize(&other.to_string(), 120) },
+    }
+}
+
+impl RelayLink {
+    fn close_with(&mut self, code: CloseCode, reason: &'static str) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            let frame = CloseFrame { code, reason: reason.into() };
+            let _ = tokio::time::timeout(Duration::from_secs(2), self.ws.close(Some(frame))).await;
+        })
     }
 }
 
@@ -267,7 +437,9 @@ impl Link for RelayLink {
                     }
                     Some(Ok(Message::Binary(bytes))) => return Ok(bytes.to_vec()),
                     Some(Ok(Message::Close(frame))) => return Err(closed_by_relay(frame)),
-                    Some(Ok(Message::Text(_))) => return Err(LinkError::Relay("the relay sent text".into())),
+                    Some(Ok(Message::Text(_))) => {
+                        return Err(LinkError::Relay { code: 1003, reason: "the relay sent text".into() });
+                    }
                     // Pings are answered by tungstenite; nothing else carries data.
                     Some(Ok(_)) => continue,
                     Some(Err(e)) => return Err(ws_error(e)),
@@ -278,9 +450,13 @@ impl Link for RelayLink {
     }
 
     fn close(&mut self) -> BoxFuture<'_, ()> {
-        Box::pin(async move {
-            let _ = self.ws.close(None).await;
-        })
+        // Not a finished transfer: "going away", which the relay does not
+        // count as a success.
+        self.close_with(CloseCode::Away, "closed")
+    }
+
+    fn finish(&mut self) -> BoxFuture<'_, ()> {
+        self.close_with(CloseCode::Normal, "done")
     }
 
     fn path(&self) -> &Path {
@@ -305,6 +481,17 @@ mod tests {
             rendezvous_url("wss://r.example/base/", &id, Role::Guest),
             "wss://r.example/base/v1/rendezvous/000102030405060708090a0b0c0d0e0f?role=guest"
         );
+    }
+
+    #[test]
+    fn channels_are_read_from_the_relays_first_message() {
+        assert_eq!(channel_of(r#"{"channel":"123","expires_in":600}"#).as_deref(), Some("123"));
+        assert_eq!(channel_of(r#"{ "expires_in": 600, "channel" : "007123" }"#).as_deref(), Some("007123"));
+        for bad in [r#"{"channel":"12"}"#, r#"{"channel":"1234567"}"#, r#"{"channel":123}"#, r#"{"channel":"12a"}"#, "{}", ""] {
+            assert_eq!(channel_of(bad), None, "{bad}");
+        }
+        assert_eq!(channel_host_url("wss://r.example/"), "wss://r.example/v1/channel?role=host");
+        assert_eq!(channel_guest_url("wss://r.example", "123"), "wss://r.example/v1/channel/123?role=guest");
     }
 
     #[test]

@@ -49,6 +49,10 @@ invite-direction-send = Copying certificates from this computer to a phone.
 invite-direction-receive = Copying certificates from a phone to this computer.
 invite-scan = Scan this QR code with the CertBridge app on your phone.
 invite-text-intro = On another computer, paste this code into “certbridge scan”:
+invite-scan-or-type = Scan this QR code with the CertBridge app, or type the code below.
+invite-code-until = Code { $code } · valid until { $until }.
+invite-code-renewed = A try with the old code failed, so here is a new code: { $code }
+code-spoken = Code: { $spoken }
 invite-valid-until = The code is valid until { $until }.
 invite-renewed = The code expired, so here is a new one.
 waiting-for-phone = Waiting for the phone…
@@ -69,7 +73,7 @@ enter-number = Enter the 6-digit verification number shown on the { $device ->
        *[computer] other computer
     }:
 number-wrong = That is not the number shown. { $left ->
-        [one] One try left.
+        [one] 1 try left.
        *[other] { $left } tries left.
     }
 number-malformed = Type the 6 digits of the verification number.
@@ -87,11 +91,11 @@ cancel-hint = Press Ctrl-C to cancel.
 ## Moving
 
 sending = Sending { $count ->
-        [one] one certificate
+        [one] 1 certificate
        *[other] { $count } certificates
     } ({ $bytes } bytes)…
 received-installing = Received { $count ->
-        [one] one certificate
+        [one] 1 certificate
        *[other] { $count } certificates
     }; installing…
 waiting-for-receipt = Waiting for the other device to save { $count ->
@@ -111,9 +115,19 @@ result-duplicate = ✔ Already installed, left as it was: { $name }, in { $folde
 result-rejected = ✘ Not installed: { $name }. { $reason }
 done = Done.
 some-rejected = { $rejected } of { $total ->
-        [one] one certificate
+        [one] 1 certificate
        *[other] { $total } certificates
     } could not be installed.
+
+## Moving (--move): this PC's copy is deleted once the other side confirms
+
+move-notice = Moving: each certificate is deleted here once the other device confirms it.
+result-removed-here = ✔ Deleted from this PC: { $name }
+result-not-removed = Could not delete from this PC: { $name }. Please delete it yourself.
+err-not-removed = { $count ->
+        [one] Everything arrived, but one certificate could not be deleted from this PC. Please delete it yourself.
+       *[other] Everything arrived, but { $count } certificates could not be deleted from this PC. Please delete them yourself.
+    }
 
 ## Why a receiver refused a certificate (shown to the sender)
 
@@ -139,6 +153,9 @@ err-relay-unreachable = The relay { $url } cannot be reached. Check its address 
 err-relay-insecure = The relay { $url } has no encryption of its own (ws://) and is not on this computer or a private network. Use a wss:// address, or add --allow-insecure-relay.
 err-too-many-items = { $count } certificates are more than one transfer carries ({ $max }). Send them in several transfers.
 err-unreachable = The computer cannot be reached. Check that both devices are on the same Wi-Fi.
+err-wrong-code = The code does not match. The computer now shows a new code: type that one.
+err-no-desktop-for-code = No computer showing this code was found. Check the code, and that both devices are on the same Wi-Fi (or use the same relay with --relay).
+err-code-malformed = A code is 9 to 12 digits, like 123-456-789.
 err-refused = The computer refused the connection: its code was already used by another device. Show a new code there and scan it.
 err-handshake = A secure connection could not be set up. Scan the code again.
 err-code-mismatch = The verification number was typed wrong 3 times, so the transfer was stopped. Nothing was sent. Start again.
@@ -182,11 +199,11 @@ err-conflict = { $folder } already holds a different certificate of the same nam
 err-expired-certificate = The certificate of { $name } expired on { $date }; banks will not accept it. Renew it, or add --allow-expired to move it anyway.
 warn-expired-certificate = The certificate of { $name } expired on { $date }.
 warn-expiring-certificate = The certificate of { $name } expires in { $days ->
-        [one] one day
+        [one] 1 day
        *[other] { $days } days
     }. Renew it soon.
 folder-choose-intro = { $path } holds { $count ->
-        [one] one certificate
+        [one] 1 certificate
        *[other] { $count } certificates
     }:
 folder-choose-item = { $n }. { $name } ({ $ca }, { $usage }, until { $until })
@@ -239,15 +256,15 @@ list-none = No certificates were found. Searched:
 list-root = • { $path }
 list-broken = A folder could not be read: { $folder }. { $why }
 status-valid = valid, { $days ->
-        [one] one day left
+        [one] 1 day left
        *[other] { $days } days left
     }
 status-expiring = expiring: { $days ->
-        [one] one day left
+        [one] 1 day left
        *[other] { $days } days left
     }; renew soon
 status-expired = expired { $days ->
-        [one] one day ago
+        [one] 1 day ago
        *[other] { $days } days ago
     }
 field-issuer = Issuer
@@ -263,6 +280,9 @@ valid-range = { $from } to { $to }
 key-description = { $algorithm } { $bits } bits
 key-with-km = { $algorithm } { $bits } bits, with the key-management pair
 kind-npki = NPKI certificate (공동인증서)
+kind-gpki = Government certificate (행정전자서명, GPKI)
+kind-epki = Education certificate (교육 전자서명, EPKI)
+field-id = Holder id
 
 ## The command line's help
 
@@ -373,6 +393,7 @@ phone-title-expired = The code has expired
 phone-title-invalid-code = The code could not be read
 phone-title-code-mismatch = The number did not match
 phone-title-no-connection = No connection to the PC
+phone-title-wrong-code = The code did not match
 phone-err-save-failed = The certificates could not be saved. Check that the phone has enough free storage.
 phone-err-load-failed = The certificates to send could not be read. Choose them again from the list.
 phone-err-internal = Something went wrong inside the app. Restart the app and start again.

@@ -23,6 +23,10 @@ invite-direction-send = 이 PC의 공동인증서를 휴대폰으로 복사합�
 invite-direction-receive = 휴대폰의 공동인증서를 이 PC로 복사합니다.
 invite-scan = 휴대폰의 CertBridge 앱으로 이 QR 코드를 스캔해 주세요.
 invite-text-intro = 다른 PC에서는 이 코드를 “certbridge scan”에 붙여 넣어 주세요:
+invite-scan-or-type = 휴대폰의 CertBridge 앱으로 이 QR 코드를 스캔하거나 아래 코드를 입력해 주세요.
+invite-code-until = 코드 { $code } · { $until }까지 유효합니다.
+invite-code-renewed = 이전 코드로 연결하지 못해 새 코드를 만들었습니다: { $code }
+code-spoken = 코드: { $spoken }
 invite-valid-until = 코드는 { $until }까지 유효합니다.
 invite-renewed = 코드의 유효 시간이 지나 새 코드를 만들었습니다.
 waiting-for-phone = 휴대폰의 연결을 기다리는 중입니다…
@@ -71,6 +75,13 @@ result-rejected = ✘ 설치하지 못했습니다: { $name }. { $reason }
 done = 완료되었습니다.
 some-rejected = 공동인증서 { $total }개 중 { $rejected }개를 설치하지 못했습니다.
 
+## 옮기기 (--move): 받은 쪽이 확인하면 이 PC의 사본을 지웁니다
+
+move-notice = 옮기기: 상대 기기가 그대로 받았다고 확인하면 이 PC에서 지웁니다.
+result-removed-here = ✔ 이 PC에서 지웠습니다: { $name }
+result-not-removed = 이 PC에서 지우지 못했습니다: { $name }. 직접 지워 주세요.
+err-not-removed = 공동인증서는 옮겨졌지만 { $count }개를 이 PC에서 지우지 못했습니다. 직접 지워 주세요.
+
 ## 받는 쪽이 공동인증서를 거절한 이유 (보내는 쪽에 표시)
 
 reject-conflict-remote = 상대 기기에 이름이 같은 다른 공동인증서가 이미 있습니다. 바꾸려면 상대 기기에서 --replace를 붙여 다시 받거나(기존 인증서는 백업됩니다), 상대 기기에서 기존 인증서를 먼저 지워 주세요.
@@ -95,6 +106,9 @@ err-relay-unreachable = 중계 서버 { $url }에 연결할 수 없습니다. �
 err-relay-insecure = 중계 서버 { $url } 주소는 자체 암호화가 없고(ws://) 이 PC나 사설 네트워크에 있지 않습니다. wss:// 주소를 쓰거나 --allow-insecure-relay를 붙여 주세요.
 err-too-many-items = 공동인증서 { $count }개는 한 번에 보낼 수 있는 수({ $max }개)보다 많습니다. 여러 번에 나눠 보내 주세요.
 err-unreachable = PC에 연결할 수 없습니다. 두 기기가 같은 Wi-Fi에 연결되어 있는지 확인해 주세요.
+err-wrong-code = 코드가 맞지 않습니다. PC에 새로 표시된 코드를 입력해 주세요.
+err-no-desktop-for-code = 이 코드를 띄운 PC를 찾지 못했습니다. 코드를 확인하고, 두 기기가 같은 Wi-Fi에 있는지(또는 --relay로 같은 중계 서버를 쓰는지) 확인해 주세요.
+err-code-malformed = 코드는 123-456-789처럼 숫자 9~12자리입니다.
 err-refused = PC가 연결을 거절했습니다. 이 코드는 이미 다른 기기가 사용했습니다. PC에 새 코드를 띄운 뒤 다시 스캔해 주세요.
 err-handshake = 보안 연결을 만들지 못했습니다. 코드를 다시 스캔해 주세요.
 err-code-mismatch = 인증번호를 3번 잘못 입력해 전송을 멈췄습니다. 아무것도 보내지 않았습니다. 처음부터 다시 시작해 주세요.
@@ -204,6 +218,9 @@ valid-range = { $from } ~ { $to }
 key-description = { $algorithm } { $bits }비트
 key-with-km = { $algorithm } { $bits }비트, 키 관리용 인증서 포함
 kind-npki = 공동인증서 (NPKI)
+kind-gpki = 행정전자서명 인증서 (GPKI)
+kind-epki = 교육 전자서명 인증서 (EPKI)
+field-id = 사용자 ID
 
 ## 명령줄 도움말
 
@@ -266,10 +283,10 @@ phone-moving-sending = 공동인증서 { $count }개를 보내는 중입니다�
 phone-moving-receiving = 공동인증서 { $count }개를 받아 저장하는 중입니다…
 phone-done-received = 공동인증서 { $count }개를 받았습니다
 phone-done-sent = 공동인증서 { $count }개를 PC로 보냈습니다
-phone-done-already-there = 이미 이 휴대폰에 있는 공동인증서입니다
-phone-done-sent-already-there = 이미 PC에 있는 공동인증서입니다
+phone-done-already-there = 공동인증서 { $count }개가 이미 이 휴대폰에 있습니다
+phone-done-sent-already-there = 공동인증서 { $count }개가 이미 PC에 있습니다
 phone-done-some-refused = 공동인증서 일부를 저장하지 못했습니다
-phone-done-none = 공동인증서를 저장하지 못했습니다
+phone-done-none = 공동인증서 { $count }개를 저장하지 못했습니다
 phone-item-installed = ✔ 저장했습니다: { $name }
 phone-item-replaced = ✔ 저장했습니다: { $name }. 이 휴대폰에서 열 수 없던 이전 사본을 바꿨습니다.
 phone-item-duplicate = ✔ 이미 있어 그대로 두었습니다: { $name }
@@ -286,6 +303,7 @@ phone-title-expired = 코드의 유효 시간이 지났습니다
 phone-title-invalid-code = 코드를 읽지 못했습니다
 phone-title-code-mismatch = 인증번호가 맞지 않았습니다
 phone-title-no-connection = PC와 연결되지 않았습니다
+phone-title-wrong-code = 코드가 맞지 않았습니다
 phone-err-save-failed = 공동인증서를 저장하지 못했습니다. 휴대폰의 저장 공간이 충분한지 확인해 주세요.
 phone-err-load-failed = 보낼 공동인증서를 읽지 못했습니다. 목록에서 다시 골라 주세요.
 phone-err-internal = 앱 내부에서 문제가 생겼습니다. 앱을 다시 시작한 뒤 처음부터 다시 해 주세요.

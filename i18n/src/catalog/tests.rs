@@ -116,11 +116,11 @@ fn korean_uses_the_words_users_know_and_one_polite_style() {
 fn english_plurals_are_right() {
     let one = Msg::new("number-wrong").arg("left", 1u8);
     let two = Msg::new("number-wrong").arg("left", 2u8);
-    assert_eq!(render(Lang::En, &one), "That is not the number shown. One try left.");
+    assert_eq!(render(Lang::En, &one), "That is not the number shown. 1 try left.");
     assert_eq!(render(Lang::En, &two), "That is not the number shown. 2 tries left.");
     assert_eq!(render(Lang::Ko, &two), "인증번호가 맞지 않습니다. 2번 더 입력할 수 있습니다.");
     let day = Msg::new("status-valid").arg("days", 1i64);
-    assert_eq!(render(Lang::En, &day), "valid, one day left");
+    assert_eq!(render(Lang::En, &day), "valid, 1 day left");
     assert_eq!(render(Lang::En, &Msg::new("status-valid").arg("days", 31i64)), "valid, 31 days left");
 }
 
@@ -144,7 +144,9 @@ fn the_lines_around_the_qr_code_fit_one_terminal_line() {
     let until = crate::when::date_time_in(1_796_154_420, &jiff::tz::TimeZone::fixed(jiff::tz::offset(9)));
     let lines = [
         Msg::new("invite-scan"),
-        Msg::new("invite-valid-until").arg("until", until),
+        Msg::new("invite-scan-or-type"),
+        Msg::new("invite-valid-until").arg("until", until.clone()),
+        Msg::new("invite-code-until").arg("code", "123456-789-012").arg("until", until),
         Msg::new("number-never-share"),
         Msg::new("enter-number").arg("device", "phone"),
         Msg::new("enter-number").arg("device", "computer"),

@@ -19,6 +19,12 @@
 //!    what the kernel and the runtime alone allow on this machine, so the
 //!    relay's rate can be read against it.
 //!
+//! With `--channels`, hosts and guests meet by channel number
+//! (`/v1/channel`, docs/RELAY.md "Channels (typed codes)") instead of a
+//! rendezvous id: the memory run holds waiting channel hosts, and a
+//! rendezvous is a host asking for a channel, reading it from the text
+//! message, and a guest naming it.
+//!
 //! Build and run it in release mode (see `relay/BENCH.md`):
 //!
 //! ```text
@@ -96,6 +102,9 @@ struct Args {
     /// Skip the bare-TCP ceiling measurement.
     #[arg(long)]
     skip_baseline: bool,
+    /// Meet by channel number (`/v1/channel`) instead of rendezvous id.
+    #[arg(long)]
+    channels: bool,
     /// Run only the bare TCP pairing server of the ceiling measurement on
     /// this address (the benchmark starts it this way itself).
     #[arg(long, value_name = "ADDR", hide = true)]
@@ -129,12 +138,16 @@ async fn wait_for_port(addr: SocketAddr) {
 }
 
 /// Starts a relay with no per-address limits (all load comes from
-/// 127.0.0.x) and waits until it listens.
+/// 127.0.0.x) and waits until it listens. The ping interval is long: the
+/// generator does not read the sessions it holds open for the memory
+/// measurement, so they would not answer pings.
 async fn start_relay(bin: &PathBuf, log: &str, node: &str, redis: Option<&str>) -> (Proc, SocketAddr) {
     let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let mut cmd = Command::new(bin);
     cmd.args(["--listen", &addr.to_string(), "--node-id", node])
         .args(["--connections-per-ip", "0", "--sessions-per-ip", "0", "--max-connections", "0"])
+        .args(["--pending-per-ip", "0", "--ping-interval", "10m"])
+        .args(["--channels-per-ip", "0", "--channel-lookups-per-ip", "0"])
         .args(["--host-wait", "1h", "--log", log])
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
@@ -253,11 +266,16 @@ async fn tcp_connect(relay: SocketAddr) -> Result<TcpStream, String> {
     Err(last)
 }
 
-/// Opens a WebSocket to the relay.
+/// Opens a WebSocket to the relay's rendezvous `id` as `role`.
 async fn connect(relay: SocketAddr, id: &str, role: &str) -> Result<Ws, String> {
+    connect_path(relay, &format!("/v1/rendezvous/{id}?role={role}")).await
+}
+
+/// Opens a WebSocket to `path` at the relay.
+async fn connect_path(relay: SocketAddr, path: &str) -> Result<Ws, String> {
     let stream = tcp_connect(relay).await?;
     stream.set_nodelay(true).map_err(|e| format!("nodelay: {e}"))?;
-    let url = format!("ws://{relay}/v1/rendezvous/{id}?role={role}");
+    let url = format!("ws://{relay}{path}");
     let (ws, _) = client_async_with_config(url, stream, Some(client_config()))
         .await
         .map_err(|e| format!("upgrade: {e}"))?;
@@ -284,12 +302,57 @@ async fn expect_close(ws: &mut Ws) -> Result<u16, String> {
     }
 }
 
+/// How a host and a guest find each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Meet {
+    /// Both name a rendezvous id.
+    Id,
+    /// The host asks for a channel; the guest names it.
+    Channel,
+}
+
+/// A waiting host at `relay`.
+async fn host(relay: SocketAddr, meet: Meet) -> Result<(Ws, Option<String>), String> {
+    match meet {
+        Meet::Id => Ok((connect(relay, &new_id(), "host").await?, None)),
+        Meet::Channel => {
+            let mut ws = connect_path(relay, "/v1/channel?role=host").await?;
+            let channel = match ws.next().await {
+                Some(Ok(Message::Text(t))) => t
+                    .as_str()
+                    .split('"')
+                    .nth(3)
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("not a channel announcement: {t}"))?,
+                other => return Err(format!("expected the channel announcement, got {other:?}")),
+            };
+            Ok((ws, Some(channel)))
+        }
+    }
+}
+
+/// A host and its guest, paired; the time from the guest's TCP connect on
+/// starts at the returned instant.
+async fn meet(host_relay: SocketAddr, guest_relay: SocketAddr, meet: Meet) -> Result<(Ws, Ws, Instant), String> {
+    match meet {
+        Meet::Id => {
+            let id = new_id();
+            let host = connect(host_relay, &id, "host").await?;
+            let started = Instant::now();
+            Ok((host, connect(guest_relay, &id, "guest").await?, started))
+        }
+        Meet::Channel => {
+            let (host, channel) = host(host_relay, meet).await?;
+            let channel = channel.unwrap_or_default();
+            let started = Instant::now();
+            Ok((host, connect_path(guest_relay, &format!("/v1/channel/{channel}?role=guest")).await?, started))
+        }
+    }
+}
+
 /// One complete rendezvous; returns the pairing latency.
-async fn rendezvous(host_relay: SocketAddr, guest_relay: SocketAddr, payload: &[u8]) -> Result<Duration, String> {
-    let id = new_id();
-    let mut host = connect(host_relay, &id, "host").await?;
-    let started = Instant::now();
-    let mut guest = connect(guest_relay, &id, "guest").await?;
+async fn rendezvous(host_relay: SocketAddr, guest_relay: SocketAddr, how: Meet, payload: &[u8]) -> Result<Duration, String> {
+    let (mut host, mut guest, started) = meet(host_relay, guest_relay, how).await?;
     let send_err = |e| format!("send: {e}");
     guest.send(Message::Binary(payload.to_vec().into())).await.map_err(send_err)?;
     if recv_binary(&mut host).await? != payload {
@@ -428,7 +491,7 @@ async fn raw_copy(from: &mut TcpStream, to: &mut TcpStream, buf: &mut [u8]) -> s
 #[derive(Clone, Copy)]
 enum Target {
     /// Relays: the host connects to the first, the guest to the second.
-    Relay { host: SocketAddr, guest: SocketAddr },
+    Relay { host: SocketAddr, guest: SocketAddr, meet: Meet },
     /// The bare-TCP pairing server.
     RawTcp(SocketAddr),
 }
@@ -436,7 +499,7 @@ enum Target {
 impl Target {
     async fn rendezvous(self, payload: &[u8]) -> Result<Duration, String> {
         match self {
-            Target::Relay { host, guest } => rendezvous(host, guest, payload).await,
+            Target::Relay { host, guest, meet } => rendezvous(host, guest, meet, payload).await,
             Target::RawTcp(server) => raw_rendezvous(server, payload).await,
         }
     }
@@ -513,12 +576,12 @@ fn print_rate(label: &str, r: &RateResult, concurrency: usize, duration: Duratio
     }
 }
 
-async fn measure_memory(bin: &PathBuf, log: &str, sessions: usize) {
+async fn measure_memory(bin: &PathBuf, log: &str, sessions: usize, how: Meet) {
     let (relay, addr) = start_relay(bin, log, "mem", None).await;
     let pid = relay.0.id();
     // One rendezvous first, so that one-time allocations are not counted.
     let payload = vec![0u8; EXCHANGE];
-    rendezvous(addr, addr, &payload).await.unwrap();
+    rendezvous(addr, addr, how, &payload).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     let before = rss_kib(pid);
     let started = Instant::now();
@@ -527,7 +590,7 @@ async fn measure_memory(bin: &PathBuf, log: &str, sessions: usize) {
     for _ in 0..sessions {
         let permit = Arc::clone(&sem).acquire_owned().await.unwrap();
         tasks.push(tokio::spawn(async move {
-            let ws = connect(addr, &new_id(), "host").await.unwrap();
+            let (ws, _) = host(addr, how).await.unwrap();
             drop(permit);
             ws
         }));
@@ -548,13 +611,15 @@ async fn measure_memory(bin: &PathBuf, log: &str, sessions: usize) {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let after = rss_kib(pid);
     let per = (after.saturating_sub(before)) as f64 * 1024.0 / sessions as f64;
+    let what = if how == Meet::Channel { "channel hosts" } else { "sessions" };
+    let channels = metric(addr, "certbridge_channels_waiting").await;
     println!(
-        "memory: {sessions} waiting sessions opened in {:.1} s ({waiting} counted by the relay); relay RSS {before} KiB -> {after} KiB = {per:.0} bytes per waiting session",
+        "memory: {sessions} waiting {what} opened in {:.1} s ({waiting} counted by the relay); {channels} channels waiting; relay RSS {before} KiB -> {after} KiB = {per:.0} bytes per waiting session",
         opened.as_secs_f64()
     );
     // And a rendezvous still works with all of them waiting.
     let t = Instant::now();
-    rendezvous(addr, addr, &payload).await.unwrap();
+    rendezvous(addr, addr, how, &payload).await.unwrap();
     println!("memory: a rendezvous beside {sessions} waiting sessions took {:.2} ms", t.elapsed().as_secs_f64() * 1e3);
     drop(held);
 }
@@ -585,18 +650,19 @@ fn main() {
             raw_server(addr).await;
             return;
         }
+        let how = if args.channels { Meet::Channel } else { Meet::Id };
         if let Some(addr) = args.target {
-            let r = measure_rate(Target::Relay { host: addr, guest: addr }, args.concurrency, args.duration).await;
+            let r = measure_rate(Target::Relay { host: addr, guest: addr, meet: how }, args.concurrency, args.duration).await;
             print_rate(&format!("relay at {addr}"), &r, args.concurrency, args.duration, None);
             return;
         }
         if !args.skip_memory {
-            measure_memory(&bin, &args.relay_log, args.sessions).await;
+            measure_memory(&bin, &args.relay_log, args.sessions, how).await;
         }
         if !args.skip_single {
             let (relay, addr) = start_relay(&bin, &args.relay_log, "single", None).await;
             let cpu = cpu_time(relay.0.id());
-            let r = measure_rate(Target::Relay { host: addr, guest: addr }, args.concurrency, args.duration).await;
+            let r = measure_rate(Target::Relay { host: addr, guest: addr, meet: how }, args.concurrency, args.duration).await;
             let cpu = cpu_time(relay.0.id()).saturating_sub(cpu);
             print_rate("one node", &r, args.concurrency, args.duration, Some(("relay", cpu)));
         }
@@ -622,7 +688,7 @@ fn main() {
             let (node_b, b) = start_relay(&bin, &args.relay_log, "node-b", Some(&url)).await;
             let pids = [node_a.0.id(), node_b.0.id(), redis.0.id()];
             let cpu: Vec<Duration> = pids.iter().map(|p| cpu_time(*p)).collect();
-            let r = measure_rate(Target::Relay { host: a, guest: b }, args.concurrency, args.duration).await;
+            let r = measure_rate(Target::Relay { host: a, guest: b, meet: how }, args.concurrency, args.duration).await;
             let used: Vec<Duration> = pids.iter().zip(&cpu).map(|(p, c)| cpu_time(*p).saturating_sub(*c)).collect();
             let label = "two nodes (host on A, guest on B, Redis)";
             print_rate(label, &r, args.concurrency, args.duration, Some(("relay", used[0] + used[1])));

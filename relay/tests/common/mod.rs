@@ -81,6 +81,9 @@ pub fn test_limits() -> Limits {
     l.guest_wait = Duration::from_millis(500);
     l.connections_per_ip_per_minute = 0;
     l.sessions_per_ip_per_minute = 0;
+    l.channel_lookups_per_ip_per_minute = 0;
+    l.channels_per_ip_per_minute = 0;
+    l.pending_per_ip = 0;
     l.header_timeout = Duration::from_secs(1);
     l.drain_deadline = Duration::from_secs(1);
     l
@@ -102,6 +105,92 @@ pub async fn connect(addr: SocketAddr, id: &str, role: &str) -> Client {
     let (ws, resp) = tokio::time::timeout(PATIENCE, connect_async(url)).await.expect("connect timed out").unwrap();
     assert_eq!(resp.status(), 101);
     ws
+}
+
+/// A channel host: its socket, its channel and the seconds it was told
+/// the channel lives.
+pub struct ChannelHost {
+    pub ws: Client,
+    pub channel: String,
+    pub expires_in: u64,
+}
+
+pub fn channel_host_url(addr: SocketAddr) -> String {
+    format!("ws://{addr}/v1/channel?role=host")
+}
+
+pub fn channel_guest_url(addr: SocketAddr, channel: &str) -> String {
+    format!("ws://{addr}/v1/channel/{channel}?role=guest")
+}
+
+/// Asks the relay at `addr` for a channel; checks that the first message
+/// is the text announcement, exactly `{"channel":"…","expires_in":…}`.
+pub async fn channel_host(addr: SocketAddr) -> ChannelHost {
+    let (ws, resp) =
+        tokio::time::timeout(PATIENCE, connect_async(channel_host_url(addr))).await.expect("connect timed out").unwrap();
+    assert_eq!(resp.status(), 101);
+    announced(ws).await
+}
+
+/// Reads a channel host's announcement.
+pub async fn announced(mut ws: Client) -> ChannelHost {
+    let msg = tokio::time::timeout(PATIENCE, ws.next()).await.expect("no announcement in time").unwrap().unwrap();
+    let Message::Text(text) = msg else { panic!("expected the text announcement, got {msg:?}") };
+    let json: serde_json::Value = serde_json::from_str(text.as_str()).unwrap();
+    let fields = json.as_object().unwrap();
+    assert_eq!(fields.len(), 2, "{text}");
+    let channel = fields["channel"].as_str().unwrap().to_owned();
+    assert!((3..=6).contains(&channel.len()) && channel.bytes().all(|b| b.is_ascii_digit()), "{text}");
+    let expires_in = fields["expires_in"].as_u64().unwrap();
+    ChannelHost { ws, channel, expires_in }
+}
+
+/// A guest for `channel` at the relay at `addr` (upgraded; the lookup
+/// follows).
+pub async fn channel_guest(addr: SocketAddr, channel: &str) -> Client {
+    let (ws, resp) = tokio::time::timeout(PATIENCE, connect_async(channel_guest_url(addr, channel)))
+        .await
+        .expect("connect timed out")
+        .unwrap();
+    assert_eq!(resp.status(), 101);
+    ws
+}
+
+/// A channel of the same length as `channel` that is not it.
+pub fn other_channel(channel: &str) -> String {
+    let n: u32 = channel.parse().unwrap();
+    let space = 10u32.pow(channel.len() as u32);
+    format!("{:0w$}", (n + 1) % space, w = channel.len())
+}
+
+/// `url` as a client at `ip` (in `X-Forwarded-For`, believed from a
+/// trusted proxy): the status of the upgrade (101 or the refusal) and the
+/// socket if upgraded.
+pub async fn connect_as(url: &str, ip: &str) -> (u16, Option<Client>) {
+    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url).unwrap();
+    req.headers_mut().insert("x-forwarded-for", ip.parse().unwrap());
+    match connect_async(req).await {
+        Ok((ws, resp)) => (resp.status().as_u16(), Some(ws)),
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => (resp.status().as_u16(), None),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// The HTTP status and `Retry-After` of a refused upgrade to `url` with
+/// these extra headers.
+pub async fn refusal(url: &str, headers: &[(&'static str, &str)]) -> (u16, Option<String>) {
+    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url).unwrap();
+    for (name, value) in headers {
+        req.headers_mut().insert(*name, value.parse().unwrap());
+    }
+    match connect_async(req).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
+            let retry = resp.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+            (resp.status().as_u16(), retry)
+        }
+        Ok(_) => panic!("upgrade to {url} was accepted"),
+        Err(e) => panic!("unexpected error: {e}"),
+    }
 }
 
 /// The HTTP status of a refused upgrade.
@@ -165,6 +254,55 @@ pub async fn close_normally(ws: &mut Client) {
     .unwrap();
 }
 
+/// A raw client that completes the WebSocket upgrade as `role` and then
+/// does nothing more unless the test makes it (a frozen or half-open
+/// device, or one that sends garbage frames).
+pub async fn raw_upgrade(addr: SocketAddr, id: &str, role: &str) -> TcpStream {
+    let mut raw = TcpStream::connect(addr).await.unwrap();
+    raw.write_all(
+        format!(
+            "GET /v1/rendezvous/{id}?role={role} HTTP/1.1\r\nHost: r\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+             Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut head = [0u8; 12];
+    raw.read_exact(&mut head).await.unwrap();
+    assert_eq!(&head, b"HTTP/1.1 101");
+    raw
+}
+
+/// A host on `host_node` and a guest on `guest_node` for a fresh id, with
+/// one message checked each way.
+pub async fn paired(host_node: &Relay, guest_node: &Relay) -> (Client, Client) {
+    let id = new_id();
+    let mut host = host_node.connect(&id, "host").await;
+    let mut guest = guest_node.connect(&id, "guest").await;
+    send(&mut guest, b"hi").await;
+    assert_eq!(recv(&mut host).await, b"hi");
+    send(&mut host, b"hello").await;
+    assert_eq!(recv(&mut guest).await, b"hello");
+    (host, guest)
+}
+
+/// Waits (up to `within`) until every node at `addrs` reports Redis up.
+pub async fn wait_until_backend_up(addrs: &[SocketAddr], within: Duration) {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let mut all = true;
+        for addr in addrs {
+            all &= metric(*addr, "certbridge_backend_up").await == 1.0;
+        }
+        if all {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the nodes did not reach Redis in {within:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// A plain HTTP GET; returns the status and body.
 pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).await.unwrap();
@@ -201,6 +339,36 @@ pub struct RedisServer {
     child: Child,
 }
 
+/// The redis-server binary, or `None` (after saying so) when it is not
+/// installed. With `CI` set, a missing redis-server fails the test.
+pub fn redis_server_bin() -> Option<&'static str> {
+    let bin = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    if bin.is_none() {
+        if std::env::var_os("CI").is_some() {
+            panic!("redis-server is not installed, and CI is set: install redis-server to run the multi-node tests");
+        }
+        eprintln!("SKIPPED: redis-server is not installed; install it to run the multi-node tests");
+    }
+    bin
+}
+
+/// Waits until a plain-TCP Redis (or sentinel) answers PING on `port`.
+pub async fn wait_for_redis(port: u16) {
+    for _ in 0..200 {
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)).await {
+            let _ = s.write_all(b"PING\r\n").await;
+            let mut b = [0u8; 7];
+            if s.read_exact(&mut b).await.is_ok() && &b == b"+PONG\r\n" {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("redis-server did not come up on port {port}");
+}
+
 impl RedisServer {
     /// Starts one, or returns `None` (after saying so) when redis-server is
     /// not installed. With `CI` set, a missing redis-server fails the test.
@@ -210,34 +378,27 @@ impl RedisServer {
 
     /// Starts one on a given port (to restart a killed one).
     pub async fn start_on(port: u16) -> Option<RedisServer> {
-        let bin = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]
-            .into_iter()
-            .find(|p| std::path::Path::new(p).exists());
-        let Some(bin) = bin else {
-            if std::env::var_os("CI").is_some() {
-                panic!("redis-server is not installed, and CI is set: install redis-server to run the multi-node tests");
-            }
-            eprintln!("SKIPPED: redis-server is not installed; install it to run the multi-node tests");
-            return None;
-        };
+        RedisServer::start_with(port, &[]).await
+    }
+
+    /// Starts one on `port` with extra arguments (a replica, TLS, …).
+    pub async fn start_with(port: u16, extra: &[&str]) -> Option<RedisServer> {
+        let bin = redis_server_bin()?;
         let child = Command::new(bin)
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("cannot start redis-server");
         let server = RedisServer { port, child };
-        for _ in 0..200 {
-            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)).await {
-                let _ = s.write_all(b"PING\r\n").await;
-                let mut b = [0u8; 7];
-                if s.read_exact(&mut b).await.is_ok() && &b == b"+PONG\r\n" {
-                    return Some(server);
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("redis-server did not come up on port {port}");
+        wait_for_redis(port).await;
+        Some(server)
+    }
+
+    /// A raw multiplexed connection, for what the relay's nodes would send.
+    pub async fn client(&self) -> redis::aio::MultiplexedConnection {
+        redis::Client::open(self.url()).unwrap().get_multiplexed_async_connection().await.unwrap()
     }
 
     pub fn url(&self) -> String {
@@ -270,5 +431,96 @@ impl Drop for RedisServer {
     fn drop(&mut self) {
         let _ = Command::new("kill").args(["-CONT", &self.child.id().to_string()]).status();
         self.kill();
+    }
+}
+
+/// A TCP proxy in front of a server, which a test can freeze (stop
+/// forwarding, keep every connection open: a silent partition) or cut
+/// (close every connection and refuse new ones: a node gone from the
+/// server's view).
+pub struct Proxy {
+    pub port: u16,
+    state: std::sync::Arc<tokio::sync::watch::Sender<u8>>,
+}
+
+const RUN: u8 = 0;
+const FROZEN: u8 = 1;
+const CUT: u8 = 2;
+
+impl Proxy {
+    pub async fn start(target: u16) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (state, _) = tokio::sync::watch::channel(RUN);
+        let state = std::sync::Arc::new(state);
+        let st = std::sync::Arc::clone(&state);
+        tokio::spawn(async move {
+            loop {
+                let Ok((client, _)) = listener.accept().await else { return };
+                if *st.borrow() == CUT {
+                    continue;
+                }
+                let Ok(server) = TcpStream::connect(("127.0.0.1", target)).await else { continue };
+                let (cr, cw) = client.into_split();
+                let (sr, sw) = server.into_split();
+                tokio::spawn(pipe(cr, sw, st.subscribe()));
+                tokio::spawn(pipe(sr, cw, st.subscribe()));
+            }
+        });
+        Proxy { port, state }
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    pub fn freeze(&self) {
+        self.state.send_replace(FROZEN);
+    }
+
+    pub fn run(&self) {
+        self.state.send_replace(RUN);
+    }
+
+    pub fn cut(&self) {
+        self.state.send_replace(CUT);
+    }
+}
+
+async fn pipe(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    mut state: tokio::sync::watch::Receiver<u8>,
+) {
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let now = *state.borrow_and_update();
+        match now {
+            CUT => return,
+            FROZEN => {
+                if state.changed().await.is_err() {
+                    return;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        tokio::select! {
+            r = from.read(&mut buf) => match r {
+                Ok(0) | Err(_) => return,
+                Ok(n) => {
+                    // Bytes read just as the proxy froze are held back too.
+                    while *state.borrow() == FROZEN {
+                        if state.changed().await.is_err() {
+                            return;
+                        }
+                    }
+                    if *state.borrow() == CUT || to.write_all(&buf[..n]).await.is_err() {
+                        return;
+                    }
+                }
+            },
+            _ = state.changed() => {}
+        }
     }
 }

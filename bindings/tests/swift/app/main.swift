@@ -47,7 +47,7 @@ func item(_ status: ItemStatus, _ code: RejectReason?, replaced: Bool) -> ItemRe
     ItemResult(label: "홍길동", location: nil, replaced: replaced ? "old" : nil, status: status, code: code, reason: "disk full")
 }
 
-let allKinds: [FailureKind] = [.expired, .invalidInvite, .store, .nothingToSend, .unreachable, .refused, .handshake, .codeMismatch,
+let allKinds: [FailureKind] = [.expired, .invalidInvite, .store, .nothingToSend, .unreachable, .refused, .wrongCode, .handshake, .codeMismatch,
                                .peerAborted, .declined, .cancelled, .disconnected, .tampered, .protocol, .timeout, .receiptMismatch, .other]
 
 func everyFailureKind() async throws {
@@ -82,7 +82,7 @@ func everyItemStatus() async throws {
         }
     }
     let dup = ScreenModel.transfer(.finished(sent: false, peer: "PC", path: .lan, items: [item(.duplicate, nil, replaced: false)]), .korean)
-    try check(dup.title == "이미 이 휴대폰에 있는 공동인증서입니다", dup.title)
+    try check(dup.title == "공동인증서 1개가 이미 이 휴대폰에 있습니다", dup.title)
 }
 
 func everyTransferState() async throws {

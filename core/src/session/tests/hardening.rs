@@ -105,7 +105,7 @@ async fn a_dropped_receipt_ends_the_desktop_in_seconds() {
     config.step_timeout = Duration::from_secs(1);
     let (desk, mut desk_events) = start_host(config, desk_store);
     let invite = loop {
-        if let Some(Event::InviteReady { invite }) = desk_events.recv().await {
+        if let Some(Event::InviteReady { invite, .. }) = desk_events.recv().await {
             break invite;
         }
     };
@@ -128,7 +128,7 @@ async fn hundreds_of_silent_connections_do_not_lock_the_desktop_out() {
     config.listen = vec!["127.0.0.1:0".parse().unwrap()];
     let (_desk, mut desk_events) = start_host(config, desk_store);
     let invite = loop {
-        if let Some(Event::InviteReady { invite }) = desk_events.recv().await {
+        if let Some(Event::InviteReady { invite, .. }) = desk_events.recv().await {
             break invite;
         }
     };
@@ -188,7 +188,7 @@ async fn a_silent_lan_connection_is_dropped_before_the_scanner_would_give_up() {
     config.listen = vec!["127.0.0.1:0".parse().unwrap()];
     let (_desk, mut desk_events) = start_host(config, desk_store);
     let invite = loop {
-        if let Some(Event::InviteReady { invite }) = desk_events.recv().await {
+        if let Some(Event::InviteReady { invite, .. }) = desk_events.recv().await {
             break invite;
         }
     };
@@ -200,4 +200,105 @@ async fn a_silent_lan_connection_is_dropped_before_the_scanner_would_give_up() {
     .await;
     assert!(matches!(closed, Ok(Ok(0)) | Ok(Err(_))), "the desktop kept a silent connection: {closed:?}");
     let _ = silent.shutdown().await;
+}
+
+/// A relay of the test's own: it accepts WebSockets and, for each, does
+/// what `script` says; returns its URL and how many connections came.
+async fn fake_relay<F, Fut>(script: F) -> (String, Arc<AtomicUsize>)
+where
+    F: Fn(tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let relay = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}", relay.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counted = connections.clone();
+    let script = Arc::new(script);
+    tokio::spawn(async move {
+        loop {
+            let Ok((tcp, _)) = relay.accept().await else { return };
+            counted.fetch_add(1, Ordering::SeqCst);
+            let script = script.clone();
+            tokio::spawn(async move {
+                if let Ok(ws) = tokio_tungstenite::accept_async(tcp).await {
+                    script(ws).await;
+                }
+            });
+        }
+    });
+    (url, connections)
+}
+
+fn relay_only_invite(url: &str) -> crate::invite::Invite {
+    let params = InviteParams {
+        mode: Mode::DesktopSends,
+        lifetime: Duration::from_secs(60),
+        relay_url: Some(url.to_owned()),
+        lan: Vec::new(),
+        name: None,
+    };
+    HostInvite::generate(params, SystemTime::now()).unwrap().invite().clone()
+}
+
+fn relay_guest_config() -> GuestConfig {
+    let mut config = GuestConfig::new(Hello::new("phone", "test"));
+    config.use_lan = false;
+    config
+}
+
+#[tokio::test]
+async fn a_guest_that_arrives_but_says_nothing_cannot_hold_the_hosts_place() {
+    use tokio_tungstenite::tungstenite::Message as Ws;
+    // Every host connection is told "paired" at once, and then nothing.
+    let (url, connections) = fake_relay(|mut ws| async move {
+        let _ = ws.send(Ws::Ping(crate::transport::relay::PAIRED_PING.to_vec().into())).await;
+        while let Some(Ok(_)) = ws.next().await {}
+    })
+    .await;
+    let mut config = HostConfig::new(Mode::DesktopSends, Hello::new("desk", "test"));
+    config.use_lan = false;
+    config.relay_url = Some(url);
+    let (_desk, _events) = start_host(config, Arc::new(MemoryStore::sending(&[item(1, false)])));
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    // The silent guest was given 10 s; then the host came back for the next.
+    assert!(connections.load(Ordering::SeqCst) >= 2, "the host waited on a silent guest");
+}
+
+#[tokio::test]
+async fn a_scanner_asks_once_more_for_a_desktop_not_at_the_relay_and_then_says_so() {
+    use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+    let (url, connections) = fake_relay(|mut ws| async move {
+        let _ = ws.next().await;
+        let frame = CloseFrame { code: CloseCode::Library(4004), reason: "no such session".into() };
+        let _ = ws.close(Some(frame)).await;
+    })
+    .await;
+    let (_h, mut events) = start_guest(relay_only_invite(&url), relay_guest_config(), Arc::new(MemoryStore::default()));
+    let result = outcome(&mut events).await;
+    assert!(matches!(result, Err(SessionError::Unreachable(_))), "{result:?}");
+    assert_eq!(connections.load(Ordering::SeqCst), 2, "one more try, 2 s later, then no more");
+}
+
+#[tokio::test]
+async fn a_scanner_retries_a_relay_that_is_briefly_unavailable() {
+    use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+    // The first three attempts meet "backend unavailable" (4010); then a
+    // code in use (4001), which is not retried.
+    let tries = Arc::new(AtomicUsize::new(0));
+    let seen = tries.clone();
+    let (url, connections) = fake_relay(move |mut ws| {
+        let n = seen.fetch_add(1, Ordering::SeqCst);
+        async move {
+            let _ = ws.next().await;
+            let code = if n < 3 { 4010 } else { 4001 };
+            let _ = ws.close(Some(CloseFrame { code: CloseCode::Library(code), reason: "".into() })).await;
+        }
+    })
+    .await;
+    let (_h, mut events) = start_guest(relay_only_invite(&url), relay_guest_config(), Arc::new(MemoryStore::default()));
+    let result = outcome(&mut events).await;
+    assert!(matches!(result, Err(SessionError::Refused)), "{result:?}");
+    assert_eq!(connections.load(Ordering::SeqCst), 4, "three transient failures retried, the fourth final");
 }

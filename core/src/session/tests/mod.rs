@@ -2,7 +2,9 @@
 //! loopback TCP.
 
 mod hardening;
+mod typed;
 mod machines;
+mod moves;
 mod sessions;
 
 use std::collections::BTreeMap;
@@ -29,7 +31,7 @@ pub(super) fn item(seed: u8, with_km: bool) -> BundleItem {
             FileBytes::new(vec![seed.wrapping_add(3); 1100]),
         );
     }
-    BundleItem { files }
+    BundleItem::npki(files)
 }
 
 pub(super) fn outgoing(items: &[BundleItem]) -> Vec<OutgoingItem> {
@@ -51,6 +53,17 @@ pub(super) struct MemoryStore {
     pub(super) fail_saves: bool,
     /// How long each save takes, to catch a session that ends mid-save.
     pub(super) save_delay: Option<std::time::Duration>,
+    /// Items this store refuses (as a conflict).
+    pub(super) refuse: Vec<BundleItem>,
+    /// What `load_outgoing` gives after its first call (the files changed
+    /// on disk meanwhile), when set.
+    pub(super) outgoing_later: Option<Vec<OutgoingItem>>,
+    /// Whether `remove_sent` fails.
+    pub(super) fail_removes: bool,
+    /// How many times `load_outgoing` was called.
+    pub(super) loads: Mutex<usize>,
+    /// The indices `remove_sent` removed.
+    pub(super) removed: Mutex<Vec<usize>>,
 }
 
 impl MemoryStore {
@@ -68,7 +81,21 @@ impl MemoryStore {
 
 impl CertificateStore for MemoryStore {
     fn load_outgoing(&self) -> Result<Vec<OutgoingItem>, StoreError> {
-        Ok(self.outgoing.clone())
+        let mut loads = self.loads.lock().unwrap();
+        *loads += 1;
+        match &self.outgoing_later {
+            Some(later) if *loads > 1 => Ok(later.clone()),
+            _ => Ok(self.outgoing.clone()),
+        }
+    }
+
+    fn remove_sent(&self, index: usize, sent: &OutgoingItem) -> Result<(), StoreError> {
+        if self.fail_removes {
+            return Err(StoreError::new("the folder is read-only"));
+        }
+        assert_eq!(sent.item, self.outgoing[index].item, "asked to remove another item than the one sent");
+        self.removed.lock().unwrap().push(index);
+        Ok(())
     }
 
     fn save_incoming(&self, item: &BundleItem) -> Result<Saved, StoreError> {
@@ -77,6 +104,9 @@ impl CertificateStore for MemoryStore {
         }
         if let Some(delay) = self.save_delay {
             std::thread::sleep(delay);
+        }
+        if self.refuse.contains(item) {
+            return Ok(Saved::rejected(crate::message::RejectCode::Conflict, "taken"));
         }
         let mut saved = self.saved.lock().unwrap();
         let status = if saved.contains(item) {

@@ -17,7 +17,7 @@ use crate::session::{
 
 const WAIT: Duration = Duration::from_secs(20);
 
-async fn next(events: &mut Events) -> Event {
+pub(super) async fn next(events: &mut Events) -> Event {
     tokio::time::timeout(WAIT, events.recv())
         .await
         .expect("no event within 20 s")
@@ -25,7 +25,7 @@ async fn next(events: &mut Events) -> Event {
 }
 
 /// Skips events until one matches.
-async fn until<T>(events: &mut Events, mut pick: impl FnMut(Event) -> Option<T>) -> T {
+pub(super) async fn until<T>(events: &mut Events, mut pick: impl FnMut(Event) -> Option<T>) -> T {
     loop {
         let event = next(events).await;
         let shown = format!("{event:?}");
@@ -38,7 +38,7 @@ async fn until<T>(events: &mut Events, mut pick: impl FnMut(Event) -> Option<T>)
     }
 }
 
-async fn outcome(events: &mut Events) -> Result<crate::session::Outcome, SessionError> {
+pub(super) async fn outcome(events: &mut Events) -> Result<crate::session::Outcome, SessionError> {
     loop {
         match next(events).await {
             Event::Done(o) => return Ok(o),
@@ -48,7 +48,7 @@ async fn outcome(events: &mut Events) -> Result<crate::session::Outcome, Session
     }
 }
 
-fn loopback() -> Vec<SocketAddr> {
+pub(super) fn loopback() -> Vec<SocketAddr> {
     vec!["127.0.0.1:0".parse().unwrap()]
 }
 
@@ -57,7 +57,7 @@ async fn host(mode: Mode, store: Arc<MemoryStore>) -> (SessionHandle, Events, In
     config.listen = loopback();
     let (handle, mut events) = start_host(config, store);
     let invite = until(&mut events, |e| match e {
-        Event::InviteReady { invite } => Some(invite),
+        Event::InviteReady { invite, .. } => Some(invite),
         _ => None,
     })
     .await;
@@ -74,7 +74,7 @@ fn guest(
     start_guest(invite, config, store)
 }
 
-async fn shown_code(events: &mut Events) -> String {
+pub(super) async fn shown_code(events: &mut Events) -> String {
     until(events, |e| match e {
         Event::VerificationCode { code } => Some(code.digits()),
         _ => None,
@@ -82,7 +82,7 @@ async fn shown_code(events: &mut Events) -> String {
     .await
 }
 
-async fn asked_for_code(events: &mut Events) {
+pub(super) async fn asked_for_code(events: &mut Events) {
     until(events, |e| {
         matches!(e, Event::EnterCode { .. }).then_some(())
     })

@@ -88,7 +88,7 @@ class ScreenModelTest {
             }
         }
         val received = ScreenModel.transfer(TransferState.Finished(false, "PC", TransferPath.LAN, listOf(item(ItemStatus.DUPLICATE, null, null, false))), Language.KOREAN)
-        assertEquals("이미 이 휴대폰에 있는 공동인증서입니다", received.title)
+        assertEquals("공동인증서 1개가 이미 이 휴대폰에 있습니다", received.title)
         val refused = ScreenModel.transfer(TransferState.Finished(false, "PC", TransferPath.LAN, listOf(item(ItemStatus.REJECTED, RejectReason.CONFLICT, null, false))), Language.ENGLISH)
         assertEquals("The certificate was not saved", refused.title)
         assertFalse(refused.body.single().contains("--replace"))

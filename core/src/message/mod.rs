@@ -3,7 +3,12 @@
 //! Every message is one CBOR map in one Noise transport message, with a text
 //! key `t` naming it. Unknown keys are ignored; an unknown `t` is an error
 //! that ends the session. This module holds every shape that crosses the
-//! wire; the session modules decide when each may appear.
+//! wire; the session modules decide when each may appear. [`layout`] holds
+//! the file-naming rules of the certificate layouts an item can carry.
+
+mod layout;
+
+pub use layout::{Layout, MAX_ID_LEN, Role, is_valid_id, parse_flat_name};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -229,11 +234,15 @@ impl fmt::Debug for FileBytes {
     }
 }
 
-/// The files of one certificate folder, by file name.
+/// The files of one certificate, by file name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BundleItem {
     /// File name → bytes. See [`BundleItem::validate`] for what is allowed.
     pub files: BTreeMap<String, FileBytes>,
+    /// The layout whose file names the item uses ([`Layout::wire`]); absent
+    /// for NPKI, so that items are what older peers sent and expect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<String>,
 }
 
 /// Why a received bundle item is refused.
@@ -252,31 +261,25 @@ pub enum ItemError {
     /// A file is empty or larger than [`MAX_FILE_LEN`].
     #[error("{0} has an impossible size")]
     BadSize(String),
+    /// A layout this version does not know.
+    #[error("the certificate has a layout this version does not know ({0:?})")]
+    UnknownLayout(String),
+    /// A flat-layout item with files of more than one holder.
+    #[error("the files belong to more than one holder")]
+    MixedHolders,
 }
 
 impl BundleItem {
-    /// Checks the item carries exactly what a certificate folder holds: the
-    /// sign pair, optionally the km pair, nothing else, no file empty or
-    /// huge. File names come from the peer, so nothing else may ever reach
-    /// the file system.
+    /// Checks the item carries exactly what one certificate of its layout
+    /// holds: the signing pair, optionally the second pair, nothing else,
+    /// no file empty or huge, one holder. File names come from the peer,
+    /// so nothing else may ever reach the file system.
     pub fn validate(&self) -> Result<(), ItemError> {
+        self.check_names()?;
         for (name, bytes) in &self.files {
-            if !FILE_NAMES.contains(&name.as_str()) {
-                return Err(ItemError::UnexpectedFile(
-                    crate::invite::truncate_utf8(name, 64).to_owned(),
-                ));
-            }
             if bytes.as_slice().is_empty() || bytes.as_slice().len() > MAX_FILE_LEN {
-                return Err(ItemError::BadSize(name.clone()));
+                return Err(ItemError::BadSize(crate::invite::truncate_utf8(name, 64).to_owned()));
             }
-        }
-        for required in [SIGN_CERT, SIGN_KEY] {
-            if !self.files.contains_key(required) {
-                return Err(ItemError::MissingFile(required));
-            }
-        }
-        if self.files.contains_key(KM_CERT) != self.files.contains_key(KM_KEY) {
-            return Err(ItemError::HalfKmPair);
         }
         Ok(())
     }
@@ -357,12 +360,10 @@ mod tests {
     use super::*;
 
     fn item() -> BundleItem {
-        BundleItem {
-            files: BTreeMap::from([
-                (SIGN_CERT.to_owned(), FileBytes::new(vec![1, 2, 3])),
-                (SIGN_KEY.to_owned(), FileBytes::new(vec![4, 5])),
-            ]),
-        }
+        BundleItem::npki(BTreeMap::from([
+            (SIGN_CERT.to_owned(), FileBytes::new(vec![1, 2, 3])),
+            (SIGN_KEY.to_owned(), FileBytes::new(vec![4, 5])),
+        ]))
     }
 
     fn hex_of(m: &Message) -> String {
@@ -450,6 +451,32 @@ mod tests {
         ciborium::ser::into_writer(&later, &mut bytes).unwrap();
         let Message::Abort { code: Some(name), .. } = Message::decode(&bytes).unwrap() else { panic!() };
         assert_eq!(AbortCode::from_wire(&name), None);
+    }
+
+    #[test]
+    fn a_gpki_item_carries_its_layout_and_an_npki_item_none() {
+        let gpki = BundleItem::with_layout(
+            Layout::Gpki,
+            BTreeMap::from([
+                ("h1_sig.cer".to_owned(), FileBytes::new(vec![1])),
+                ("h1_sig.key".to_owned(), FileBytes::new(vec![2])),
+            ]),
+        );
+        // {"files": {"h1_sig.cer": h'01', "h1_sig.key": h'02'}, "layout": "gpki"}
+        assert_eq!(
+            hex::encode(&*Message::Bundle { items: vec![gpki.clone()] }.encode()),
+            concat!(
+                "a2", "6174", "6662756e646c65", "656974656d73", "81",
+                "a2", "6566696c6573", "a2", "6a68315f7369672e636572", "4101", "6a68315f7369672e6b6579", "4102",
+                "666c61796f7574", "6467706b69",
+            )
+        );
+        let Message::Bundle { items } = Message::decode(&Message::Bundle { items: vec![gpki.clone()] }.encode()).unwrap() else {
+            panic!()
+        };
+        assert_eq!(items[0], gpki);
+        assert_eq!(items[0].layout(), Ok(Layout::Gpki));
+        assert!(!hex_of(&Message::Bundle { items: vec![item()] }).contains("666c61796f7574"), "NPKI items carry no layout key");
     }
 
     #[test]
