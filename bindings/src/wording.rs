@@ -95,6 +95,19 @@ pub fn rejection_explanation(code: Option<RejectReason>, reason: Option<String>,
 pub fn item_line(item: ItemResult, sent: bool, peer_name: String) -> Message {
     let name = item.label.clone().unwrap_or_default();
     let line = |id: &str| Message::plain(id).text("name", name.clone());
+    match (item.status, sent, item.removed) {
+        // A move: the PC confirmed it; this phone's copy is gone, or is not.
+        (ItemStatus::Installed | ItemStatus::Duplicate, true, Some(true)) => line("phone-item-moved").text("peer", peer_name),
+        (ItemStatus::Installed | ItemStatus::Duplicate, true, Some(false)) => {
+            line("phone-item-not-removed").text("peer", peer_name)
+        }
+        _ => copied_line(item, sent, peer_name),
+    }
+}
+
+fn copied_line(item: ItemResult, sent: bool, peer_name: String) -> Message {
+    let name = item.label.clone().unwrap_or_default();
+    let line = |id: &str| Message::plain(id).text("name", name.clone());
     match (item.status, sent) {
         (ItemStatus::Installed, true) => line("result-sent-installed").text("peer", peer_name),
         (ItemStatus::Duplicate, true) => line("result-sent-duplicate").text("peer", peer_name),
@@ -169,6 +182,7 @@ mod tests {
             status,
             code,
             reason: Some("disk full".into()),
+            removed: None,
         }
     }
 
@@ -210,6 +224,22 @@ mod tests {
         assert!(render(refused, Language::English).contains("disk full"));
         let conflict = item_line(item(ItemStatus::Rejected, Some(RejectReason::Conflict), false), false, String::new());
         assert!(!render(conflict, Language::Korean).contains("--replace"));
+    }
+
+    #[test]
+    fn a_move_says_whether_this_phones_copy_is_gone() {
+        let moved = |removed| ItemResult { removed, ..item(ItemStatus::Installed, None, false) };
+        let gone = item_line(moved(Some(true)), true, "Test PC".into());
+        let kept = item_line(moved(Some(false)), true, "Test PC".into());
+        let copied = item_line(moved(None), true, "Test PC".into());
+        assert_eq!((gone.id.as_str(), kept.id.as_str(), copied.id.as_str()), ("phone-item-moved", "phone-item-not-removed", "result-sent-installed"));
+        for line in [gone, kept] {
+            assert_renders(&line);
+            assert!(render(line, Language::Korean).contains("홍길동"));
+        }
+        // A refused certificate was not taken, so nothing was removed.
+        let refused = ItemResult { removed: None, ..item(ItemStatus::Rejected, None, false) };
+        assert!(item_line(refused, true, String::new()).id.starts_with("phone-item-sent-rejected"));
     }
 
     #[test]

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use certbridge_e2e::{certbridge, test_vector, which, workspace_root};
+use certbridge_e2e::{certbridge, relay_bin, test_vector, which, workspace_root};
 use toolchains::{JNA, JUNIT, Kotlin, SwiftTree, VECTOR, generate, have, kotlin_files, show};
 
 fn android() -> PathBuf {
@@ -75,14 +75,15 @@ fn kotlin_store_controller_and_screen_models() {
         .arg(format!("-Djna.library.path={}", tmp.path().display()))
         .arg("-cp")
         .arg(toolchains::join(&classpath))
-        .args(["org.junit.runner.JUnitCore", "kr.certbridge.sdk.ScreenModelTest", "kr.certbridge.sdk.StoreTest", "kr.certbridge.sdk.ControllerTest"])
+        .args(["org.junit.runner.JUnitCore", "kr.certbridge.sdk.ScreenModelTest", "kr.certbridge.sdk.StoreTest", "kr.certbridge.sdk.ControllerTest", "kr.certbridge.sdk.CodeTest"])
         .env("CERTBRIDGE_BIN", certbridge())
+        .env("CERTBRIDGE_RELAY_BIN", relay_bin())
         .env("CERTBRIDGE_VECTOR", &vector)
         .output()
         .unwrap();
     let text = show("junit", &output);
     assert!(output.status.success(), "the Kotlin tests failed");
-    assert!(text.contains("OK (19 tests)"), "not every Kotlin test ran");
+    assert!(text.contains("OK (24 tests)"), "not every Kotlin test ran");
 }
 
 #[test]
@@ -93,9 +94,9 @@ fn kotlin_app_compiles_against_android_stubs() {
     let app = android().join("app/src/main/kotlin/kr/certbridge/app");
     // Compose screens need the Compose compiler and AndroidX: the Android
     // workflow builds them. Everything else of the app is compiled here.
-    let compose = ["MainActivity.kt", "Screens.kt", "ScanScreen.kt"];
+    let compose = ["MainActivity.kt", "Screens.kt", "ScanScreen.kt", "CodeEntryScreen.kt"];
     let plain: Vec<PathBuf> = kotlin_files(&app).into_iter().filter(|f| !compose.iter().any(|c| f.ends_with(c))).collect();
-    for needed in ["KeystoreSealer.kt", "TransferViewModel.kt", "DeviceName.kt", "Speaker.kt"] {
+    for needed in ["KeystoreSealer.kt", "TransferViewModel.kt", "DeviceName.kt", "Speaker.kt", "LanSearch.kt"] {
         assert!(plain.iter().any(|f| f.ends_with(needed)), "{needed} is not compiled");
     }
     for file in &plain {
@@ -137,7 +138,7 @@ fn android_metadata_passes_review() {
 
     // Permissions: exactly what scanning and connecting need.
     let permissions: Vec<&str> = manifest.split("<uses-permission android:name=\"").skip(1).map(|p| p.split('"').next().unwrap()).collect();
-    assert_eq!(permissions, ["android.permission.CAMERA", "android.permission.INTERNET"]);
+    assert_eq!(permissions, ["android.permission.CAMERA", "android.permission.INTERNET", "android.permission.CHANGE_WIFI_MULTICAST_STATE"]);
     assert!(manifest.contains(r#"<action android:name="android.intent.action.TTS_SERVICE" />"#), "no <queries> for the TTS service");
 
     // Backups and device-to-device transfer never take the store.
@@ -249,6 +250,10 @@ fn ios_metadata_passes_review() {
         assert!(info[key].as_str().is_some_and(|s| !s.is_empty()), "Info.plist lacks {key}");
     }
     assert_eq!(info["CFBundleDevelopmentRegion"], "ko");
+    // Typed codes find the PC by Bonjour (BonjourCodeFinder.swift): iOS
+    // refuses to browse a service type Info.plist does not declare.
+    assert_eq!(info["NSBonjourServices"], serde_json::json!(["_certbridge._tcp"]));
+    assert!(read(&app.join("BonjourCodeFinder.swift")).contains(r#""_certbridge._tcp""#));
     assert_eq!(info["CFBundleLocalizations"], serde_json::json!(["ko", "en"]));
 
     let ko = dot_strings(&app.join("ko.lproj/InfoPlist.strings"));
@@ -319,11 +324,11 @@ fn swift_app_model_and_screen_models() {
          sed -i '1i import CertBridgeFFI' {files}; \
          {swiftc} -swift-version 6 -warnings-as-errors -module-name AppTests -I {dir} -L {dir} -lCertBridgeFFI -lcertbridge_ffi \
            -Xcc -fmodule-map-file={dir}/certbridge_ffiFFI.modulemap {files} -o t; \
-         CERTBRIDGE_BIN={dir}/certbridge CERTBRIDGE_VECTOR={dir}/vector LD_LIBRARY_PATH={dir} ./t",
+         CERTBRIDGE_BIN={dir}/certbridge CERTBRIDGE_VECTOR={dir}/vector LD_LIBRARY_PATH={dir} timeout 120 stdbuf -oL ./t",
         files = ours.join(" ")
     );
     let Some(output) = tree.run(&script) else { return };
     let text = show("swift", &output);
     assert!(output.status.success(), "the Swift app tests failed (or a warning was raised)");
-    assert!(text.contains("swift-app: 15 passed, 0 failed"), "not every Swift app test ran");
+    assert!(text.contains("swift-app: 17 passed, 0 failed"), "not every Swift app test ran");
 }

@@ -150,7 +150,7 @@ fun importPhoneToPc() {
     try {
         val recorder = Recorder()
         val session = ScanSession(desktop.inviteText(), "Kotlin phone", store, recorder)
-        check(session.invite().mode == TransferMode.DESKTOP_RECEIVES) { "mode" }
+        check(session.invite()?.mode == TransferMode.DESKTOP_RECEIVES) { "mode" }
         session.start()
         // Consent first: the number is shown once the user agreed.
         val consent = recorder.expect<SessionEvent.ConsentRequired>()

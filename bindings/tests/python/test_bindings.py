@@ -73,6 +73,9 @@ class FolderStore(cb.CertificateStore):
     def load_outgoing(self):
         return self.outgoing
 
+    def remove(self, certificate):
+        raise cb.StoreError.Failed("this test store keeps what it sent")
+
 
 class Listener(cb.SessionListener):
     def __init__(self):

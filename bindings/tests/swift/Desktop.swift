@@ -23,7 +23,7 @@ func vectorFiles() throws -> CertificateFiles {
         kmCert: nil, kmKey: nil)
 }
 
-/// `certbridge send|receive --json` on 127.0.0.1.
+/// `certbridge send|receive --json` on 127.0.0.1 (or `listen`; `nil` for none).
 final class Desktop {
     let process = Process()
     let input = Pipe()
@@ -31,10 +31,10 @@ final class Desktop {
     var buffer = Data()
     var exited = false
 
-    init(_ args: [String]) throws {
+    init(_ args: [String], listen: String? = "127.0.0.1") throws {
         process.executableURL = URL(fileURLWithPath: bin)
         process.environment = env.merging(["CERTBRIDGE_LANG": "en"]) { $1 }
-        process.arguments = args + ["--json", "--listen", "127.0.0.1", "--name", "Test PC"]
+        process.arguments = args + ["--json", "--name", "Test PC"] + (listen.map { ["--listen", $0] } ?? [])
         process.standardInput = input
         process.standardOutput = output
         try process.run()

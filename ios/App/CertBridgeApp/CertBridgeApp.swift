@@ -44,7 +44,12 @@ final class AppState: ObservableObject {
         let names = DeviceName()
         self.names = names
         let fallbackName = render(message: Message(id: "phone-default-device-name", args: []), language: language)
-        model = AppModel(store: store, deviceName: { names.current(fallback: fallbackName) })
+        // Typed codes: Bonjour finds the PC on the LAN; set CertBridgeCodeRelay
+        // in Info.plist to a relay of your own (wss://…) to find PCs on other
+        // networks too (CertBridge runs no public relay).
+        let relay = Bundle.main.object(forInfoDictionaryKey: "CertBridgeCodeRelay") as? String
+        model = AppModel(store: store, deviceName: { names.current(fallback: fallbackName) },
+                         codeRelay: relay?.isEmpty == false ? relay : nil, codeFinder: BonjourCodeFinder())
         model.onChange = { [weak self] phase in self?.changed(phase) }
         refresh()
     }
@@ -63,6 +68,9 @@ final class AppState: ObservableObject {
         case .dontSend: model.consent(false)
         case .receiveInstead: model.receiveInstead()
         case .chooseSend: if case let .choosing(_, all) = phase { model.send(all) }
+        case .enterCode: model.enterCode()
+        case .connectCode: model.submitCode()
+        case .useCamera: model.useCamera()
         case .readAloud:
             if case let .transfer(.showNumber(number, _, _)) = phase {
                 speaker.speak(ScreenModel.spokenNumber(number, language), language: language)

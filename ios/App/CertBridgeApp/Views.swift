@@ -13,14 +13,16 @@ struct RootView: View {
         switch app.phase {
         case .home:
             HomeView()
-        case let .scanning(sending):
+        case let .scanning(sending, move):
             VStack {
-                ScreenView(screen: ScreenModel.of(.scanning(sending: sending), app.language))
+                ScreenView(screen: ScreenModel.of(.scanning(sending: sending, move: move), app.language))
                 ScannerView { app.model.scanned($0) }
                     .accessibilityLabel(Text(app.text("phone-camera-label")))
             }
         case let .choosing(text, candidates):
             ChooseView(inviteText: text, candidates: candidates)
+        case let .enteringCode(_, entry, _):
+            CodeEntryView(entry: entry)
         default:
             ScreenView(screen: ScreenModel.of(app.phase, app.language))
         }
@@ -272,5 +274,52 @@ final class AVScannerController: UIViewController, @preconcurrency AVCaptureMeta
         delivered = true
         session.stopRunning()
         onCode(code)
+    }
+}
+
+/// "코드 직접 입력": the alternative to the camera. A number pad of its own
+/// (no system keyboard, so no suggestions or clipboard history keep the
+/// code); the digits grouped 3-3-3 as the PC shows them; the catalog's error
+/// when the code cannot be one. Everything shown comes from
+/// `ScreenModel.codeEntry`; the keys call the model.
+struct CodeEntryView: View {
+    @EnvironmentObject var app: AppState
+    let entry: CodeEntry
+
+    var body: some View {
+        let screen = ScreenModel.codeEntry(entry, app.language)
+        ScrollView {
+            VStack(alignment: .leading, spacing: 12) {
+                Text(screen.title).font(.title2).accessibilityAddTraits(.isHeader)
+                Text(screen.number?.isEmpty == false ? screen.number! : " ")
+                    .font(.system(.largeTitle, design: .monospaced))
+                    .accessibilityLabel(Text(screen.announcement))
+                    .accessibilityAddTraits(.updatesFrequently)
+                ForEach(screen.body, id: \.self) { Text($0) }
+                ForEach([["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"]], id: \.self) { row in
+                    HStack {
+                        ForEach(row, id: \.self) { key in
+                            Button(key) { app.model.typeDigit(Character(key)) }
+                                .buttonStyle(.bordered).font(.title).frame(maxWidth: .infinity)
+                        }
+                    }
+                }
+                HStack {
+                    Button { app.model.deleteDigit() } label: { Image(systemName: "delete.left") }
+                        .accessibilityLabel(Text(app.text("phone-code-delete")))
+                        .buttonStyle(.bordered).font(.title).frame(maxWidth: .infinity)
+                    Button("0") { app.model.typeDigit("0") }
+                        .buttonStyle(.bordered).font(.title).frame(maxWidth: .infinity)
+                }
+                ForEach(screen.buttons, id: \.label) { button in
+                    if button.primary {
+                        Button(button.label) { app.act(button.action) }.buttonStyle(.borderedProminent)
+                    } else {
+                        Button(button.label) { app.act(button.action) }.buttonStyle(.bordered)
+                    }
+                }
+            }
+            .padding()
+        }
     }
 }

@@ -14,9 +14,11 @@ abstract class Context {
     open val noBackupFilesDir: File get() = stub()
     open val filesDir: File get() = stub()
     open fun getSharedPreferences(name: String, mode: Int): SharedPreferences = stub()
+    open fun getSystemService(name: String): Any? = stub()
 
     companion object {
         const val MODE_PRIVATE = 0
+        const val WIFI_SERVICE = "wifi"
     }
 }
 

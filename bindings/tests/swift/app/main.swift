@@ -106,7 +106,7 @@ func everyTransferState() async throws {
 
 func otherScreens() async throws {
     for language in languages {
-        for phase in [Phase.home, .scanning(sending: []), .modeMismatch(inviteText: "x"), .choosing(inviteText: "x", candidates: [])] {
+        for phase in [Phase.home, .scanning(sending: [], move: false), .modeMismatch(inviteText: "x"), .choosing(inviteText: "x", candidates: [])] {
             try checkScreen(ScreenModel.of(phase, language), language, "\(phase)")
         }
     }
@@ -151,10 +151,10 @@ final class Harness {
     let root = tempRoot("swift-app")
     let model: AppModel
 
-    init(sealer: FileSealer = KeyedSealer(), root: URL? = nil, sending: Bool = false) throws {
+    init(sealer: FileSealer = KeyedSealer(), root: URL? = nil, sending: Bool = false, codeRelay: String? = nil, codeFinder: CodeFinder? = nil) throws {
         let store = try FolderCertificateStore(root: root ?? self.root, sealer: sealer)
         if sending { _ = try store.save(certificate: try vectorFiles()) }
-        model = AppModel(store: store, deviceName: { "Swift phone" })
+        model = AppModel(store: store, deviceName: { "Swift phone" }, codeRelay: codeRelay, codeFinder: codeFinder)
     }
 
     func waitFor<T>(_ what: String, _ match: (Phase) -> T?) async throws -> T {
@@ -365,6 +365,8 @@ let appTests: [(String, @MainActor () async throws -> Void)] = [
     ("three wrong numbers", threeWrongNumbers),
     ("expired code", expiredCode),
     ("restored store receives again", restoredStoreReceivesAgain),
+    ("the code pad", thePad),
+    ("typed code on the LAN, and a wrong one", typedCodeOnTheLanAndAWrongOne),
 ]
 var failedCount = 0
 for (name, test) in appTests {

@@ -3,8 +3,11 @@ import Foundation
 /// Where the app is: one value, so every screen is a function of it.
 public enum Phase: Equatable, Sendable {
     case home
-    /// The camera is open; `sending` is what the user chose to send, if anything.
-    case scanning(sending: [StoredCertificate])
+    /// The camera is open; `sending` is what the user chose to send, if
+    /// anything; `move` deletes it here once the PC confirmed it.
+    case scanning(sending: [StoredCertificate], move: Bool = false)
+    /// The number pad instead of the camera ("코드 직접 입력").
+    case enteringCode(sending: [StoredCertificate], entry: CodeEntry, move: Bool = false)
     /// The user chose to send, but the code is for receiving from the PC.
     case modeMismatch(inviteText: String)
     /// A phone → PC code was scanned: the user picks what to send.
@@ -17,6 +20,12 @@ public enum Phase: Equatable, Sendable {
 /// result. Foundation only: the SwiftUI app observes it through `onChange`,
 /// the Linux tests drive it through real transfers. The store (with its
 /// sealer) and the device name are injected.
+///
+/// A typed code (`enterCode()`, then `submitCode()`) runs the same session
+/// after the core finds the PC (on the LAN by `codeFinder`, Bonjour in the
+/// app; at `codeRelay`'s channel); its direction is the PC's to say, so the
+/// store offers what the user chose to send, or else every stored
+/// certificate, which the consent screen lists before anything goes.
 ///
 /// Every method is safe to call at any time: one that does not fit the
 /// current phase (a late camera frame, a double tap) does nothing.
@@ -31,21 +40,70 @@ public final class AppModel {
     private let deviceName: () -> String
     private var session: CertBridgeSession?
     private var task: Task<Void, Never>?
+    private let codeRelay: String?
+    private let codeFinder: CodeFinder?
+    /// What the last typed code was for, so that a new code can be typed after a wrong one.
+    private var last: (sending: [StoredCertificate], move: Bool) = ([], false)
 
-    public init(store: FolderCertificateStore, deviceName: @escaping () -> String) {
+    public init(store: FolderCertificateStore, deviceName: @escaping () -> String, codeRelay: String? = nil, codeFinder: CodeFinder? = nil) {
         self.store = store
         self.deviceName = deviceName
+        self.codeRelay = codeRelay
+        self.codeFinder = codeFinder
     }
 
     /// Opens the camera; `sending` when the user started from certificates to send.
-    public func scan(sending: [StoredCertificate] = []) {
+    public func scan(sending: [StoredCertificate] = [], move: Bool = false) {
         if case let .transfer(state) = phase, !state.isFinal { return }
-        phase = .scanning(sending: sending)
+        phase = .scanning(sending: sending, move: move)
+    }
+
+    /// The number pad instead of the camera: from the camera, from home, or
+    /// after a finished transfer (a wrong code: the PC shows a new one).
+    public func enterCode() {
+        switch phase {
+        case let .scanning(sending, move): phase = .enteringCode(sending: sending, entry: CodeEntry(), move: move)
+        case .home: phase = .enteringCode(sending: [], entry: CodeEntry())
+        case let .transfer(state) where state.isFinal:
+            session = nil
+            phase = .enteringCode(sending: last.sending, entry: CodeEntry(), move: last.move)
+        default: break
+        }
+    }
+
+    /// A key of the pad (a digit); `deleteDigit()` for the delete key.
+    public func typeDigit(_ key: Character) { editCode { $0.type(key) } }
+    public func deleteDigit() { editCode { $0.delete() } }
+
+    /// Back to the camera from the pad.
+    public func useCamera() {
+        guard case let .enteringCode(sending, _, move) = phase else { return }
+        phase = .scanning(sending: sending, move: move)
+    }
+
+    /// Connects with the code typed, or shows why it cannot be one.
+    public func submitCode() {
+        guard case let .enteringCode(sending, entry, move) = phase else { return }
+        switch entry.read() {
+        case let .invalid(shown): phase = .enteringCode(sending: sending, entry: shown, move: move)
+        case let .code(code):
+            last = (sending, move)
+            let offered = sending.isEmpty ? ((try? listCertificates(store: store)) ?? []) : sending
+            let (name, relay, finder) = (deviceName(), codeRelay, codeFinder)
+            launch(offered.map(\.files), move: move) { store in
+                try CertBridgeSession(code: code.grouped, deviceName: name, store: store, relayUrl: relay, finder: finder)
+            }
+        }
+    }
+
+    private func editCode(_ edit: (CodeEntry) -> CodeEntry) {
+        guard case let .enteringCode(sending, entry, move) = phase else { return }
+        phase = .enteringCode(sending: sending, entry: edit(entry), move: move)
     }
 
     /// A code the camera read.
     public func scanned(_ text: String) {
-        guard case let .scanning(sending) = phase else { return }
+        guard case let .scanning(sending, move) = phase else { return }
         let invite: Invite
         do {
             invite = try parseInvite(text: text)
@@ -56,7 +114,7 @@ public final class AppModel {
         switch (invite.mode, sending.isEmpty) {
         case (.desktopSends, false): phase = .modeMismatch(inviteText: text)
         case (.desktopSends, true): start(text, outgoing: [])
-        case (.desktopReceives, false): start(text, outgoing: sending.map(\.files))
+        case (.desktopReceives, false): start(text, outgoing: sending.map(\.files), move: move)
         case (.desktopReceives, true): phase = .choosing(inviteText: text, candidates: (try? listCertificates(store: store)) ?? [])
         }
     }
@@ -67,10 +125,10 @@ public final class AppModel {
         start(text, outgoing: [])
     }
 
-    /// On `.choosing`: send these.
-    public func send(_ chosen: [StoredCertificate]) {
+    /// On `.choosing`: send these; `move` deletes them here once the PC confirmed them.
+    public func send(_ chosen: [StoredCertificate], move: Bool = false) {
         guard case let .choosing(text, _) = phase, !chosen.isEmpty else { return }
-        start(text, outgoing: chosen.map(\.files))
+        start(text, outgoing: chosen.map(\.files), move: move)
     }
 
     /// The answer to `.askConsent`.
@@ -102,11 +160,17 @@ public final class AppModel {
         await task?.value
     }
 
-    private func start(_ text: String, outgoing: [CertificateFiles]) {
+    private func start(_ text: String, outgoing: [CertificateFiles], move: Bool = false) {
+        let name = deviceName()
+        launch(outgoing, move: move) { store in try CertBridgeSession(invite: text, deviceName: name, store: store) }
+    }
+
+    private func launch(_ outgoing: [CertificateFiles], move: Bool, open: (FolderCertificateStore) throws -> CertBridgeSession) {
         store.outgoing = outgoing
         let session: CertBridgeSession
         do {
-            session = try CertBridgeSession(invite: text, deviceName: deviceName(), store: store)
+            session = try open(store)
+            session.setMoveSent(move)
             try session.start()
         } catch {
             fail(error)
@@ -130,7 +194,7 @@ public final class AppModel {
     private func fail(_ error: Error) {
         let failure: TransferFailure
         switch error {
-        case let InviteError.Invalid(_, f), let InviteError.Expired(_, f): failure = f
+        case let InviteError.Invalid(_, f), let InviteError.Expired(_, f), let CodeError.Malformed(_, f): failure = f
         default: failure = TransferFailure(kind: .other, explanation: failureExplanation(kind: .other))
         }
         phase = .transfer(.failed(failure: failure, detail: "\(error)"))

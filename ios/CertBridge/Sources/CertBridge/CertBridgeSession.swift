@@ -28,7 +28,22 @@ public final class CertBridgeSession: Sendable {
         session = try ScanSession(inviteText: invite, deviceName: deviceName, store: store, listener: Relay(continuation))
     }
 
-    public var invite: Invite { session.invite() }
+    /// Prepares a transfer for a typed code (`728-166-322`); throws
+    /// `CodeError` for one of the wrong length. The PC is looked for on the
+    /// LAN by `finder` (on iOS, Bonjour: `BonjourCodeFinder` in the app) and
+    /// at `relayUrl`'s channel. `store` must be able to send and receive:
+    /// the PC says which once connected.
+    public init(code: String, deviceName: String, store: CertificateStore, relayUrl: String? = nil, finder: CodeFinder? = nil) throws {
+        let (events, continuation) = AsyncStream.makeStream(of: SessionEvent.self, bufferingPolicy: .unbounded)
+        self.events = events
+        session = try ScanSession.forCode(code: code, deviceName: deviceName, relayUrl: relayUrl, finder: finder,
+                                          store: store, listener: Relay(continuation))
+    }
+
+    /// What the scanned code says; `nil` for a typed code.
+    public var invite: Invite? { session.invite() }
+    /// Phone → PC: delete this phone's copy of each certificate the PC confirmed. Before `start()`.
+    public func setMoveSent(_ move: Bool) { session.setMoveSent(moveSent: move) }
     public func start() throws { try session.start() }
     public func setConsent(_ consent: Bool) { session.setConsent(consent: consent) }
     public func cancel() { session.cancel() }

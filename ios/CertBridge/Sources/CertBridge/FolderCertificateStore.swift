@@ -120,7 +120,7 @@ public final class FolderCertificateStore: CertificateStore, @unchecked Sendable
             for (name, data) in files {
                 try sealer.seal(data).write(to: tmp.appendingPathComponent(name + Self.sealedSuffix), options: [.atomic])
             }
-            let meta = Meta(layout: Self.npkiLayout, holder: info.holder, ca: info.ca, files: files.map(\.0))
+            let meta = Meta(layout: Self.layoutName(certificate.layout), holder: info.holder, ca: info.ca, files: files.map(\.0), id: certificate.holderId)
             try meta.encode().write(to: tmp.appendingPathComponent(Self.metaName), options: [.atomic])
             if replaced != nil {
                 try FileManager.default.removeItem(at: target)
@@ -134,6 +134,26 @@ public final class FolderCertificateStore: CertificateStore, @unchecked Sendable
     }
 
     public func loadOutgoing() throws -> [CertificateFiles] { outgoing }
+
+    /// A move's last step: removes the copy of `certificate` the PC
+    /// confirmed it holds. Only a stored copy with the same files goes;
+    /// anything else is an error and nothing is removed.
+    public func remove(certificate: CertificateFiles) throws {
+        guard let info = try? inspectCertificate(files: certificate) else {
+            throw StoreError.Failed(reason: "not a certificate of this store")
+        }
+        let dir = root.appendingPathComponent(Self.id(of: info))
+        guard let stored = try? read(dir), stored == certificate else {
+            throw StoreError.Failed(reason: "the stored copy differs from what was sent")
+        }
+        let aside = root.appendingPathComponent(".removed-\(UUID().uuidString)")
+        do {
+            try FileManager.default.moveItem(at: dir, to: aside)
+        } catch {
+            throw StoreError.Failed(reason: "cannot remove \(dir.lastPathComponent)")
+        }
+        try? FileManager.default.removeItem(at: aside)
+    }
 
     /// Removes a stored certificate by `StaleCertificate.id` or `id(of:)`.
     public func delete(id: String) throws {
@@ -149,7 +169,7 @@ public final class FolderCertificateStore: CertificateStore, @unchecked Sendable
 
     private func read(_ dir: URL) throws -> CertificateFiles {
         let meta = try Meta.read(dir.appendingPathComponent(Self.metaName))
-        guard meta.layout == Self.npkiLayout else {
+        guard let layout = Self.layouts[meta.layout] else {
             throw StoreError.Failed(reason: "\(dir.lastPathComponent): layout \(meta.layout) is not supported")
         }
         var files: [String: Data] = [:]
@@ -159,7 +179,14 @@ public final class FolderCertificateStore: CertificateStore, @unchecked Sendable
         guard let cert = files["signCert.der"], let key = files["signPri.key"] else {
             throw StoreError.Failed(reason: "\(dir.lastPathComponent): incomplete certificate folder")
         }
-        return CertificateFiles(signCert: cert, signKey: key, kmCert: files["kmCert.der"], kmKey: files["kmPri.key"])
+        return CertificateFiles(signCert: cert, signKey: key, kmCert: files["kmCert.der"], kmKey: files["kmPri.key"],
+                                layout: layout == .npki ? nil : layout, holderId: meta.id)
+    }
+
+    private static let layouts: [String: CertificateLayout] = [npkiLayout: .npki, "gpki": .gpki, "epki": .epki]
+
+    private static func layoutName(_ layout: CertificateLayout?) -> String {
+        layouts.first { $0.value == (layout ?? .npki) }?.key ?? npkiLayout
     }
 
     private static func npkiFiles(_ c: CertificateFiles) -> [(String, Data)] {
@@ -175,9 +202,11 @@ public final class FolderCertificateStore: CertificateStore, @unchecked Sendable
         let holder: String
         let ca: String
         let files: [String]
+        var id: String?
 
         func encode() -> Data {
             var text = "format=\(FolderCertificateStore.format)\nlayout=\(layout)\n"
+            if let id { text += "id=\(id.replacingOccurrences(of: "\n", with: " "))\n" }
             text += "holder=\(holder.replacingOccurrences(of: "\n", with: " "))\nca=\(ca.replacingOccurrences(of: "\n", with: " "))\n"
             for file in files { text += "file=\(file)\n" }
             return Data(text.utf8)
@@ -202,7 +231,8 @@ public final class FolderCertificateStore: CertificateStore, @unchecked Sendable
             guard files.allSatisfy({ !$0.isEmpty && !$0.contains("/") && !$0.hasPrefix(".") }) else {
                 throw StoreError.Failed(reason: "a file name in \(FolderCertificateStore.metaName) is not allowed")
             }
-            return Meta(layout: try one("layout"), holder: try one("holder"), ca: try one("ca"), files: files)
+            return Meta(layout: try one("layout"), holder: try one("holder"), ca: try one("ca"), files: files,
+                        id: pairs.first(where: { $0.key == "id" })?.value)
         }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// What a button does; the UI maps each to an `AppModel` call.
 public enum Action: Sendable, Equatable {
-    case scan, scanAgain, close, cancel, send, dontSend, receiveInstead, readAloud, chooseSend
+    case scan, scanAgain, close, cancel, send, dontSend, receiveInstead, readAloud, chooseSend, enterCode, connectCode, useCamera
 }
 
 public struct ScreenButton: Equatable, Sendable {
@@ -42,13 +42,17 @@ public enum ScreenModel {
         switch phase {
         case .home:
             return Screen(title: t("phone-home-title"), body: [t("phone-purpose-body")],
-                          buttons: [ScreenButton(action: .scan, label: t("phone-home-scan"), primary: true)],
+                          buttons: [ScreenButton(action: .scan, label: t("phone-home-scan"), primary: true),
+                                    ScreenButton(action: .enterCode, label: t("phone-code-enter"), primary: false)],
                           announcement: t("phone-home-title"))
         case .scanning:
             let title = t("phone-scan-title"), hint = t("phone-scan-hint")
             return Screen(title: title, body: [hint],
-                          buttons: [ScreenButton(action: .cancel, label: t("phone-cancel"), primary: false)],
+                          buttons: [ScreenButton(action: .enterCode, label: t("phone-code-enter"), primary: false),
+                                    ScreenButton(action: .cancel, label: t("phone-cancel"), primary: false)],
                           announcement: "\(title). \(hint)")
+        case let .enteringCode(_, entry, _):
+            return codeEntry(entry, t)
         case .modeMismatch:
             let title = t("phone-mismatch-title"), body = t("phone-mismatch-body")
             return Screen(title: title, body: [body],
@@ -69,6 +73,24 @@ public enum ScreenModel {
         case let .transfer(state):
             return transfer(state, t)
         }
+    }
+
+    /// The number pad: the digits grouped as the PC shows them in `number`,
+    /// the catalog's error (a code of the wrong length) first in the body;
+    /// VoiceOver hears the digits one by one.
+    public static func codeEntry(_ entry: CodeEntry, _ language: Language) -> Screen {
+        codeEntry(entry, Texts(language: language))
+    }
+
+    private static func codeEntry(_ entry: CodeEntry, _ t: Texts) -> Screen {
+        let title = t("phone-code-title"), hint = t("phone-code-hint")
+        let error = entry.error.map { render(message: $0, language: t.language) }
+        let typed = entry.digits.isEmpty ? t("phone-code-empty") : t.msg("phone-code-spoken", ["spoken": entry.spoken])
+        return Screen(title: title, body: [error, hint].compactMap { $0 },
+                      buttons: [ScreenButton(action: .connectCode, label: t("phone-code-connect"), primary: true),
+                                ScreenButton(action: .useCamera, label: t("phone-code-use-camera"), primary: false),
+                                ScreenButton(action: .cancel, label: t("phone-cancel"), primary: false)],
+                      announcement: [title, error, typed].compactMap { $0 }.joined(separator: ". "), number: entry.grouped)
     }
 
     public static func transfer(_ state: TransferState, _ language: Language) -> Screen {
@@ -109,6 +131,12 @@ public enum ScreenModel {
         case let .failed(failure, _):
             let title = render(message: failureTitle(kind: failure.kind), language: t.language)
             let body = render(message: failure.explanation, language: t.language)
+            if failure.kind == .wrongCode {
+                return Screen(title: title, body: [body],
+                              buttons: [ScreenButton(action: .enterCode, label: t("phone-code-enter"), primary: true),
+                                        ScreenButton(action: .close, label: t("phone-close"), primary: false)],
+                              announcement: "\(title). \(body)")
+            }
             let close = ScreenButton(action: .close, label: t("phone-close"), primary: !rescan.contains(failure.kind))
             let buttons = rescan.contains(failure.kind)
                 ? [ScreenButton(action: .scanAgain, label: t("phone-scan-again"), primary: true), close] : [close]

@@ -37,9 +37,10 @@ class MainActivity : ComponentActivity() {
                             screen = ScreenModel.of(current, vm.language),
                             language = vm.language,
                             onCode = vm.controller::scanned,
-                            onCancel = vm.controller::cancel,
+                            onAction = vm::act,
                         )
                         is Phase.Choosing -> ChooseScreen(vm, current)
+                        is Phase.EnteringCode -> CodeEntryScreen(vm, current)
                         else -> ScreenView(ScreenModel.of(current, vm.language), vm::act)
                     }
                 }

@@ -54,7 +54,7 @@ import kr.certbridge.sdk.Screen
  * released when the screen goes away.
  */
 @Composable
-fun ScanScreen(screen: Screen, language: Language, onCode: (String) -> Unit, onCancel: () -> Unit) {
+fun ScanScreen(screen: Screen, language: Language, onCode: (String) -> Unit, onAction: (kr.certbridge.sdk.Action) -> Unit) {
     val context = LocalContext.current
     val text = { id: String -> render(Message(id, emptyList<kr.certbridge.ffi.MessageArg>()), language) }
     var granted by remember {
@@ -73,7 +73,8 @@ fun ScanScreen(screen: Screen, language: Language, onCode: (String) -> Unit, onC
             screen.body.forEach { Text(it, Modifier.padding(horizontal = 16.dp)) }
             Camera(Modifier.weight(1f).fillMaxWidth().semantics { contentDescription = text("phone-camera-label") }, onCode)
         }
-        screen.buttons.forEach { OutlinedButton(onClick = onCancel, modifier = Modifier.fillMaxWidth().padding(16.dp)) { Text(it.label) } }
+        // "코드 직접 입력" (the number pad instead of the camera) and cancel.
+        screen.buttons.forEach { button -> OutlinedButton(onClick = { onAction(button.action) }, modifier = Modifier.fillMaxWidth().padding(16.dp)) { Text(button.label) } }
     }
 }
 

@@ -38,8 +38,13 @@ class TransferViewModel(app: Application) : AndroidViewModel(app) {
     // keeps it out of device-to-device transfer too.
     private val store = FolderCertificateStore(File(app.noBackupFilesDir, "certificates"), KeystoreSealer())
     val deviceName = DeviceName(app, render(Message("phone-default-device-name", emptyList()), language))
-    val controller = TransferController(store, deviceName::current, viewModelScope)
+    // Typed codes: the PC is found on the LAN by the library's mDNS browser
+    // (with the multicast lock below) and, when the app names one, at a
+    // relay's channel. CertBridge runs no public relay: set CODE_RELAY to
+    // yours (wss://…) to find PCs on other networks.
+    val controller = TransferController(store, deviceName::current, viewModelScope, codeRelay = CODE_RELAY)
     private val speaker = Speaker(app)
+    private val lan = LanSearch(app)
 
     private val certificatesFlow = MutableStateFlow<List<StoredCertificate>>(emptyList())
     val certificates: StateFlow<List<StoredCertificate>> = certificatesFlow
@@ -48,7 +53,10 @@ class TransferViewModel(app: Application) : AndroidViewModel(app) {
 
     init {
         viewModelScope.launch {
-            controller.phase.collect { if (it is Phase.Home) refresh() }
+            controller.phase.collect {
+                if (it is Phase.Home) refresh()
+                lan.hold(it is Phase.Transfer && !it.state.isFinal)
+            }
         }
     }
 
@@ -73,6 +81,9 @@ class TransferViewModel(app: Application) : AndroidViewModel(app) {
             Action.RECEIVE_INSTEAD -> controller.receiveInstead()
             Action.CHOOSE_SEND -> (controller.phase.value as? Phase.Choosing)?.let { controller.send(it.candidates) }
             Action.READ_ALOUD -> readAloud()
+            Action.ENTER_CODE -> controller.enterCode()
+            Action.CONNECT_CODE -> controller.submitCode()
+            Action.USE_CAMERA -> controller.useCamera()
         }
     }
 
@@ -108,6 +119,12 @@ class TransferViewModel(app: Application) : AndroidViewModel(app) {
     }
 
     override fun onCleared() {
+        lan.hold(false)
         speaker.shutdown()
+    }
+
+    companion object {
+        /** The relay at which typed codes are looked up besides the LAN; `null` for the LAN only. */
+        val CODE_RELAY: String? = null
     }
 }

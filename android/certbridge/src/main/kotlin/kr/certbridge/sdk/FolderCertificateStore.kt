@@ -5,6 +5,7 @@ import java.util.UUID
 import kr.certbridge.ffi.CertificateException
 import kr.certbridge.ffi.CertificateFiles
 import kr.certbridge.ffi.CertificateInfo
+import kr.certbridge.ffi.CertificateLayout
 import kr.certbridge.ffi.CertificateStore
 import kr.certbridge.ffi.ItemStatus
 import kr.certbridge.ffi.RejectReason
@@ -44,10 +45,11 @@ data class StaleCertificate(val id: String, val holder: String, val ca: String)
  * <root>/<ca>-<serial>/<original name>.sealed
  * ```
  *
- * `certificate.meta` keeps the certificate's layout (`npki` now; `gpki`
- * and `epki` keep their own file names, e.g. `<id>_sig.cer`) and each
- * file's original name, so that other layouts are an adapter change and
- * never a migration. Saves are atomic: files go to a temporary folder that
+ * `certificate.meta` keeps the certificate's layout (`npki`, `gpki`,
+ * `epki`), a GPKI/EPKI holder's id (`id=`, which the PC's file names start
+ * with) and each file's name by its role (`signCert.der`, `signPri.key`,
+ * `kmCert.der`, `kmPri.key`: for GPKI/EPKI the `_sig` and `_env` pairs), so
+ * the certificate goes back to a PC under its own names. Saves are atomic: files go to a temporary folder that
  * is renamed into place, so a crash never leaves half a certificate.
  *
  * Put [root] where backups and device-to-device transfer never take it
@@ -102,7 +104,7 @@ class FolderCertificateStore(
             if (!tmp.mkdir()) throw StoreException.Failed("cannot create a folder in the app's storage")
             val files = npkiFiles(certificate)
             for ((name, bytes) in files) write(File(tmp, name + SEALED), sealer.seal(bytes))
-            write(File(tmp, META), Meta(LAYOUT_NPKI, info.holder, info.ca, files.map { it.first }).encode())
+            write(File(tmp, META), Meta(layoutName(certificate.layout), info.holder, info.ca, files.map { it.first }, certificate.holderId).encode())
             if (replaced != null) {
                 val old = File(root, ".stale-" + UUID.randomUUID())
                 if (!target.renameTo(old)) throw StoreException.Failed("cannot replace the old copy")
@@ -121,6 +123,25 @@ class FolderCertificateStore(
 
     override fun loadOutgoing(): List<CertificateFiles> = outgoing
 
+    /**
+     * A move's last step: removes the copy of [certificate] the PC confirmed
+     * it holds. Only a stored copy with the same files goes; anything else
+     * is an error and nothing is removed.
+     */
+    override fun remove(certificate: CertificateFiles) {
+        val info = try {
+            inspectCertificate(certificate)
+        } catch (e: CertificateException) {
+            throw StoreException.Failed("not a certificate of this store")
+        }
+        val dir = File(root, idOf(info))
+        val stored = runCatching { read(dir) }.getOrNull()
+        if (stored == null || !sameFiles(stored, certificate)) throw StoreException.Failed("the stored copy differs from what was sent")
+        val aside = File(root, ".removed-" + UUID.randomUUID())
+        if (!dir.renameTo(aside)) throw StoreException.Failed("cannot remove ${dir.name}")
+        aside.deleteRecursively()
+    }
+
     /** Removes a stored certificate, by [StaleCertificate.id] or [idOf]. */
     fun delete(id: String): Boolean {
         require(!id.contains('/') && !id.startsWith(".")) { "not a certificate id: $id" }
@@ -135,13 +156,15 @@ class FolderCertificateStore(
 
     private fun read(dir: File): CertificateFiles {
         val meta = Meta.read(File(dir, META))
-        if (meta.layout != LAYOUT_NPKI) throw StoreException.Failed("${dir.name}: layout ${meta.layout} is not supported")
+        val layout = LAYOUTS[meta.layout] ?: throw StoreException.Failed("${dir.name}: layout ${meta.layout} is not supported")
         val files = meta.files.associateWith { sealer.open(File(dir, it + SEALED).readBytes()) }
         return CertificateFiles(
             signCert = files["signCert.der"] ?: throw StoreException.Failed("${dir.name}: no signCert.der"),
             signKey = files["signPri.key"] ?: throw StoreException.Failed("${dir.name}: no signPri.key"),
             kmCert = files["kmCert.der"],
             kmKey = files["kmPri.key"],
+            layout = layout.takeIf { it != CertificateLayout.NPKI },
+            holderId = meta.id,
         )
     }
 
@@ -153,10 +176,11 @@ class FolderCertificateStore(
     }
 
     /** `certificate.meta`: a few `key=value` lines, UTF-8. */
-    private data class Meta(val layout: String, val holder: String, val ca: String, val files: List<String>) {
+    private data class Meta(val layout: String, val holder: String, val ca: String, val files: List<String>, val id: String? = null) {
         fun encode(): ByteArray = buildString {
             append("format=$FORMAT\n")
             append("layout=$layout\n")
+            id?.let { append("id=${it.replace('\n', ' ')}\n") }
             append("holder=${holder.replace('\n', ' ')}\n")
             append("ca=${ca.replace('\n', ' ')}\n")
             files.forEach { append("file=$it\n") }
@@ -174,7 +198,7 @@ class FolderCertificateStore(
                 if (files.any { it.isEmpty() || it.contains('/') || it.startsWith(".") }) {
                     throw StoreException.Failed("${file.parentFile?.name}: a file name is not allowed")
                 }
-                return Meta(one("layout"), one("holder"), one("ca"), files)
+                return Meta(one("layout"), one("holder"), one("ca"), files, pairs.firstOrNull { it.first == "id" }?.second)
             }
         }
     }
@@ -183,6 +207,15 @@ class FolderCertificateStore(
         const val META = "certificate.meta"
         const val FORMAT = 1
         const val LAYOUT_NPKI = "npki"
+        private val LAYOUTS = mapOf(LAYOUT_NPKI to CertificateLayout.NPKI, "gpki" to CertificateLayout.GPKI, "epki" to CertificateLayout.EPKI)
+
+        private fun layoutName(layout: CertificateLayout?): String =
+            LAYOUTS.entries.first { it.value == (layout ?: CertificateLayout.NPKI) }.key
+
+        private fun sameFiles(a: CertificateFiles, b: CertificateFiles): Boolean =
+            a.signCert.contentEquals(b.signCert) && a.signKey.contentEquals(b.signKey) &&
+                (a.kmCert ?: ByteArray(0)).contentEquals(b.kmCert ?: ByteArray(0)) &&
+                (a.kmKey ?: ByteArray(0)).contentEquals(b.kmKey ?: ByteArray(0))
         private const val SEALED = ".sealed"
 
         /** The folder name of a certificate: its CA and serial number. */

@@ -15,7 +15,7 @@ import kr.certbridge.ffi.itemLine
 import kr.certbridge.ffi.render
 
 /** What a button does; the UI maps each to a controller call. */
-enum class Action { SCAN, SCAN_AGAIN, CLOSE, CANCEL, SEND, DONT_SEND, RECEIVE_INSTEAD, READ_ALOUD, CHOOSE_SEND }
+enum class Action { SCAN, SCAN_AGAIN, CLOSE, CANCEL, SEND, DONT_SEND, RECEIVE_INSTEAD, READ_ALOUD, CHOOSE_SEND, ENTER_CODE, CONNECT_CODE, USE_CAMERA }
 
 data class Button(val action: Action, val label: String, val primary: Boolean = false)
 
@@ -47,12 +47,16 @@ object ScreenModel {
     fun of(phase: Phase, language: Language): Screen {
         val t = Texts(language)
         return when (phase) {
-            is Phase.Home -> Screen(t("phone-home-title"), listOf(t("phone-purpose-body")), listOf(Button(Action.SCAN, t("phone-home-scan"), true)), t("phone-home-title"))
+            is Phase.Home -> Screen(
+                t("phone-home-title"), listOf(t("phone-purpose-body")),
+                listOf(Button(Action.SCAN, t("phone-home-scan"), true), Button(Action.ENTER_CODE, t("phone-code-enter"))), t("phone-home-title"),
+            )
             is Phase.Scanning -> {
                 val title = t("phone-scan-title")
                 val hint = t("phone-scan-hint")
-                Screen(title, listOf(hint), listOf(Button(Action.CANCEL, t("phone-cancel"))), "$title. $hint")
+                Screen(title, listOf(hint), listOf(Button(Action.ENTER_CODE, t("phone-code-enter")), Button(Action.CANCEL, t("phone-cancel"))), "$title. $hint")
             }
+            is Phase.EnteringCode -> codeEntry(phase.entry, t)
             is Phase.ModeMismatch -> {
                 val title = t("phone-mismatch-title")
                 val body = t("phone-mismatch-body")
@@ -61,6 +65,22 @@ object ScreenModel {
             is Phase.Choosing -> choosing(phase, t)
             is Phase.Transfer -> transfer(phase.state, t)
         }
+    }
+
+    /**
+     * The number pad: the digits grouped as the PC shows them in [Screen.number],
+     * the catalog's error (a code of the wrong length) first in the body. The
+     * screen reader hears the digits one by one.
+     */
+    fun codeEntry(entry: CodeEntry, language: Language): Screen = codeEntry(entry, Texts(language))
+
+    private fun codeEntry(entry: CodeEntry, t: Texts): Screen {
+        val title = t("phone-code-title")
+        val hint = t("phone-code-hint")
+        val error = entry.error?.let { render(it, t.language) }
+        val typed = if (entry.digits.isEmpty()) t("phone-code-empty") else t.msg("phone-code-spoken", "spoken" to entry.spoken)
+        val buttons = listOf(Button(Action.CONNECT_CODE, t("phone-code-connect"), true), Button(Action.USE_CAMERA, t("phone-code-use-camera")), Button(Action.CANCEL, t("phone-cancel")))
+        return Screen(title, listOfNotNull(error, hint), buttons, listOfNotNull(title, error, typed).joinToString(". "), number = entry.grouped)
     }
 
     private fun choosing(phase: Phase.Choosing, t: Texts): Screen {
@@ -114,7 +134,9 @@ object ScreenModel {
             is TransferState.Failed -> {
                 val title = render(failureTitle(state.failure.kind), t.language)
                 val body = render(state.failure.explanation, t.language)
-                val buttons = if (state.failure.kind in RESCAN) {
+                val buttons = if (state.failure.kind == FailureKind.WRONG_CODE) {
+                    listOf(Button(Action.ENTER_CODE, t("phone-code-enter"), true), Button(Action.CLOSE, t("phone-close")))
+                } else if (state.failure.kind in RESCAN) {
                     listOf(Button(Action.SCAN_AGAIN, t("phone-scan-again"), true), Button(Action.CLOSE, t("phone-close")))
                 } else {
                     listOf(Button(Action.CLOSE, t("phone-close"), true))

@@ -58,9 +58,9 @@ class MemorySealer(private val key: ByteArray = ByteArray(32).also { SecureRando
     }
 }
 
-/** `certbridge send|receive --json` on 127.0.0.1, named "Test PC". */
-class Desktop(vararg args: String) : AutoCloseable {
-    private val proc = ProcessBuilder(listOf(Fixture.bin!!) + args + listOf("--json", "--listen", "127.0.0.1", "--name", "Test PC"))
+/** `certbridge send|receive --json` on 127.0.0.1 (or [listen]; `null` for none), named "Test PC". */
+class Desktop(vararg args: String, listen: String? = "127.0.0.1") : AutoCloseable {
+    private val proc = ProcessBuilder(listOf(Fixture.bin!!) + args + listOf("--json", "--name", "Test PC") + listOfNotNull(listen?.let { "--listen" }, listen))
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .apply { environment()["CERTBRIDGE_LANG"] = "en" }
         .start()
@@ -94,6 +94,9 @@ class Desktop(vararg args: String) : AutoCloseable {
 
     fun inviteText(): String = Regex("\"text\":\"([^\"]+)\"").find(expect("invite"))!!.groupValues[1]
 
+    /** The typed code of the next `invite` event (`728-166-322`). */
+    fun typedCode(): String = Regex("\"code\":\"([0-9-]+)\"").find(expect("invite"))!!.groupValues[1]
+
     fun type(line: String) {
         proc.outputStream.write((line + "\n").toByteArray())
         proc.outputStream.flush()
@@ -120,11 +123,40 @@ class Desktop(vararg args: String) : AutoCloseable {
     }
 }
 
+/** `certbridge-relay` on a free port of 127.0.0.1 (CERTBRIDGE_RELAY_BIN), or a skipped test. */
+class RelayServer : AutoCloseable {
+    val port: Int = java.net.ServerSocket(0).use { it.localPort }
+    val url = "ws://127.0.0.1:$port"
+    private val proc: Process
+
+    init {
+        val bin = System.getenv("CERTBRIDGE_RELAY_BIN")
+        Assume.assumeTrue("CERTBRIDGE_RELAY_BIN is not set", bin != null)
+        proc = ProcessBuilder(bin, "--listen", "127.0.0.1:$port", "--log", "warn").redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+        val deadline = System.nanoTime() + Desktop.TIMEOUT_S * 1_000_000_000
+        while (runCatching { java.net.Socket("127.0.0.1", port).close() }.isFailure) {
+            check(System.nanoTime() < deadline && proc.isAlive) { "the relay did not start" }
+            Thread.sleep(50)
+        }
+    }
+
+    override fun close() {
+        proc.destroyForcibly()
+        proc.waitFor(Desktop.TIMEOUT_S, TimeUnit.SECONDS)
+    }
+}
+
 /** A controller on its own scope and store, and ways to wait for its phases. */
-class Harness(val root: File = Fixture.tempDir("cb-store"), sealer: FileSealer = MemorySealer()) : AutoCloseable {
+class Harness(
+    val root: File = Fixture.tempDir("cb-store"),
+    sealer: FileSealer = MemorySealer(),
+    codeRelay: String? = null,
+    codeFinder: kr.certbridge.ffi.CodeFinder? = null,
+) : AutoCloseable {
     val store = FolderCertificateStore(root, sealer)
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
-    val controller = TransferController(store, { "Test phone" }, scope)
+    val controller = TransferController(store, { "Test phone" }, scope, codeRelay, codeFinder)
 
     /** Waits until the phase matches. */
     fun <T : Any> await(what: String, match: (Phase) -> T?): T = runBlocking {
