@@ -112,11 +112,11 @@ impl Message {
                 continue;
             };
             msg = match &arg.value {
-                ArgValue::Text { text } => msg.arg(*name, text.as_str()),
-                ArgValue::Number { number } => msg.arg(*name, *number),
+                ArgValue::Text { text } => msg.arg(name, text.as_str()),
+                ArgValue::Number { number } => msg.arg(name, *number),
                 ArgValue::Nested { id } => match catalog().get_key_value(id.as_str()) {
-                    Some((nested, _)) => msg.arg(*name, Msg::new(*nested)),
-                    None => msg.arg(*name, id.as_str()),
+                    Some((nested, _)) => msg.arg(name, Msg::new(nested)),
+                    None => msg.arg(name, id.as_str()),
                 },
             };
         }
