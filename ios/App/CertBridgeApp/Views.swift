@@ -47,13 +47,7 @@ struct ScreenView: View {
                         .accessibilityLabel(Text(screen.announcement))
                 }
                 ForEach(screen.body, id: \.self) { Text($0) }
-                ForEach(screen.buttons, id: \.label) { button in
-                    if button.primary {
-                        Button(button.label) { app.act(button.action) }.buttonStyle(.borderedProminent)
-                    } else {
-                        Button(button.label) { app.act(button.action) }.buttonStyle(.bordered)
-                    }
-                }
+                ScreenButtons(buttons: screen.buttons)
             }
             .padding()
         }
@@ -311,15 +305,25 @@ struct CodeEntryView: View {
                     Button("0") { app.model.typeDigit("0") }
                         .buttonStyle(.bordered).font(.title).frame(maxWidth: .infinity)
                 }
-                ForEach(screen.buttons, id: \.label) { button in
-                    if button.primary {
-                        Button(button.label) { app.act(button.action) }.buttonStyle(.borderedProminent)
-                    } else {
-                        Button(button.label) { app.act(button.action) }.buttonStyle(.bordered)
-                    }
-                }
+                ScreenButtons(buttons: screen.buttons)
             }
             .padding()
+        }
+    }
+}
+
+/// A screen model's buttons: the primary one prominent, each calling `app.act`.
+struct ScreenButtons: View {
+    @EnvironmentObject var app: AppState
+    let buttons: [ScreenButton]
+
+    var body: some View {
+        ForEach(buttons, id: \.label) { button in
+            if button.primary {
+                Button(button.label) { app.act(button.action) }.buttonStyle(.borderedProminent)
+            } else {
+                Button(button.label) { app.act(button.action) }.buttonStyle(.bordered)
+            }
         }
     }
 }

@@ -9,7 +9,6 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.safeDrawingPadding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
-import androidx.compose.material3.Button
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Text
@@ -70,13 +69,7 @@ fun CodeEntryScreen(vm: TransferViewModel, phase: Phase.EnteringCode) {
             ) { Text("⌫", fontSize = 24.sp) }
             OutlinedButton(onClick = { vm.controller.typeDigit('0') }, modifier = Modifier.weight(1f)) { Text("0", fontSize = 24.sp) }
         }
-        screen.buttons.forEach { button ->
-            if (button.primary) {
-                Button(onClick = { vm.act(button.action) }, modifier = Modifier.fillMaxWidth()) { Text(button.label) }
-            } else {
-                OutlinedButton(onClick = { vm.act(button.action) }, modifier = Modifier.fillMaxWidth()) { Text(button.label) }
-            }
-        }
+        ScreenButtons(screen.buttons, vm::act)
     }
 }
 

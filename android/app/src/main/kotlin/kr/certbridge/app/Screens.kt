@@ -75,12 +75,18 @@ fun ScreenView(screen: Screen, onAction: (Action) -> Unit) {
         if (screen.busy) CircularProgressIndicator()
         screen.number?.let { Text(it, fontSize = 48.sp, fontFamily = FontFamily.Monospace) }
         screen.body.forEach { Text(it) }
-        screen.buttons.forEach { button ->
-            if (button.primary) {
-                Button(onClick = { onAction(button.action) }, modifier = Modifier.fillMaxWidth()) { Text(button.label) }
-            } else {
-                OutlinedButton(onClick = { onAction(button.action) }, modifier = Modifier.fillMaxWidth()) { Text(button.label) }
-            }
+        ScreenButtons(screen.buttons, onAction)
+    }
+}
+
+/** A screen model's buttons: the primary one filled, each calling [onAction]. */
+@Composable
+fun ScreenButtons(buttons: List<kr.certbridge.sdk.Button>, onAction: (Action) -> Unit) {
+    buttons.forEach { button ->
+        if (button.primary) {
+            Button(onClick = { onAction(button.action) }, modifier = Modifier.fillMaxWidth()) { Text(button.label) }
+        } else {
+            OutlinedButton(onClick = { onAction(button.action) }, modifier = Modifier.fillMaxWidth()) { Text(button.label) }
         }
     }
 }

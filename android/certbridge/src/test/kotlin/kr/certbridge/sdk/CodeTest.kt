@@ -34,6 +34,17 @@ class CodeTest {
 
     private fun typeInto(h: Harness, code: String) = code.forEach(h.controller::typeDigit)
 
+    /** `certbridge send` on a port of its own, its first typed code, a finder that knows it, a phone. */
+    private fun sendingPcOnTheLan(test: (Desktop, String, FixedFinder, Harness) -> Unit) {
+        Fixture.requireTransfers()
+        val port = freePort()
+        Desktop("send", Fixture.vectorPath(), "--allow-expired", listen = "127.0.0.1:$port").use { pc ->
+            val code = pc.typedCode()
+            val finder = FixedFinder("127.0.0.1:$port", code.substringBefore('-'))
+            Harness(codeFinder = finder).use { h -> test(pc, code, finder, h) }
+        }
+    }
+
     @Test
     fun thePadGroupsAsThePcShowsAndRefusesWhatCannotBeACode() {
         var entry = CodeEntry()
@@ -82,60 +93,44 @@ class CodeTest {
     }
 
     @Test
-    fun aTypedCodeFindsThePcByTheAppsFinderAndReceives() {
-        Fixture.requireTransfers()
-        val port = freePort()
-        Desktop("send", Fixture.vectorPath(), "--allow-expired", listen = "127.0.0.1:$port").use { pc ->
-            val code = pc.typedCode()
-            val finder = FixedFinder("127.0.0.1:$port", code.substringBefore('-'))
-            Harness(codeFinder = finder).use { h ->
-                h.controller.enterCode()
-                typeInto(h, code.replace("-", ""))
-                assertEquals(code, (h.controller.phase.value as Phase.EnteringCode).entry.grouped)
-                h.controller.submitCode()
-                val number = h.awaitState<TransferState.ShowNumber>()
-                assertEquals(TransferPath.LAN, number.path)
-                pc.expect("enter_code")
-                pc.type(number.number)
-                val done = h.awaitState<TransferState.Finished>()
-                assertEquals(listOf(ItemStatus.INSTALLED), done.items.map { it.status })
-                assertEquals(0, pc.exit())
-                assertEquals(listOf(code.substringBefore('-')), finder.asked.distinct())
-                assertEquals(listOf("459C75"), listCertificates(h.store).map { it.info.serialHex })
-            }
-        }
+    fun aTypedCodeFindsThePcByTheAppsFinderAndReceives() = sendingPcOnTheLan { pc, code, finder, h ->
+        h.controller.enterCode()
+        typeInto(h, code.replace("-", ""))
+        assertEquals(code, (h.controller.phase.value as Phase.EnteringCode).entry.grouped)
+        h.controller.submitCode()
+        val number = h.awaitState<TransferState.ShowNumber>()
+        assertEquals(TransferPath.LAN, number.path)
+        pc.expect("enter_code")
+        pc.type(number.number)
+        val done = h.awaitState<TransferState.Finished>()
+        assertEquals(listOf(ItemStatus.INSTALLED), done.items.map { it.status })
+        assertEquals(0, pc.exit())
+        assertEquals(listOf(code.substringBefore('-')), finder.asked.distinct())
+        assertEquals(listOf("459C75"), listCertificates(h.store).map { it.info.serialHex })
     }
 
     @Test
-    fun aWrongCodeIsRefusedAndTheNewCodeThePcShowsWorks() {
-        Fixture.requireTransfers()
-        val port = freePort()
-        Desktop("send", Fixture.vectorPath(), "--allow-expired", listen = "127.0.0.1:$port").use { pc ->
-            val code = pc.typedCode()
-            val finder = FixedFinder("127.0.0.1:$port", code.substringBefore('-'))
-            Harness(codeFinder = finder).use { h ->
-                val wrong = code.dropLast(1) + (if (code.last() == '0') '1' else '0')
-                h.controller.enterCode()
-                typeInto(h, wrong.replace("-", ""))
-                h.controller.submitCode()
-                val failed = h.awaitState<TransferState.Failed>()
-                assertEquals(FailureKind.WRONG_CODE, failed.failure.kind)
-                val screen = ScreenModel.transfer(failed, Language.KOREAN)
-                assertEquals("코드가 맞지 않았습니다", screen.title)
-                assertEquals(Action.ENTER_CODE, screen.buttons.first().action)
-                assertTrue(h.store.list().isEmpty())
-                // The PC burned the code and shows a new one; typing it works.
-                val renewed = pc.typedCode()
-                assertNotEquals(code, renewed)
-                h.controller.enterCode()
-                typeInto(h, renewed.replace("-", ""))
-                h.controller.submitCode()
-                val number = h.awaitState<TransferState.ShowNumber>()
-                pc.expect("enter_code")
-                pc.type(number.number)
-                assertEquals(listOf(ItemStatus.INSTALLED), h.awaitState<TransferState.Finished>().items.map { it.status })
-            }
-        }
+    fun aWrongCodeIsRefusedAndTheNewCodeThePcShowsWorks() = sendingPcOnTheLan { pc, code, _, h ->
+        val wrong = code.dropLast(1) + (if (code.last() == '0') '1' else '0')
+        h.controller.enterCode()
+        typeInto(h, wrong.replace("-", ""))
+        h.controller.submitCode()
+        val failed = h.awaitState<TransferState.Failed>()
+        assertEquals(FailureKind.WRONG_CODE, failed.failure.kind)
+        val screen = ScreenModel.transfer(failed, Language.KOREAN)
+        assertEquals("코드가 맞지 않았습니다", screen.title)
+        assertEquals(Action.ENTER_CODE, screen.buttons.first().action)
+        assertTrue(h.store.list().isEmpty())
+        // The PC burned the code and shows a new one; typing it works.
+        val renewed = pc.typedCode()
+        assertNotEquals(code, renewed)
+        h.controller.enterCode()
+        typeInto(h, renewed.replace("-", ""))
+        h.controller.submitCode()
+        val number = h.awaitState<TransferState.ShowNumber>()
+        pc.expect("enter_code")
+        pc.type(number.number)
+        assertEquals(listOf(ItemStatus.INSTALLED), h.awaitState<TransferState.Finished>().items.map { it.status })
     }
 
     @Test
