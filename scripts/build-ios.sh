@@ -4,7 +4,8 @@
 # (aarch64-apple-ios-sim, x86_64-apple-ios, merged with lipo), Swift bindings
 # and the C header from the workspace's uniffi-bindgen.
 #
-# Needs: macOS with Xcode 15+ and rustup. Not runnable on the CI machine (no
+# Needs: macOS with Xcode 16+ (Swift 6) and rustup; xcodegen for the app's
+# project (ios/App/project.yml). Not runnable on the CI machine (no
 # Xcode there); the Swift code is compiled and tested on Linux by
 # tests/tests/bindings.rs instead.
 set -euo pipefail
@@ -29,4 +30,4 @@ xcodebuild -create-xcframework \
     -library target/aarch64-apple-ios/mobile/libcertbridge_ffi.a -headers "$gen/headers" \
     -library "$out/sim/libcertbridge_ffi.a" -headers "$gen/headers" \
     -output "$out/CertBridgeFFI.xcframework"
-echo "XCFramework: $out/CertBridgeFFI.xcframework; open ios/App in Xcode and add the CertBridge package."
+echo "XCFramework: $out/CertBridgeFFI.xcframework; then: cd ios/App && xcodegen generate && open CertBridge.xcodeproj"

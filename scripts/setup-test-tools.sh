@@ -67,6 +67,24 @@ if [ ! -f "$swift_root/.certbridge-ready" ] && { [ "$(id -u)" = 0 ] || command -
     fi
 fi
 
+# --- phone apps (tests/tests/phone_apps.rs) ----------------------------------
+# JUnit 4 runs the :certbridge library's JVM tests (the same files Gradle runs
+# as unit tests); aapt with the Android framework's resources compiles the
+# app's res/ (strings.xml and the backup rules) without an Android SDK;
+# python3's plistlib reads Info.plist and the privacy manifest; unshare gives
+# each Swift run a mount namespace of its own for /proc and /dev.
+phone_need=()
+[ -f /usr/share/java/junit4.jar ] || phone_need+=(junit4)
+command -v aapt >/dev/null || phone_need+=(aapt)
+[ -f /usr/share/android-framework-res/framework-res.apk ] || phone_need+=(android-framework-res)
+command -v python3 >/dev/null || phone_need+=(python3)
+command -v unshare >/dev/null || phone_need+=(util-linux)
+if ((${#phone_need[@]})); then
+    echo "==> installing ${phone_need[*]} (phone app tests)"
+    apt_install "${phone_need[@]}"
+fi
+# --- end phone apps ----------------------------------------------------------
+
 # --- relay (relay/tests, tests/tests/relay_transfer.rs) -------------------
 # nginx runs the shipped relay/deploy/nginx.conf in front of two relay nodes
 # (nginx-light: Debian 12's 1.22 with ssl, map and realip); ss (iproute2)

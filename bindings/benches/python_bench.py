@@ -25,7 +25,7 @@ class Store(cb.CertificateStore):
         return []
 
     def save(self, certificate):
-        return cb.SaveResult(status=cb.ItemStatus.REJECTED, reason="benchmark", location=None)
+        return cb.SaveResult(status=cb.ItemStatus.REJECTED, code=None, reason="benchmark", location=None, replaced=None)
 
     def load_outgoing(self):
         return []
@@ -54,7 +54,7 @@ def to_number():
         if isinstance(event, cb.SessionEvent.VERIFICATION_NUMBER):
             break
         if isinstance(event, cb.SessionEvent.FAILED):
-            raise SystemExit(f"failed: {event.message}")
+            raise SystemExit(f"failed: {event.detail}")
     session.cancel()
     desktop.kill()
     desktop.wait()

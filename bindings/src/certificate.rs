@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use certbridge_core::npki::{self, CertSummary, KeyError, Status, UsageKind as CoreUsageKind};
 
 use crate::error::CertificateError;
-use crate::store::CertificateFiles;
+use crate::store::{CertificateFiles, CertificateLayout};
 
 /// Whether a certificate can still be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -42,7 +42,9 @@ pub enum UsageKind {
 /// A certificate as the app shows it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CertificateInfo {
-    /// The subject's common name (the person or company).
+    /// The holder's name as people say it (홍길동 of `홍길동()0011…`).
+    pub holder: String,
+    /// The subject's common name, in full.
     pub subject_cn: String,
     /// The whole subject.
     pub subject_dn: String,
@@ -50,6 +52,10 @@ pub struct CertificateInfo {
     pub issuer_cn: String,
     /// The CA (yessign, KICA, …).
     pub ca: String,
+    /// NPKI, GPKI or EPKI.
+    pub layout: CertificateLayout,
+    /// GPKI/EPKI: the holder's id (`085홍길동003`) its files are named by.
+    pub holder_id: Option<String>,
     /// Serial number, hexadecimal.
     pub serial_hex: String,
     /// Start of validity, RFC 3339 UTC.
@@ -77,10 +83,17 @@ pub struct CertificateInfo {
 impl From<CertSummary> for CertificateInfo {
     fn from(s: CertSummary) -> Self {
         CertificateInfo {
+            holder: s.holder,
             subject_cn: s.subject_cn,
             subject_dn: s.subject_dn,
             issuer_cn: s.issuer_cn,
             ca: s.ca,
+            layout: match s.layout {
+                "gpki" => CertificateLayout::Gpki,
+                "epki" => CertificateLayout::Epki,
+                _ => CertificateLayout::Npki,
+            },
+            holder_id: s.id,
             serial_hex: s.serial_hex,
             not_before: s.not_before,
             not_after: s.not_after,

@@ -1,11 +1,27 @@
 //! Every error the foreign side sees, and its mapping from the core's.
 //!
-//! Each is an enum whose cases carry a `reason`, so Kotlin, Swift and Python get typed
-//! cases to `when`/`switch` on and a sentence to show.
+//! Each is an enum whose cases carry a `reason` (the core's sentence, for
+//! logs), so Kotlin, Swift and Python get typed cases to `when`/`switch` on.
+//! What a user reads comes from the catalog: a session's and a scanned
+//! code's failures carry a [`TransferFailure`], whose explanation is a catalog
+//! [`Message`].
 
 use certbridge_core::invite::InviteError as CoreInviteError;
+use certbridge_core::message::AbortCode;
 use certbridge_core::npki::{KeyError, NpkiError};
 use certbridge_core::session::{ErrorKind, SessionError};
+
+use crate::text::Message;
+use crate::wording;
+
+/// Why a transfer did not happen, for the app's failure screen.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TransferFailure {
+    /// The kind, to choose the screen's title and buttons.
+    pub kind: FailureKind,
+    /// What happened and what to do, from the catalog.
+    pub explanation: Message,
+}
 
 /// A scanned code that cannot be used.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -14,23 +30,39 @@ pub enum InviteError {
     /// Not a CertBridge code, or damaged.
     #[error("{reason}")]
     Invalid {
-        /// What is wrong, for the user.
+        /// What is wrong (the core's words, for logs).
         reason: String,
+        /// What the user reads.
+        failure: TransferFailure,
     },
     /// A CertBridge code whose time has passed.
     #[error("{reason}")]
     Expired {
-        /// What to do, for the user.
+        /// What is wrong (the core's words, for logs).
         reason: String,
+        /// What the user reads.
+        failure: TransferFailure,
     },
+}
+
+impl InviteError {
+    /// What the user reads, whichever the case.
+    pub fn failure(&self) -> &TransferFailure {
+        match self {
+            InviteError::Invalid { failure, .. } | InviteError::Expired { failure, .. } => failure,
+        }
+    }
 }
 
 impl From<CoreInviteError> for InviteError {
     fn from(e: CoreInviteError) -> Self {
-        let message = e.to_string();
+        let reason = e.to_string();
+        let explanation = wording::for_phone(&certbridge_i18n::explain::invite_error(&e));
         match e {
-            CoreInviteError::Expired(_) => InviteError::Expired { reason: message },
-            _ => InviteError::Invalid { reason: message },
+            CoreInviteError::Expired(_) => {
+                InviteError::Expired { reason, failure: TransferFailure { kind: FailureKind::Expired, explanation } }
+            }
+            _ => InviteError::Invalid { reason, failure: TransferFailure { kind: FailureKind::InvalidInvite, explanation } },
         }
     }
 }
@@ -110,9 +142,9 @@ pub enum SessionStateError {
     },
 }
 
-/// Why a session failed, for the app to choose its message. The event
-/// carries the core's sentence too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+/// Why a session failed, for the app to choose its screen. The
+/// [`TransferFailure`] beside it carries the words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 #[non_exhaustive]
 pub enum FailureKind {
     /// The code expired.
@@ -153,6 +185,36 @@ pub enum FailureKind {
     Other,
 }
 
+impl FailureKind {
+    /// Every kind, for the apps' tests.
+    pub const ALL: [FailureKind; 18] = [
+        FailureKind::Expired,
+        FailureKind::InvalidInvite,
+        FailureKind::Store,
+        FailureKind::NothingToSend,
+        FailureKind::Unreachable,
+        FailureKind::Refused,
+        FailureKind::WrongCode,
+        FailureKind::Handshake,
+        FailureKind::CodeMismatch,
+        FailureKind::PeerAborted,
+        FailureKind::Declined,
+        FailureKind::Cancelled,
+        FailureKind::Disconnected,
+        FailureKind::Tampered,
+        FailureKind::Protocol,
+        FailureKind::Timeout,
+        FailureKind::ReceiptMismatch,
+        FailureKind::Other,
+    ];
+}
+
+impl From<&SessionError> for TransferFailure {
+    fn from(e: &SessionError) -> Self {
+        TransferFailure { kind: e.into(), explanation: wording::for_phone(&certbridge_i18n::explain::session_error(e)) }
+    }
+}
+
 impl From<&SessionError> for FailureKind {
     fn from(e: &SessionError) -> Self {
         match e.kind() {
@@ -165,7 +227,12 @@ impl From<&SessionError> for FailureKind {
             ErrorKind::WrongCode => FailureKind::WrongCode,
             ErrorKind::Handshake => FailureKind::Handshake,
             ErrorKind::CodeMismatch => FailureKind::CodeMismatch,
-            ErrorKind::PeerAborted => FailureKind::PeerAborted,
+            // The phone's user cares what happened, not who said it.
+            ErrorKind::PeerAborted => match e {
+                SessionError::PeerAborted { code: Some(AbortCode::CodeMismatch), .. } => FailureKind::CodeMismatch,
+                SessionError::PeerAborted { code: Some(AbortCode::Timeout), .. } => FailureKind::Timeout,
+                _ => FailureKind::PeerAborted,
+            },
             ErrorKind::Declined => FailureKind::Declined,
             ErrorKind::Cancelled => FailureKind::Cancelled,
             ErrorKind::Disconnected => FailureKind::Disconnected,

@@ -1,22 +1,27 @@
-//! The phone's side of a transfer: one [`ScanSession`] per scanned code.
+//! The phone's side of a transfer: one [`ScanSession`] per scanned QR code
+//! or typed code.
 //!
 //! The session is the core's guest session, the same state machine the
-//! desktop's `certbridge scan` runs. It runs on a tokio runtime owned by
+//! desktop's `certbridge scan` runs (for a typed code, after the core finds
+//! the PC on the LAN or at the relay's channel and runs the code exchange). It runs on a tokio runtime owned by
 //! this library; its events are delivered, in order, on one thread per
 //! session to the app's [`SessionListener`].
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
+use certbridge_core::code::ShortCode;
 use certbridge_core::handshake::Hello;
 use certbridge_core::invite::Invite as CoreInvite;
 use certbridge_core::message::ItemStatus as CoreItemStatus;
 use certbridge_core::session::{self, Event, Events, GuestConfig, Progress, SessionHandle};
 use certbridge_core::transport::Path;
 
-use crate::error::{FailureKind, InviteError, SessionStateError};
+use crate::code::{AppFinder, CodeError, CodeFinder};
+use crate::error::{InviteError, SessionStateError, TransferFailure};
 use crate::invite::Invite;
-use crate::store::{AppStore, CertificateStore};
+use crate::store::{AppStore, CertificateStore, RejectReason};
 
 /// How the devices are connected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -60,14 +65,39 @@ impl From<CoreItemStatus> for ItemStatus {
 /// One certificate's result in [`SessionEvent::Finished`].
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ItemResult {
-    /// The sender's name for it (when this device sent it).
+    /// Whose it is, as people say it (홍길동), when it could be read.
     pub label: Option<String>,
     /// Where it was saved (when this device received it).
     pub location: Option<String>,
+    /// Where the copy it replaced was kept, when it replaced one.
+    pub replaced: Option<String>,
     /// Saved, duplicate or refused.
     pub status: ItemStatus,
-    /// Why it was refused.
+    /// Why it was refused, when the receiver said it with a code this
+    /// version knows.
+    pub code: Option<RejectReason>,
+    /// Why it was refused, in the receiver's words (sanitised), for when
+    /// there is no code.
     pub reason: Option<String>,
+    /// When this phone moved it (sent with `set_move_sent(true)`): whether
+    /// its copy here was removed after the PC confirmed every file
+    /// (`false`: it is still here). `None` when it was copied, or not taken.
+    #[uniffi(default = None)]
+    pub removed: Option<bool>,
+}
+
+impl From<session::ItemReport> for ItemResult {
+    fn from(r: session::ItemReport) -> Self {
+        ItemResult {
+            label: r.label,
+            location: r.location,
+            replaced: r.replaced,
+            status: r.status.into(),
+            code: r.code.map(RejectReason::from),
+            reason: r.reason,
+            removed: r.removed,
+        }
+    }
 }
 
 /// What the session reports, in order. The last event is `Finished` or
@@ -121,10 +151,10 @@ pub enum SessionEvent {
     },
     /// The transfer failed; nothing was saved by this device.
     Failed {
-        /// The kind, to choose a message.
-        kind: FailureKind,
-        /// A sentence for the user.
-        message: String,
+        /// The kind and the words for the user.
+        failure: TransferFailure,
+        /// The core's own sentence, for the app's log (never shown).
+        detail: String,
     },
 }
 
@@ -135,19 +165,31 @@ pub trait SessionListener: Send + Sync {
     fn on_event(&self, event: SessionEvent);
 }
 
-/// A transfer started from a scanned code.
+/// What a session was started from.
+#[derive(Debug)]
+enum Start {
+    /// A scanned QR code (or its text).
+    Invite(CoreInvite),
+    /// A typed code: which way certificates move is the PC's to say.
+    Code(ShortCode),
+}
+
+/// A transfer started from a scanned or a typed code.
 #[derive(uniffi::Object)]
 pub struct ScanSession {
-    invite: CoreInvite,
-    config: GuestConfig,
+    start: Start,
+    config: Mutex<GuestConfig>,
     store: Arc<dyn CertificateStore>,
     listener: Arc<dyn SessionListener>,
     handle: Mutex<Option<SessionHandle>>,
+    /// Set by `cancel()`, so that a cancel that comes before `start()` (a
+    /// user quicker than the app's coroutine) still ends the session.
+    cancelled: AtomicBool,
 }
 
 impl std::fmt::Debug for ScanSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ScanSession").field("invite", &self.invite).finish_non_exhaustive()
+        f.debug_struct("ScanSession").field("start", &self.start).finish_non_exhaustive()
     }
 }
 
@@ -163,13 +205,48 @@ impl ScanSession {
         listener: Arc<dyn SessionListener>,
     ) -> Result<Arc<Self>, InviteError> {
         let invite = CoreInvite::parse(invite_text.trim(), SystemTime::now())?;
-        let config = GuestConfig::new(Hello::new(&device_name, std::env::consts::OS));
-        Ok(Arc::new(ScanSession { invite, config, store, listener, handle: Mutex::new(None) }))
+        Ok(Self::with(Start::Invite(invite), GuestConfig::new(Hello::new(&device_name, std::env::consts::OS)), store, listener))
     }
 
-    /// What the code says.
-    pub fn invite(&self) -> Invite {
-        Invite::from(&self.invite)
+    /// Prepares a session for a code the user typed (`728-166-322`). The PC
+    /// is looked for on the LAN (by `finder`, or the library's own mDNS
+    /// browser when `finder` is `None` and this build has one) and, when
+    /// `relay_url` is given, at that relay's channel, at the same time. The
+    /// store must be able to do both: which way certificates move is only
+    /// known once connected (`load_outgoing` is asked only if the PC
+    /// receives). A code of the wrong length is refused here.
+    #[uniffi::constructor]
+    pub fn for_code(
+        code: String,
+        device_name: String,
+        relay_url: Option<String>,
+        finder: Option<Arc<dyn CodeFinder>>,
+        store: Arc<dyn CertificateStore>,
+        listener: Arc<dyn SessionListener>,
+    ) -> Result<Arc<Self>, CodeError> {
+        let code = ShortCode::parse(&code)?;
+        let mut config = GuestConfig::new(Hello::new(&device_name, std::env::consts::OS));
+        config.relay_url = relay_url;
+        config.finder = finder.map(|f| Arc::new(AppFinder(f)) as Arc<dyn certbridge_core::code::LanFinder>);
+        Ok(Self::with(Start::Code(code), config, store, listener))
+    }
+
+    /// What the scanned code says; `None` for a typed code, whose PC says
+    /// it once connected.
+    pub fn invite(&self) -> Option<Invite> {
+        match &self.start {
+            Start::Invite(invite) => Some(Invite::from(invite)),
+            Start::Code(_) => None,
+        }
+    }
+
+    /// Phone → PC: remove this phone's copy of each certificate the PC
+    /// confirmed it holds byte for byte (a *move*; the store's `remove`).
+    /// Off by default; call before `start()`.
+    pub fn set_move_sent(&self, move_sent: bool) {
+        if let Ok(mut config) = self.config.lock() {
+            config.move_sent = move_sent;
+        }
     }
 
     /// Connects and runs the transfer; events follow on the listener.
@@ -181,7 +258,11 @@ impl ScanSession {
         let runtime = runtime()?;
         let _entered = runtime.enter();
         let store = Arc::new(AppStore(self.store.clone()));
-        let (session, events) = session::start_guest(self.invite.clone(), self.config.clone(), store);
+        let config = self.config.lock().map_err(|_| SessionStateError::AlreadyStarted)?.clone();
+        let (session, events) = match &self.start {
+            Start::Invite(invite) => session::start_guest(invite.clone(), config, store),
+            Start::Code(code) => session::start_guest_with_code(code.clone(), config, store),
+        };
         let listener = self.listener.clone();
         let forwarder = std::thread::Builder::new()
             .name("certbridge-events".into())
@@ -189,6 +270,9 @@ impl ScanSession {
         if let Err(e) = forwarder {
             session.cancel();
             return Err(SessionStateError::Internal { reason: format!("could not start: {e}") });
+        }
+        if self.cancelled.load(Ordering::SeqCst) {
+            session.cancel();
         }
         *handle = Some(session);
         Ok(())
@@ -201,11 +285,27 @@ impl ScanSession {
         }
     }
 
-    /// Stops the transfer; the desktop is told. Ends with `Failed(Cancelled)`.
+    /// Stops the transfer; the desktop is told. Ends with `Failed(Cancelled)`,
+    /// also when called before `start()` (the session then ends as soon as
+    /// it starts).
     pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
         if let Ok(Some(handle)) = self.handle.lock().as_deref() {
             handle.cancel();
         }
+    }
+}
+
+impl ScanSession {
+    fn with(start: Start, config: GuestConfig, store: Arc<dyn CertificateStore>, listener: Arc<dyn SessionListener>) -> Arc<Self> {
+        Arc::new(ScanSession {
+            start,
+            config: Mutex::new(config),
+            store,
+            listener,
+            handle: Mutex::new(None),
+            cancelled: AtomicBool::new(false),
+        })
     }
 }
 
@@ -256,13 +356,9 @@ fn forward(mut events: Events, listener: &dyn SessionListener) {
                 sent: outcome.sent,
                 peer_name: outcome.peer.name.clone(),
                 path: TransferPath::from(&outcome.path),
-                items: outcome
-                    .items
-                    .into_iter()
-                    .map(|r| ItemResult { label: r.label, location: r.location, status: r.status.into(), reason: r.reason })
-                    .collect(),
+                items: outcome.items.into_iter().map(ItemResult::from).collect(),
             },
-            Event::Failed(error) => SessionEvent::Failed { kind: FailureKind::from(&error), message: error.to_string() },
+            Event::Failed(error) => SessionEvent::Failed { failure: TransferFailure::from(&error), detail: error.to_string() },
             // Desktop-only events never reach a scanner.
             _ => continue,
         };

@@ -43,7 +43,7 @@ class Recorder : SessionListener {
             val event = events.poll(TIMEOUT_S, TimeUnit.SECONDS) ?: throw AssertionError("no ${T::class.simpleName} event")
             state = TransferState.reduce(state, event)
             if (event is T) return event
-            if (event is SessionEvent.Failed) throw AssertionError("session failed: ${event.kind} ${event.message}")
+            if (event is SessionEvent.Failed) throw AssertionError("session failed: ${event.failure.kind} ${event.detail}")
         }
     }
 }
@@ -98,7 +98,7 @@ fun parseInviteAndErrors() {
         parseInvite("CERTBRIDGE:/0123")
         throw AssertionError("a damaged code was accepted")
     } catch (e: InviteException.Invalid) {
-        check(e.reason.isNotEmpty()) { "no message" }
+        check(e.reason.isNotEmpty() && e.failure.kind == FailureKind.INVALID_INVITE) { "no message" }
     }
 }
 
@@ -121,7 +121,7 @@ fun exportPcToPhone() {
         session.start()
         val number = recorder.expect<SessionEvent.VerificationNumber>().number
         val shown = recorder.state as TransferState.ShowNumber
-        check(shown.desktopName == "Test PC" && shown.grouped.length == 7) { "screen $shown" }
+        check(shown.peer == "Test PC" && shown.number.length == 6) { "screen $shown" }
         desktop.expect("enter_code")
         desktop.type(number)
         val done = recorder.expect<SessionEvent.Finished>()
@@ -150,7 +150,7 @@ fun importPhoneToPc() {
     try {
         val recorder = Recorder()
         val session = ScanSession(desktop.inviteText(), "Kotlin phone", store, recorder)
-        check(session.invite().mode == TransferMode.DESKTOP_RECEIVES) { "mode" }
+        check(session.invite()?.mode == TransferMode.DESKTOP_RECEIVES) { "mode" }
         session.start()
         // Consent first: the number is shown once the user agreed.
         val consent = recorder.expect<SessionEvent.ConsentRequired>()

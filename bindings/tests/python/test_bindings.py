@@ -61,16 +61,20 @@ class FolderStore(cb.CertificateStore):
         if target.exists():
             same = (target / "signCert.der").read_bytes() == certificate.sign_cert
             status = cb.ItemStatus.DUPLICATE if same else cb.ItemStatus.REJECTED
-            return cb.SaveResult(status=status, reason=None if same else "another certificate is there",
+            return cb.SaveResult(status=status, code=None if same else cb.RejectReason.CONFLICT,
+                                 reason=None if same else "another certificate is there", replaced=None,
                                  location=str(target))
         tmp = Path(tempfile.mkdtemp(dir=self.root, prefix=".tmp-"))
         (tmp / "signCert.der").write_bytes(certificate.sign_cert)
         (tmp / "signPri.key").write_bytes(certificate.sign_key)
         tmp.rename(target)
-        return cb.SaveResult(status=cb.ItemStatus.INSTALLED, reason=None, location=str(target))
+        return cb.SaveResult(status=cb.ItemStatus.INSTALLED, code=None, reason=None, location=str(target), replaced=None)
 
     def load_outgoing(self):
         return self.outgoing
+
+    def remove(self, certificate):
+        raise cb.StoreError.Failed("this test store keeps what it sent")
 
 
 class Listener(cb.SessionListener):
@@ -90,7 +94,7 @@ class Listener(cb.SessionListener):
             if isinstance(event, kind):
                 return event
             if isinstance(event, cb.SessionEvent.FAILED):
-                raise AssertionError(f"session failed: {event.kind} {event.message}; saw {seen}")
+                raise AssertionError(f"session failed: {event.failure.kind} {event.detail}; saw {seen}")
 
 
 class Desktop:
@@ -253,7 +257,7 @@ class Bindings(unittest.TestCase):
                 listener.expect(cb.SessionEvent.CONSENT_REQUIRED)
                 session.set_consent(False)
                 failed = listener.expect_failure()
-                self.assertEqual(failed.kind, cb.FailureKind.DECLINED)
+                self.assertEqual(failed.failure.kind, cb.FailureKind.DECLINED)
                 code, _ = desktop.finish()
                 self.assertNotEqual(code, 0)
             finally:

@@ -1,81 +1,10 @@
 // The generated Swift bindings and the iOS package's Foundation-only code
 // (FolderCertificateStore, TransferState, CertBridgeSession), run on Linux
 // against the `certbridge` desktop program on 127.0.0.1: a real export and
-// import. Run by tests/tests/bindings.rs.
+// import. Run by tests/tests/bindings.rs; `Desktop.swift` beside it holds
+// the desktop program's driver.
 
 import Foundation
-
-let env = ProcessInfo.processInfo.environment
-let bin = env["CERTBRIDGE_BIN"]!
-let vector = URL(fileURLWithPath: env["CERTBRIDGE_VECTOR"]!)
-let expected = try! JSONSerialization.jsonObject(with: Data(contentsOf: vector.appendingPathComponent("expected.json"))) as! [String: Any]
-let password = expected["password"] as! String
-
-struct Failure: Error, CustomStringConvertible { let description: String }
-func check(_ ok: Bool, _ what: @autoclosure () -> String) throws { if !ok { throw Failure(description: what()) } }
-
-func vectorFiles() throws -> CertificateFiles {
-    CertificateFiles(
-        signCert: try Data(contentsOf: vector.appendingPathComponent("signCert.der")),
-        signKey: try Data(contentsOf: vector.appendingPathComponent("signPri.key")),
-        kmCert: nil, kmKey: nil)
-}
-
-/// `certbridge send|receive --json` on 127.0.0.1.
-final class Desktop {
-    let process = Process()
-    let input = Pipe()
-    let output = Pipe()
-    var buffer = Data()
-    var exited = false
-
-    init(_ args: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: bin)
-        process.arguments = args + ["--json", "--listen", "127.0.0.1", "--name", "Test PC"]
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-    }
-
-    func line() throws -> String {
-        while true {
-            if let nl = buffer.firstIndex(of: 0x0A) {
-                let line = String(decoding: buffer[buffer.startIndex..<nl], as: UTF8.self)
-                buffer = Data(buffer[(nl + 1)...])
-                return line
-            }
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { throw Failure(description: "desktop closed its output") }
-            buffer.append(chunk)
-        }
-    }
-
-    func expect(_ event: String) throws -> [String: Any] {
-        while true {
-            let obj = try JSONSerialization.jsonObject(with: Data(try line().utf8)) as! [String: Any]
-            if obj["event"] as? String == event { return obj }
-            try check(obj["event"] as? String != "error", "desktop failed: \(obj)")
-        }
-    }
-
-    func type(_ text: String) { input.fileHandleForWriting.write(Data((text + "\n").utf8)) }
-
-    func finish() -> Int32 {
-        input.fileHandleForWriting.closeFile()
-        process.waitUntilExit()
-        exited = true
-        return process.terminationStatus
-    }
-
-    /// Stops the desktop if it still runs (a finished one is already reaped).
-    func kill() {
-        if !exited {
-            Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            exited = true
-        }
-    }
-}
 
 func parseInviteAndErrors() async throws {
     let desktop = try Desktop(["send", vector.path, "--allow-expired"])
@@ -87,9 +16,9 @@ func parseInviteAndErrors() async throws {
     try check(invite.hasLan && !invite.hasRelay, "paths")
     do {
         _ = try parseInvite(text: "CERTBRIDGE:/0123")
-        throw Failure(description: "a damaged code was accepted")
-    } catch InviteError.Invalid(let reason) {
-        try check(!reason.isEmpty, "no reason")
+        throw TestFailure(description: "a damaged code was accepted")
+    } catch InviteError.Invalid(let reason, let failure) {
+        try check(!reason.isEmpty && failure.kind == .invalidInvite, "no reason")
     }
 }
 
@@ -99,7 +28,7 @@ func inspectAndPassword() async throws {
     try check(info.status == .expired, "status")
     try check(try checkPassword(files: try vectorFiles(), password: password), "the right password was refused")
     try check(!(try checkPassword(files: try vectorFiles(), password: "틀린 암호")), "a wrong password was accepted")
-    try check(TransferState.spoken("123456") == "1 2 3, 4 5 6", TransferState.spoken("123456"))
+    try check(ScreenModel.spokenDigits("123456") == "1 2 3, 4 5 6", ScreenModel.spokenDigits("123456"))
 }
 
 func exportPcToPhone() async throws {
@@ -118,7 +47,7 @@ func exportPcToPhone() async throws {
             desktop.type(number)
         }
     }
-    guard case let .finished(sent, name, path, items) = final else { throw Failure(description: "ended \(final)") }
+    guard case let .finished(sent, name, path, items) = final else { throw TestFailure(description: "ended \(final)") }
     try check(!sent && name == "Test PC" && path == .lan && items.map(\.status) == [.installed], "finished \(final)")
     try check(desktop.finish() == 0, "desktop exit")
     let saved = try store.list()
@@ -138,7 +67,7 @@ func importPhoneToPc() async throws {
     let desktop = try Desktop(["receive", "--install-root", installRoot.path])
     defer { desktop.kill() }
     let session = try CertBridgeSession(invite: try desktop.expect("invite")["text"] as! String, deviceName: "Swift phone", store: store)
-    try check(session.invite.mode == .desktopReceives, "mode")
+    try check(session.invite?.mode == .desktopReceives, "mode")
     try session.start()
     var final = TransferState.connecting
     for await event in session.events {
@@ -153,7 +82,7 @@ func importPhoneToPc() async throws {
         default: break
         }
     }
-    guard case .finished(true, _, _, _) = final else { throw Failure(description: "ended \(final)") }
+    guard case .finished(true, _, _, _) = final else { throw TestFailure(description: "ended \(final)") }
     try check(desktop.finish() == 0, "desktop exit")
     let user = installRoot.appendingPathComponent("yessign/USER")
     let folders = try FileManager.default.contentsOfDirectory(atPath: user.path)

@@ -4,8 +4,12 @@
 //! carries one Noise message, so the relay only ever sees ciphertext.
 //!
 //! `wss://` is verified against the platform's trust store
-//! (`rustls-platform-verifier`), so phones use their system roots; `ws://`
-//! is for relays on the local machine and tests.
+//! (`rustls-platform-verifier`) on desktops and iOS. On Android that
+//! verifier needs JNI initialisation (a `JavaVM` and an app `Context`),
+//! which a library loaded through JNA, as the UniFFI Kotlin bindings load
+//! it, never gets: there the relay is verified against Mozilla's roots
+//! compiled in (`webpki-roots`), the set browsers ship. `ws://` is for
+//! relays on the local machine and private networks.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -196,19 +200,50 @@ pub fn rendezvous_url(base: &str, id: &RendezvousId, role: Role) -> String {
 fn tls_config() -> Result<Arc<rustls::ClientConfig>, RelayError> {
     static CONFIG: std::sync::OnceLock<Result<Arc<rustls::ClientConfig>, String>> = std::sync::OnceLock::new();
     CONFIG
-        .get_or_init(|| {
-            use rustls_platform_verifier::BuilderVerifierExt;
-            let provider = Arc::new(rustls::crypto::ring::default_provider());
-            let config = rustls::ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map_err(|e| e.to_string())?
-                .with_platform_verifier()
-                .map_err(|e| e.to_string())?
-                .with_no_client_auth();
-            Ok(Arc::new(config))
-        })
+        .get_or_init(system_config)
         .clone()
         .map_err(RelayError::Tls)
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// Android: the bundled roots (see the module's documentation).
+#[cfg(target_os = "android")]
+fn system_config() -> Result<Arc<rustls::ClientConfig>, String> {
+    config_with_roots(bundled_roots())
+}
+
+/// The system's own verifier (desktops, iOS).
+#[cfg(not(target_os = "android"))]
+fn system_config() -> Result<Arc<rustls::ClientConfig>, String> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let config = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_platform_verifier()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
+/// Android's trust: Mozilla's roots, compiled in. Nothing in the library
+/// can add to them; only this module's tests add a CA of their own.
+#[cfg(any(test, target_os = "android"))]
+fn bundled_roots() -> rustls::RootCertStore {
+    rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() }
+}
+
+/// WebPKI verification (names, dates, chains) against `roots`.
+#[cfg(any(test, target_os = "android"))]
+fn config_with_roots(roots: rustls::RootCertStore) -> Result<Arc<rustls::ClientConfig>, String> {
+    let config = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
 }
 
 /// A [`Link`] through a relay.
@@ -257,8 +292,31 @@ impl RelayLink {
     }
 
     async fn connect_url(base: &str, url: String, timeout: Duration) -> Result<Self, RelayError> {
+        let tls = if base.starts_with("wss://") { Some(tls_config()?) } else { None };
+        Self::connect_url_with(base, url, timeout, tls).await
+    }
+
+    /// [`RelayLink::connect`] with the TLS settings given (the tests dial
+    /// with Android's bundled roots on any host).
+    #[cfg(test)]
+    async fn connect_with(
+        base: &str,
+        id: &RendezvousId,
+        role: Role,
+        timeout: Duration,
+        tls: Option<Arc<rustls::ClientConfig>>,
+    ) -> Result<Self, RelayError> {
+        Self::connect_url_with(base, rendezvous_url(base, id, role), timeout, tls).await
+    }
+
+    async fn connect_url_with(
+        base: &str,
+        url: String,
+        timeout: Duration,
+        tls: Option<Arc<rustls::ClientConfig>>,
+    ) -> Result<Self, RelayError> {
         check_url(base)?;
-        let connector = if base.starts_with("wss://") { Some(Connector::Rustls(tls_config()?)) } else { None };
+        let connector = tls.map(Connector::Rustls);
         let mut config = WebSocketConfig::default();
         config.max_message_size = Some(MAX_RELAY_MESSAGE + 1024);
         config.max_frame_size = Some(MAX_RELAY_MESSAGE + 1024);
@@ -453,5 +511,113 @@ mod tests {
     #[test]
     fn the_platform_trust_store_configures_tls() {
         tls_config().unwrap();
+    }
+
+    /// Android's trust (the bundled roots and WebPKI verification) dialling
+    /// a real `wss://` relay on loopback: `certbridge-relay --tls-cert
+    /// --tls-key` with a certificate from a CA this test makes with OpenSSL.
+    /// With that CA added the host and guest pair and a message crosses;
+    /// with the bundled roots alone the relay is refused.
+    #[tokio::test]
+    async fn androids_bundled_roots_dial_a_tls_relay() {
+        let Some(relay) = tls_relay::start() else { return };
+        let id = RendezvousId::from_hex("00112233445566778899aabbccddeeff").unwrap();
+        let url = relay.url();
+        let timeout = Duration::from_secs(10);
+
+        let refused = RelayLink::connect_with(&url, &id, Role::Guest, timeout, Some(config_with_roots(bundled_roots()).unwrap())).await;
+        let refused = refused.unwrap_err().to_string();
+        assert!(refused.contains("certificate") || refused.contains("UnknownIssuer"), "{refused}");
+
+        let mut roots = bundled_roots();
+        roots.add(relay.ca.clone()).unwrap();
+        let tls = config_with_roots(roots).unwrap();
+        let mut host = RelayLink::connect_with(&url, &id, Role::Host, timeout, Some(tls.clone())).await.unwrap();
+        let mut guest = RelayLink::connect_with(&url, &id, Role::Guest, timeout, Some(tls)).await.unwrap();
+        guest.send(b"msg1").await.unwrap();
+        assert_eq!(host.recv(MAX_RELAY_MESSAGE).await.unwrap(), b"msg1");
+        host.send(b"msg2").await.unwrap();
+        assert_eq!(guest.recv(MAX_RELAY_MESSAGE).await.unwrap(), b"msg2");
+        assert_eq!(guest.path(), &Path::Relay { url });
+    }
+
+    /// A `certbridge-relay` serving TLS on 127.0.0.1 with a fresh test CA.
+    mod tls_relay {
+        use std::path::PathBuf;
+        use std::process::{Child, Command, Stdio};
+        use std::time::{Duration, Instant};
+
+        use rustls::pki_types::CertificateDer;
+
+        pub(super) struct Relay {
+            child: Child,
+            port: u16,
+            pub(super) ca: CertificateDer<'static>,
+            _dir: tempfile::TempDir,
+        }
+
+        impl Relay {
+            pub(super) fn url(&self) -> String {
+                format!("wss://127.0.0.1:{}", self.port)
+            }
+        }
+
+        impl Drop for Relay {
+            fn drop(&mut self) {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+            }
+        }
+
+        /// Skips (None, with a message) where the relay binary or OpenSSL is
+        /// missing, except in CI, where both must be there.
+        fn tool(path: PathBuf, what: &str) -> Option<PathBuf> {
+            if path.exists() {
+                return Some(path);
+            }
+            assert!(std::env::var_os("CI").is_none(), "{what} is missing in CI");
+            eprintln!("skipping: {what} is missing ({})", path.display());
+            None
+        }
+
+        fn openssl(dir: &std::path::Path, args: &[&str]) {
+            let out = Command::new("openssl").args(args).current_dir(dir).output().unwrap();
+            assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+
+        pub(super) fn start() -> Option<Relay> {
+            // target/<profile>/deps/<test> → target/<profile>/certbridge-relay,
+            // built by the workspace build before the tests run.
+            let exe = std::env::current_exe().unwrap();
+            let bin = tool(exe.parent()?.parent()?.join("certbridge-relay"), "certbridge-relay (cargo build -p certbridge-relay)")?;
+            tool(PathBuf::from("/usr/bin/openssl"), "openssl")?;
+            let dir = tempfile::tempdir().unwrap();
+            let d = dir.path();
+            std::fs::write(d.join("leaf.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n").unwrap();
+            openssl(d, &["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=CertBridge test CA"]);
+            openssl(d, &["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=127.0.0.1"]);
+            openssl(d, &["x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "leaf.pem", "-days", "1", "-extfile", "leaf.ext"]);
+            openssl(d, &["x509", "-in", "ca.pem", "-outform", "DER", "-out", "ca.der"]);
+            let ca = CertificateDer::from(std::fs::read(d.join("ca.der")).unwrap());
+            let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            let child = Command::new(bin)
+                .arg("--listen")
+                .arg(format!("127.0.0.1:{port}"))
+                .arg("--tls-cert")
+                .arg(d.join("leaf.pem"))
+                .arg("--tls-key")
+                .arg(d.join("leaf.key"))
+                .args(["--log", "warn"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .unwrap();
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(Instant::now() < deadline, "the relay did not come up");
+                std::thread::sleep(Duration::from_millis(25));
+            }
+            Some(Relay { child, port, ca, _dir: dir })
+        }
     }
 }

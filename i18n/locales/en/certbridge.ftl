@@ -444,3 +444,123 @@ gui-err-conflict = A different certificate of the same name is already installed
 gui-reject-conflict-local = A different certificate of the same name is already installed: { $folder }
 gui-err-internal = Something went wrong inside CertBridge. Close the window and open it again.
 gui-err-file-exists = That file already exists: { $path }. Enter another name.
+
+## Phone app
+
+# The phone apps' screens (Android, iOS). The apps keep no sentences of
+# their own; they take them from here.
+phone-home-title = My certificates
+phone-home-empty = No certificates yet. Show a QR code on your PC with “certbridge send”, then scan it.
+phone-home-scan = Scan the PC's QR code
+phone-purpose-title = What this app is for
+phone-purpose-body = A certificate on your phone is like an encrypted USB stick: carry it and move it to any PC. Bank apps cannot read another app's storage, so they cannot use a certificate kept here directly. To use it in a bank app, move it to a PC and use that bank's certificate copy, or use an app that embeds the CertBridge SDK.
+phone-cert-usage-ca = { $usage } · { $ca }
+phone-cert-announce = { $name }, { $usage }, { $ca }, { $status }
+phone-cert-stale = This copy cannot be opened on this phone (it was moved or restored from another phone). Delete it and receive it again from your PC.
+phone-details-title = Certificate details
+phone-send-button = Send to PC
+phone-password-button = Check the password
+phone-password-wrong = That is not the password. Check upper and lower case and try again.
+phone-delete-button = Delete from this phone
+phone-delete-question = Delete the certificate of { $name } from this phone? The copy on your PC stays.
+phone-delete-confirm = Delete
+phone-scan-title = Scan the QR code
+phone-scan-hint = Point the camera at the QR code on your PC's screen.
+phone-camera-label = Camera view for scanning the QR code
+phone-camera-denied = Scanning the QR code needs the camera. Allow the camera in Settings.
+phone-camera-settings = Open Settings
+phone-mismatch-title = This code sends from the PC to the phone
+phone-mismatch-body = With this QR code you can receive the PC's certificates on this phone. To send this phone's certificates to the PC, show a new code on the PC with “certbridge receive”.
+phone-mismatch-receive = Receive from the PC
+phone-choose-title = Choose the certificates to send to your PC
+phone-choose-send = { $count ->
+        [one] Send one certificate
+       *[other] Send { $count } certificates
+    }
+phone-connecting-title = Connecting to your PC
+phone-consent-title = Send certificates to this PC?
+phone-consent-to = PC name: “{ $peer }”
+phone-path-lan = The PC is on the same Wi-Fi.
+phone-path-relay = The PC is on another network. The transfer goes through a relay, end-to-end encrypted.
+phone-consent-warning = Send only if this is your own PC, in front of you now. If someone sent you this QR code, do not send.
+phone-consent-items = { $count ->
+        [one] The certificate to send:
+       *[other] The { $count } certificates to send:
+    }
+phone-consent-send = Send
+phone-consent-decline = Don't send
+phone-number-title = Type this verification number on your PC
+phone-number-spoken = Verification number { $digits }
+phone-read-aloud = Read the number aloud
+phone-connected-to = Connected to the PC “{ $peer }”.
+phone-keep-open = Keep this screen open until the transfer is done.
+phone-moving-sending = { $count ->
+        [one] Sending one certificate…
+       *[other] Sending { $count } certificates…
+    }
+phone-moving-receiving = { $count ->
+        [one] Receiving and saving one certificate…
+       *[other] Receiving and saving { $count } certificates…
+    }
+phone-done-received = { $count ->
+        [one] Certificate received
+       *[other] { $count } certificates received
+    }
+phone-done-sent = { $count ->
+        [one] Certificate sent to your PC
+       *[other] { $count } certificates sent to your PC
+    }
+phone-done-already-there = { $count ->
+        [one] This certificate is already on this phone
+       *[other] These certificates are already on this phone
+    }
+phone-done-sent-already-there = { $count ->
+        [one] This certificate is already on the PC
+       *[other] These certificates are already on the PC
+    }
+phone-done-some-refused = Some certificates were not saved
+phone-done-none = { $count ->
+        [one] The certificate was not saved
+       *[other] The certificates were not saved
+    }
+phone-item-installed = ✔ Saved: { $name }
+phone-item-replaced = ✔ Saved: { $name }. It replaced an old copy this phone could no longer open.
+phone-item-duplicate = ✔ Already here, left as it was: { $name }
+phone-item-rejected = ✘ Not saved: { $name }. { $reason }
+phone-item-rejected-words = ✘ Not saved: { $name }. The message: “{ $words }”
+phone-item-sent-rejected = ✘ Not installed on the PC “{ $peer }”: { $name }. { $reason }
+phone-item-sent-rejected-words = ✘ Not installed on the PC “{ $peer }”: { $name }. The PC says: “{ $words }”
+phone-item-moved = ✔ Moved to the PC “{ $peer }” (deleted from this phone): { $name }
+phone-item-not-removed = Sent to the PC “{ $peer }”, but not deleted from this phone: { $name }. Please delete it yourself.
+phone-move-option = Delete from this phone after sending (move)
+phone-code-enter = Enter the code
+phone-code-title = Enter the code shown on the PC
+phone-code-hint = The 9 to 12 digits beside the QR code, like 123-456-789.
+phone-code-label = Code typed
+phone-code-spoken = Code typed: { $spoken }
+phone-code-empty = No digits typed yet
+phone-code-delete = Delete one digit
+phone-code-connect = Connect
+phone-code-use-camera = Back to scanning the QR code
+phone-reject-conflict = This phone has another certificate with the same serial number. Delete that one first, then receive this one again.
+phone-reject-unsupported = This version of the app cannot store this kind of certificate. Update the app.
+phone-title-failed = The transfer did not work
+phone-title-cancelled = Transfer cancelled
+phone-title-declined = Not sent
+phone-title-expired = The code has expired
+phone-title-invalid-code = The code could not be read
+phone-title-code-mismatch = The number did not match
+phone-title-no-connection = No connection to the PC
+phone-title-wrong-code = The code did not match
+phone-err-save-failed = The certificates could not be saved. Check that the phone has enough free storage.
+phone-err-load-failed = The certificates to send could not be read. Choose them again from the list.
+phone-err-internal = Something went wrong inside the app. Restart the app and start again.
+phone-err-invite-damaged = The CertBridge QR code could not be read. Scan the QR code on your PC's screen again.
+phone-err-invite-not-certbridge = This is not a CertBridge QR code. Scan the code that “certbridge send” or “certbridge receive” shows on your PC.
+phone-err-peer-stopped = The PC stopped the transfer.
+phone-close = Close
+phone-cancel = Cancel
+phone-scan-again = Scan again
+phone-settings-title = Settings
+phone-device-name-label = This phone's name, as your PC shows it
+phone-default-device-name = My phone

@@ -3,10 +3,16 @@ import CryptoKit
 import Foundation
 import Security
 
-/// Seals certificate files with an AES-GCM key kept in the Keychain
-/// (this device only, available after first unlock).
+/// Seals certificate files with an AES-GCM key kept in the Keychain, this
+/// device only (`…ThisDeviceOnly`: never in a backup, never migrated to a new
+/// iPhone), available after first unlock. A store restored without it
+/// cannot be opened and is listed as stale.
 struct KeychainSealer: FileSealer {
     private static let account = "certbridge-files"
+
+    struct KeychainFailure: Error {
+        let status: OSStatus
+    }
 
     private func key() throws -> SymmetricKey {
         var query: [String: Any] = [
@@ -23,12 +29,13 @@ struct KeychainSealer: FileSealer {
         query[kSecValueData as String] = fresh.withUnsafeBytes { Data($0) }
         query[kSecAttrAccessible as String] = kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly
         let status = SecItemAdd(query as CFDictionary, nil)
-        guard status == errSecSuccess else { throw NSError(domain: NSOSStatusErrorDomain, code: Int(status)) }
+        guard status == errSecSuccess else { throw KeychainFailure(status: status) }
         return fresh
     }
 
     func seal(_ plain: Data) throws -> Data {
-        try AES.GCM.seal(plain, using: key()).combined!
+        guard let combined = try AES.GCM.seal(plain, using: key()).combined else { throw KeychainFailure(status: errSecParam) }
+        return combined
     }
 
     func open(_ sealed: Data) throws -> Data {

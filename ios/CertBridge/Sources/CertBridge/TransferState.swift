@@ -1,15 +1,19 @@
 import Foundation
 
-/// What a transfer screen shows, folded from the session's events. Pure
-/// Swift, so the same reducer drives the SwiftUI screens and the Linux tests.
+/// Where one transfer is, folded from the session's events. Pure Swift, so
+/// the same reducer drives the SwiftUI screens and the Linux tests.
+///
+/// In phone → PC transfers the core asks for consent (`askConsent`) before
+/// it shows the number.
 public enum TransferState: Equatable, Sendable {
     case connecting
-    case connected(desktopName: String, path: TransferPath)
-    case showNumber(number: String, desktopName: String, path: TransferPath)
-    case askConsent(number: String?, desktopName: String, path: TransferPath, certificates: [String])
-    case moving(sending: Bool, certificates: Int, bytes: Int64)
-    case finished(sent: Bool, desktopName: String, path: TransferPath, items: [ItemResult])
-    case failed(kind: FailureKind, message: String)
+    case connected(peer: String, path: TransferPath)
+    case askConsent(peer: String, path: TransferPath, certificates: [String])
+    case showNumber(number: String, peer: String, path: TransferPath)
+    case moving(sending: Bool, certificates: Int, peer: String, path: TransferPath)
+    case finished(sent: Bool, peer: String, path: TransferPath, items: [ItemResult])
+    /// `detail` is the core's own sentence, for logs; users read `failure`.
+    case failed(failure: TransferFailure, detail: String)
 
     public var isFinal: Bool {
         switch self {
@@ -18,42 +22,28 @@ public enum TransferState: Equatable, Sendable {
         }
     }
 
-    /// The number grouped for reading ("123 456") and spoken digit by digit
-    /// for VoiceOver ("1 2 3, 4 5 6").
-    public static func grouped(_ number: String) -> String {
-        stride(from: 0, to: number.count, by: 3).map { start -> String in
-            let from = number.index(number.startIndex, offsetBy: start)
-            let to = number.index(from, offsetBy: min(3, number.count - start))
-            return String(number[from..<to])
-        }.joined(separator: " ")
-    }
-
-    public static func spoken(_ number: String) -> String {
-        grouped(number).split(separator: " ").map { $0.map(String.init).joined(separator: " ") }.joined(separator: ", ")
-    }
-
     /// The next state after `event`.
     public func reduce(_ event: SessionEvent) -> TransferState {
-        var name = ""
+        var peer = ""
         var path = TransferPath.lan
-        var number: String?
         switch self {
-        case let .connected(n, p): name = n; path = p
-        case let .showNumber(num, n, p): name = n; path = p; number = num
-        case let .askConsent(num, n, p, _): name = n; path = p; number = num
+        case let .connected(p, via), let .askConsent(p, via, _), let .showNumber(_, p, via), let .moving(_, _, p, via):
+            peer = p
+            path = via
         default: break
         }
         switch event {
         case .connecting: return .connecting
-        case let .connected(p, peer): return .connected(desktopName: peer, path: p)
-        case let .verificationNumber(num): return .showNumber(number: num, desktopName: name, path: path)
-        case let .consentRequired(desktop, p, certificates):
-            return .askConsent(number: number, desktopName: desktop, path: p, certificates: certificates)
+        case let .connected(via, name): return .connected(peer: name, path: via)
+        case let .consentRequired(desktop, via, certificates):
+            return .askConsent(peer: desktop, path: via, certificates: certificates)
+        case let .verificationNumber(number): return .showNumber(number: number, peer: peer, path: path)
+        // The number stays on screen until the PC confirms it.
         case .waitingForDesktop: return self
-        case let .progress(sending, certificates, bytes):
-            return .moving(sending: sending, certificates: Int(certificates), bytes: Int64(bytes))
-        case let .finished(sent, peer, p, items): return .finished(sent: sent, desktopName: peer, path: p, items: items)
-        case let .failed(kind, message): return .failed(kind: kind, message: message)
+        case let .progress(sending, certificates, _):
+            return .moving(sending: sending, certificates: Int(certificates), peer: peer, path: path)
+        case let .finished(sent, name, via, items): return .finished(sent: sent, peer: name, path: via, items: items)
+        case let .failed(failure, detail): return .failed(failure: failure, detail: detail)
         }
     }
 }

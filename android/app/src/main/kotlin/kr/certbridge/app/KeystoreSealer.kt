@@ -13,6 +13,11 @@ import kr.certbridge.sdk.FileSealer
  * Wraps certificate files with an AES-256-GCM key that never leaves the
  * Android Keystore (hardware-backed where the device has it). Each file is
  * IV ‖ ciphertext+tag.
+ *
+ * The key stays on this phone: backups and device-to-device transfer do not
+ * carry Keystore keys, so the store is excluded from both (see
+ * `res/xml/data_extraction_rules.xml`); a folder that arrives without its
+ * key anyway fails [open] and is listed as stale by the store.
  */
 class KeystoreSealer(private val alias: String = "certbridge-files") : FileSealer {
     private val key: SecretKey by lazy {
@@ -37,8 +42,13 @@ class KeystoreSealer(private val alias: String = "certbridge-files") : FileSeale
     }
 
     override fun open(sealed: ByteArray): ByteArray {
+        require(sealed.size > IV_LEN) { "too short to be a sealed file" }
         val cipher = Cipher.getInstance("AES/GCM/NoPadding")
-        cipher.init(Cipher.DECRYPT_MODE, key, GCMParameterSpec(128, sealed, 0, 12))
-        return cipher.doFinal(sealed, 12, sealed.size - 12)
+        cipher.init(Cipher.DECRYPT_MODE, key, GCMParameterSpec(128, sealed, 0, IV_LEN))
+        return cipher.doFinal(sealed, IV_LEN, sealed.size - IV_LEN)
+    }
+
+    private companion object {
+        const val IV_LEN = 12
     }
 }

@@ -2,55 +2,46 @@ package kr.certbridge.app
 
 import android.os.Bundle
 import androidx.activity.ComponentActivity
+import androidx.activity.compose.BackHandler
 import androidx.activity.compose.setContent
+import androidx.activity.enableEdgeToEdge
 import androidx.activity.viewModels
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Surface
 import androidx.compose.runtime.collectAsState
 import androidx.compose.runtime.getValue
-import androidx.compose.runtime.mutableStateOf
-import androidx.compose.runtime.remember
-import androidx.compose.runtime.setValue
-import kr.certbridge.ffi.CertificateFiles
+import kr.certbridge.sdk.Phase
+import kr.certbridge.sdk.ScreenModel
 
-/** Home → scan → number → (consent) → progress → done, for both directions. */
+/**
+ * One activity; what it shows is a function of the controller's phase.
+ * Edge to edge (the default from Android 15): every screen pads itself by
+ * the system bars and the cutout (`safeDrawingPadding`).
+ */
 class MainActivity : ComponentActivity() {
     private val vm: TransferViewModel by viewModels()
 
     override fun onCreate(savedInstanceState: Bundle?) {
+        enableEdgeToEdge()
         super.onCreate(savedInstanceState)
         setContent {
             MaterialTheme {
                 Surface {
-                    var screen by remember { mutableStateOf("home") }
-                    var toSend by remember { mutableStateOf<CertificateFiles?>(null) }
+                    val phase by vm.controller.phase.collectAsState()
                     val certificates by vm.certificates.collectAsState()
-                    val state by vm.state.collectAsState()
-                    val current = state
-                    when {
-                        current != null -> TransferScreen(
-                            state = current,
-                            onConsent = vm::consent,
-                            onCancel = vm::cancel,
-                            onClose = {
-                                vm.reset()
-                                screen = "home"
-                            },
+                    val stale by vm.stale.collectAsState()
+                    BackHandler(enabled = phase !is Phase.Home) { vm.act(kr.certbridge.sdk.Action.CANCEL) }
+                    when (val current = phase) {
+                        is Phase.Home -> HomeScreen(vm, certificates, stale)
+                        is Phase.Scanning -> ScanScreen(
+                            screen = ScreenModel.of(current, vm.language),
+                            language = vm.language,
+                            onCode = vm.controller::scanned,
+                            onAction = vm::act,
                         )
-                        screen == "scan" -> ScanScreen(onCode = { vm.start(it, toSend) })
-                        screen == "settings" -> SettingsScreen(vm, onBack = { screen = "home" })
-                        else -> HomeScreen(
-                            certificates = certificates,
-                            onImport = {
-                                toSend = null
-                                screen = "scan"
-                            },
-                            onSend = {
-                                toSend = it
-                                screen = "scan"
-                            },
-                            onSettings = { screen = "settings" },
-                        )
+                        is Phase.Choosing -> ChooseScreen(vm, current)
+                        is Phase.EnteringCode -> CodeEntryScreen(vm, current)
+                        else -> ScreenView(ScreenModel.of(current, vm.language), vm::act)
                     }
                 }
             }

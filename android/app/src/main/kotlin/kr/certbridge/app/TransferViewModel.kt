@@ -1,78 +1,130 @@
 package kr.certbridge.app
 
 import android.app.Application
-import android.os.Build
 import androidx.lifecycle.AndroidViewModel
 import androidx.lifecycle.viewModelScope
 import java.io.File
+import java.util.Locale
 import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
-import kr.certbridge.ffi.CertificateFiles
-import kr.certbridge.ffi.FailureKind
-import kr.certbridge.ffi.InviteException
+import kr.certbridge.ffi.CertificateException
+import kr.certbridge.ffi.Language
+import kr.certbridge.ffi.Message
 import kr.certbridge.ffi.StoredCertificate
+import kr.certbridge.ffi.checkPassword
+import kr.certbridge.ffi.languageForTag
 import kr.certbridge.ffi.listCertificates
-import kr.certbridge.sdk.CertBridgeTransfer
+import kr.certbridge.ffi.render
+import kr.certbridge.sdk.Action
 import kr.certbridge.sdk.FolderCertificateStore
+import kr.certbridge.sdk.Phase
+import kr.certbridge.sdk.ScreenModel
+import kr.certbridge.sdk.StaleCertificate
+import kr.certbridge.sdk.TransferController
 import kr.certbridge.sdk.TransferState
 
-/** The app's state: stored certificates and the transfer in progress. */
+/**
+ * The Android shell over [TransferController]: it owns the store, the
+ * speaker and the coroutine scope, and maps buttons to controller calls.
+ * Every decision is the controller's; every sentence the catalog's.
+ */
 class TransferViewModel(app: Application) : AndroidViewModel(app) {
-    val store = FolderCertificateStore(File(app.filesDir, "certificates"), KeystoreSealer())
+    val language: Language = languageForTag(Locale.getDefault().toLanguageTag())
 
-    private val _certificates = MutableStateFlow<List<StoredCertificate>>(emptyList())
-    val certificates: StateFlow<List<StoredCertificate>> = _certificates
+    // noBackupFilesDir: never in a cloud backup; data_extraction_rules.xml
+    // keeps it out of device-to-device transfer too.
+    private val store = FolderCertificateStore(File(app.noBackupFilesDir, "certificates"), KeystoreSealer())
+    val deviceName = DeviceName(app, render(Message("phone-default-device-name", emptyList()), language))
+    // Typed codes: the PC is found on the LAN by the library's mDNS browser
+    // (with the multicast lock below) and, when the app names one, at a
+    // relay's channel. CertBridge runs no public relay: set CODE_RELAY to
+    // yours (wss://…) to find PCs on other networks.
+    val controller = TransferController(store, deviceName::current, viewModelScope, codeRelay = CODE_RELAY)
+    private val speaker = Speaker(app)
+    private val lan = LanSearch(app)
 
-    private val _state = MutableStateFlow<TransferState?>(null)
-    val state: StateFlow<TransferState?> = _state
-
-    var deviceName: String = Build.MODEL
-    private var transfer: CertBridgeTransfer? = null
-    private var job: Job? = null
+    private val certificatesFlow = MutableStateFlow<List<StoredCertificate>>(emptyList())
+    val certificates: StateFlow<List<StoredCertificate>> = certificatesFlow
+    private val staleFlow = MutableStateFlow<List<StaleCertificate>>(emptyList())
+    val stale: StateFlow<List<StaleCertificate>> = staleFlow
 
     init {
-        refresh()
+        viewModelScope.launch {
+            controller.phase.collect {
+                if (it is Phase.Home) refresh()
+                lan.hold(it is Phase.Transfer && !it.state.isFinal)
+            }
+        }
     }
 
     fun refresh() {
         viewModelScope.launch(Dispatchers.IO) {
-            _certificates.value = listCertificates(store)
+            certificatesFlow.value = listCertificates(store)
+            staleFlow.value = store.stale()
         }
     }
 
-    /** Starts a transfer for a scanned code; `toSend` for phone → PC. */
-    fun start(code: String, toSend: CertificateFiles?) {
-        if (job?.isActive == true) return
-        store.outgoing = listOfNotNull(toSend)
-        val created = try {
-            CertBridgeTransfer(code, deviceName, store)
-        } catch (e: InviteException) {
-            val kind = if (e is InviteException.Expired) FailureKind.EXPIRED else FailureKind.INVALID_INVITE
-            _state.value = TransferState.Failed(kind, e.reason)
-            return
-        }
-        transfer = created
-        job = viewModelScope.launch {
-            withContext(Dispatchers.IO) {
-                created.states.collect { _state.value = it }
+    /** A button of the current screen. */
+    fun act(action: Action) {
+        when (action) {
+            Action.SCAN, Action.SCAN_AGAIN -> {
+                controller.close()
+                controller.scan()
             }
+            Action.CLOSE -> controller.close()
+            Action.CANCEL -> controller.cancel()
+            Action.SEND -> controller.consent(true)
+            Action.DONT_SEND -> controller.consent(false)
+            Action.RECEIVE_INSTEAD -> controller.receiveInstead()
+            Action.CHOOSE_SEND -> (controller.phase.value as? Phase.Choosing)?.let { controller.send(it.candidates) }
+            Action.READ_ALOUD -> readAloud()
+            Action.ENTER_CODE -> controller.enterCode()
+            Action.CONNECT_CODE -> controller.submitCode()
+            Action.USE_CAMERA -> controller.useCamera()
+        }
+    }
+
+    fun sendChosen(chosen: List<StoredCertificate>) = controller.send(chosen)
+
+    private fun readAloud() {
+        val state = (controller.phase.value as? Phase.Transfer)?.state as? TransferState.ShowNumber ?: return
+        val locale = if (language == Language.KOREAN) Locale.KOREAN else Locale.ENGLISH
+        speaker.speak(ScreenModel.spokenNumber(state.number, language), locale)
+    }
+
+    /** True when `password` opens the certificate's key. */
+    suspend fun checkPassword(certificate: StoredCertificate, password: String): Boolean? = withContext(Dispatchers.Default) {
+        try {
+            checkPassword(certificate.files, password)
+        } catch (e: CertificateException) {
+            null
+        }
+    }
+
+    fun delete(certificate: StoredCertificate) {
+        viewModelScope.launch(Dispatchers.IO) {
+            store.delete(certificate.info)
             refresh()
         }
     }
 
-    fun consent(yes: Boolean) = transfer?.setConsent(yes)
-
-    fun cancel() {
-        transfer?.cancel()
-        job?.cancel()
+    fun deleteStale(stale: StaleCertificate) {
+        viewModelScope.launch(Dispatchers.IO) {
+            store.delete(stale.id)
+            refresh()
+        }
     }
 
-    fun reset() {
-        _state.value = null
-        transfer = null
+    override fun onCleared() {
+        lan.hold(false)
+        speaker.shutdown()
+    }
+
+    companion object {
+        /** The relay at which typed codes are looked up besides the LAN; `null` for the LAN only. */
+        val CODE_RELAY: String? = null
     }
 }

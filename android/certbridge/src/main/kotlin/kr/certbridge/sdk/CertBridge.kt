@@ -8,6 +8,7 @@ import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.flow.runningFold
 import kotlinx.coroutines.flow.transformWhile
 import kr.certbridge.ffi.CertificateStore
+import kr.certbridge.ffi.CodeFinder
 import kr.certbridge.ffi.Invite
 import kr.certbridge.ffi.ScanSession
 import kr.certbridge.ffi.SessionEvent
@@ -15,7 +16,7 @@ import kr.certbridge.ffi.SessionListener
 import kr.certbridge.ffi.parseInvite
 
 /**
- * A transfer for one scanned code, as coroutines: [events] is a cold [Flow]
+ * A transfer for one scanned or typed code, as coroutines: [events] is a cold [Flow]
  * that starts the session when collected and completes after `Finished` or
  * `Failed`; cancelling the collector cancels the transfer.
  *
@@ -26,15 +27,21 @@ import kr.certbridge.ffi.parseInvite
  *
  * Thin by design: every decision is made by the Rust core's session.
  */
-class CertBridgeTransfer(
-    inviteText: String,
-    deviceName: String,
-    store: CertificateStore,
+class CertBridgeTransfer private constructor(
+    private val listener: FlowListener,
+    open: (SessionListener) -> ScanSession,
 ) {
-    private val listener = FlowListener()
-    private val session = ScanSession(inviteText, deviceName, store, listener)
+    private val session = open(listener)
 
-    val invite: Invite get() = session.invite()
+    /** A transfer for a scanned code; throws `InviteException` for a damaged or expired one. */
+    constructor(inviteText: String, deviceName: String, store: CertificateStore) :
+        this(FlowListener(), { ScanSession(inviteText, deviceName, store, it) })
+
+    /** What the scanned code says; `null` for a typed code (the PC says it once connected). */
+    val invite: Invite? get() = session.invite()
+
+    /** Phone → PC: delete this phone's copy of each certificate the PC confirmed. Before collecting. */
+    fun setMoveSent(move: Boolean) = session.setMoveSent(move)
 
     private val collected = AtomicBoolean(false)
 
@@ -77,5 +84,15 @@ class CertBridgeTransfer(
     companion object {
         /** What a scanned code says, or an `InviteException` for a bad one. */
         fun describe(text: String): Invite = parseInvite(text)
+
+        /**
+         * A transfer for a typed code (`728-166-322`); throws `CodeException`
+         * for one of the wrong length. The PC is looked for on the LAN (by
+         * [finder], or the library's mDNS browser when it is `null`) and at
+         * [relayUrl]'s channel. [store] must be able to send and receive:
+         * the PC says which once connected.
+         */
+        fun forCode(code: String, deviceName: String, store: CertificateStore, relayUrl: String? = null, finder: CodeFinder? = null) =
+            CertBridgeTransfer(FlowListener()) { ScanSession.forCode(code, deviceName, relayUrl, finder, store, it) }
     }
 }
