@@ -88,6 +88,7 @@ fn invites(seeds: &Seeds) -> Result<(), Box<dyn std::error::Error>> {
 fn bundle(files: &[(&str, Vec<u8>)]) -> BundleItem {
     BundleItem {
         files: files.iter().map(|(n, b)| ((*n).to_owned(), FileBytes::new(b.clone()))).collect(),
+        layout: None,
     }
 }
 
@@ -102,15 +103,18 @@ fn messages(seeds: &Seeds, fixtures: &Path) -> Result<(), Box<dyn std::error::Er
         (KM_KEY, vec![4; 8]),
     ]);
     let real = bundle(&[(SIGN_CERT, cert), (SIGN_KEY, key)]);
+    let mut gpki = bundle(&[("홍길동_sig.cer", vec![5; 8]), ("홍길동_sig.key", vec![6; 8])]);
+    gpki.layout = Some("gpki".into());
     let receipt = Message::Receipt {
         items: vec![
-            ReceiptItem { status: ItemStatus::Installed, reason: None, sha256: small.digests() },
+            ReceiptItem { status: ItemStatus::Installed, reason: None, code: None, sha256: small.digests() },
             ReceiptItem {
                 status: ItemStatus::Rejected,
                 reason: Some("이미 있는 인증서".into()),
+                code: Some("conflict".into()),
                 sha256: [(SIGN_CERT.to_owned(), Digest32([7; 32]))].into(),
             },
-            ReceiptItem { status: ItemStatus::Duplicate, reason: None, sha256: Default::default() },
+            ReceiptItem { status: ItemStatus::Duplicate, reason: None, code: None, sha256: Default::default() },
         ],
     };
     let all = [
@@ -118,6 +122,7 @@ fn messages(seeds: &Seeds, fixtures: &Path) -> Result<(), Box<dyn std::error::Er
         ("abort", Message::abort("the user cancelled")),
         ("bundle-small", Message::Bundle { items: vec![small, km] }),
         ("bundle-real", Message::Bundle { items: vec![real] }),
+        ("bundle-gpki", Message::Bundle { items: vec![gpki] }),
         ("receipt", receipt),
     ];
     for (name, msg) in all {

@@ -22,7 +22,15 @@ pub fn message(data: &[u8]) -> Outcome {
             let _ = item.digests();
             let _ = item.len();
             if item.validate().is_ok() {
-                assert!(item.files.keys().all(|name| FILE_NAMES.contains(&name.as_str())));
+                // Whatever the layout, a name stays one plain file name;
+                // an NPKI item holds only the names NPKI folders use.
+                for name in item.files.keys() {
+                    let plain = !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0']);
+                    assert!(plain, "a validated item names {name:?}");
+                }
+                if item.layout.is_none() {
+                    assert!(item.files.keys().all(|name| FILE_NAMES.contains(&name.as_str())));
+                }
             }
         }
     }

@@ -21,7 +21,7 @@ const NOW_UNIX: u64 = 1_767_225_600;
 
 /// Target `npki_cert`: any bytes as the certificate of a received folder.
 pub fn npki_cert(data: &[u8]) -> Outcome {
-    let mut item = BundleItem { files: Default::default() };
+    let mut item = BundleItem { files: Default::default(), layout: None };
     item.files.insert(SIGN_CERT.to_owned(), FileBytes::new(data.to_vec()));
     item.files.insert(SIGN_KEY.to_owned(), FileBytes::new(vec![0x30]));
     let now = UNIX_EPOCH + Duration::from_secs(NOW_UNIX);

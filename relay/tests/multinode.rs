@@ -82,10 +82,13 @@ async fn roles_are_claimed_once_across_nodes() {
     let (a, b) = nodes(&redis).await;
     let id = new_id();
     let mut host = a.connect(&id, "host").await;
+    // The upgrade is answered before the claim reaches Redis: wait for it.
+    wait_until(|| async { metric(a.addr, "certbridge_sessions_waiting").await == 1.0 }).await;
     // Held by a host waiting alone (on another node): retry.
     let mut other_host = b.connect(&id, "host").await;
     assert_eq!(expect_close(&mut other_host).await, (4011, "role busy, retry".into()));
     let mut guest = a.connect(&id, "guest").await;
+    wait_until(|| async { metric(a.addr, "certbridge_sessions_paired").await == 1.0 }).await;
     // A pair is formed: crowded.
     let mut other_guest = b.connect(&id, "guest").await;
     assert_eq!(expect_close(&mut other_guest).await, (4001, "crowded".into()));
