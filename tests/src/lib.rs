@@ -434,6 +434,17 @@ pub fn vector_password(dir: &Path) -> String {
     v["password"].as_str().unwrap().to_owned()
 }
 
+/// Checks that `root` holds exactly one certificate folder whose two files
+/// are byte for byte the ones in `vector`.
+pub fn assert_installed_copy_of(root: &Path, vector: &Path) {
+    let installed = tree(root);
+    assert_eq!(installed.len(), 2, "{:?}", installed.iter().map(|f| &f.0).collect::<Vec<_>>());
+    for (name, bytes) in &installed {
+        let file = Path::new(name).file_name().unwrap();
+        assert!(std::fs::read(vector.join(file)).unwrap() == *bytes, "{name} differs");
+    }
+}
+
 /// Every file under `dir`, relative path → bytes, sorted.
 pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use certbridge_e2e::{Proc, Redis, Relay, folders, free_port, in_ci, pass_the_number, round_robin, test_vector, tree, wait_for_port, which};
+use certbridge_e2e::{Proc, assert_installed_copy_of, Redis, Relay, folders, free_port, in_ci, pass_the_number, round_robin, test_vector, wait_for_port, which};
 
 const VECTOR: &str = "npki-yessign-test";
 
@@ -56,20 +56,7 @@ fn export_with_env(
     let desktop_done = desktop.expect("done");
     assert!(desktop.wait().success() && scanner.wait().success());
     assert_eq!(done["path"], desktop_done["path"]);
-    let installed = tree(root);
-    assert_eq!(
-        installed.len(),
-        2,
-        "{:?}",
-        installed.iter().map(|f| &f.0).collect::<Vec<_>>()
-    );
-    for (name, bytes) in &installed {
-        let file = Path::new(name).file_name().unwrap();
-        assert!(
-            std::fs::read(vector.join(file)).unwrap() == *bytes,
-            "{name} differs"
-        );
-    }
+    assert_installed_copy_of(root, vector);
     done["path"].as_str().unwrap().to_owned()
 }
 

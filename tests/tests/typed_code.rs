@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is a failed test
 
-use certbridge_e2e::{Netns, Proc, Redis, Relay, folders, pass_the_number, test_vector, tree};
+use certbridge_e2e::{Netns, Proc, Redis, Relay, assert_installed_copy_of, folders, pass_the_number, test_vector};
 
 const VECTOR: &str = "npki-yessign-test";
 
@@ -30,12 +30,7 @@ fn a_certificate_moves_pc_to_pc_by_a_typed_code_found_by_mdns() {
     pass_the_number(&mut desktop, &mut scanner);
     assert_eq!(scanner.expect("done")["path"], "lan");
     assert!(desktop.wait().success() && scanner.wait().success());
-    let installed = tree(&root);
-    assert_eq!(installed.len(), 2);
-    for (name, bytes) in &installed {
-        let file = std::path::Path::new(name).file_name().unwrap();
-        assert!(std::fs::read(vector.join(file)).unwrap() == *bytes, "{name} differs");
-    }
+    assert_installed_copy_of(&root, &vector);
 }
 
 #[test]
@@ -96,12 +91,7 @@ fn by_relay(desktop_relay: &str, scanner_relay: &str) {
     pass_the_number(&mut desktop, &mut scanner);
     assert_eq!(scanner.expect("done")["path"], "relay");
     assert!(desktop.wait().success() && scanner.wait().success());
-    let installed = tree(&root);
-    assert_eq!(installed.len(), 2);
-    for (name, bytes) in &installed {
-        let file = std::path::Path::new(name).file_name().unwrap();
-        assert!(std::fs::read(vector.join(file)).unwrap() == *bytes, "{name} differs");
-    }
+    assert_installed_copy_of(&root, &vector);
     // The channel was single use: the same code finds nobody now.
     let late_root = tmp.path().join("late");
     let late = ["scan", &code, "--install-root", late_root.to_str().unwrap(), "--json", "--no-lan", "--relay", scanner_relay];
